@@ -1,0 +1,57 @@
+"""Command-line interface: Click options and help only; each command calls one function in commands/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
+
+
+def _split_csv(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ece-scorm")
+def cli() -> None:
+    """Build SCORM 1.2 / 2004, xAPI and cmi5 packages from a YAML course, and report on what learners did."""
+
+
+# --- build (owner: commands/build.py) -------------------------------------------------------------
+@cli.command()
+@click.argument("source", default="course_source", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "formats", default="scorm12", show_default=True,
+              help="Comma-separated formats: scorm12, scorm2004, xapi, cmi5, or 'all'.")
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path),
+              help="Output folder.")
+@click.option("--lang", "langs", default=None, help="Languages to include, e.g. en,fr (default: all declared).")
+@click.option("--bundle", type=click.Choice(["module", "series"]), default="module", show_default=True,
+              help="One package per module, or one multi-SCO package for the series.")
+@click.option("--module", "modules", default=None, help="Only these module ids (comma-separated).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: str, modules: str | None,
+          strict: bool, quiet: bool) -> None:
+    """Build packages from a course SOURCE folder into --out."""
+    from .commands.build import run_build
+
+    fmts = FORMATS if formats.strip() == "all" else _split_csv(formats)
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad:
+        raise click.BadParameter(f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)}, all)",
+                                 param_hint="--format")
+    run_build(source, formats=fmts, out_dir=out_dir, langs=_split_csv(langs), bundle=bundle,
+              modules=_split_csv(modules), strict=strict, quiet=quiet)
+
+
+# --- validate / preview / new (owner: commands/validate.py, preview.py, new.py) --------------------
+# (defined by their owners below this line)
+
+# --- lrs / report (owner: commands/lrs.py, report.py) ----------------------------------------------
+# (defined by their owners below this line)

@@ -1,0 +1,264 @@
+"""The course domain: plain immutable data, no I/O.
+
+Text fields are `LangText`: a mapping language code -> string (Markdown for rich fields).
+validation.py guarantees that every LangText holds every language the course declares,
+that ids are ASCII `[a-z0-9][a-z0-9-]*`, and that references are resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+from .errors import Location
+
+LangText = Mapping[str, str]
+
+NOWHERE = Location("<generated>")
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    body: LangText  # Markdown
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["text"] = "text"
+
+
+@dataclass(frozen=True)
+class CalloutBlock:
+    style: Literal["info", "tip", "note", "warning", "quote"]
+    title: LangText | None
+    body: LangText  # Markdown
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["callout"] = "callout"
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[LangText, ...]  # Markdown (inline)
+    title: LangText | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["list"] = "list"
+
+
+@dataclass(frozen=True)
+class ImageBlock:
+    src: str  # path relative to the course source folder, e.g. "media/pillars.svg"
+    alt: LangText  # empty string only when decorative is True
+    caption: LangText | None = None
+    decorative: bool = False
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["image"] = "image"
+
+
+@dataclass(frozen=True)
+class VideoBlock:
+    id: str
+    title: LangText
+    src: str | None  # packaged file relative to the source folder, or None when `url` is used
+    url: str | None  # an https URL of a hosted video (not packaged)
+    captions: Mapping[str, str]  # language -> WebVTT path relative to the source folder
+    transcript: LangText  # Markdown; always present so the activity works without the video
+    duration_minutes: int | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["video"] = "video"
+
+
+@dataclass(frozen=True)
+class ReflectionBlock:
+    id: str  # unique within the course
+    prompt: LangText
+    hint: LangText | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["reflection"] = "reflection"
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: LangText  # Markdown (inline)
+    feedback: LangText | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: Literal["single", "multiple", "true_false"]
+    prompt: LangText  # Markdown (inline)
+    choices: tuple[Choice, ...]  # true_false: exactly ids "true" and "false" (generated if absent)
+    correct: frozenset[str]  # ids of the correct choices (one for single/true_false)
+    feedback_correct: LangText | None = None
+    feedback_incorrect: LangText | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    title: LangText
+    passing_score: int  # percent, 0..100
+    attempts: int  # 0 = unlimited
+    questions: tuple[Question, ...]
+    intro: LangText | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class QuizBlock:
+    quiz: Quiz
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["quiz"] = "quiz"
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    id: str  # "yes" | "somewhat" | "no" | "unknown" in the ECE tool
+    label: LangText
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: LangText
+    hint: LangText | None = None
+
+
+@dataclass(frozen=True)
+class SelfAssessmentItem:
+    id: str
+    text: LangText
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    title: LangText
+    description: LangText  # Markdown
+    items: tuple[SelfAssessmentItem, ...]
+    reflections: tuple[Prompt, ...] = ()
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    id: str
+    title: LangText
+    description: LangText  # Markdown
+    intro: LangText  # Markdown, shown before the pillar choice
+    scale: tuple[ScalePoint, ...]
+    pillars: tuple[Pillar, ...]
+    reflections: tuple[Prompt, ...]  # general reflection questions after the checklist
+    strength: Prompt  # "one key strength"
+    opportunity: Prompt  # "one opportunity"
+    first_step: Prompt  # a first step toward the opportunity
+    first_step_lead: Prompt  # who will lead it / what support is needed
+    team_code: bool = True  # ask for an optional team code from the facilitator
+    estimated_minutes: tuple[int, int] = (20, 30)
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class SelfAssessmentBlock:
+    self_assessment: SelfAssessment
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["self_assessment"] = "self_assessment"
+
+
+Block = Union[
+    TextBlock, CalloutBlock, ListBlock, ImageBlock, VideoBlock, ReflectionBlock, QuizBlock, SelfAssessmentBlock
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: LangText
+    blocks: tuple[Block, ...]
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What finishes a module. All set conditions must hold."""
+
+    all_pages: bool = True  # every page seen
+    quiz_passed: bool = True  # every quiz in the module passed (or attempts exhausted -> failed)
+    self_assessment_done: bool = False  # the self-assessment summary reached
+
+
+@dataclass(frozen=True)
+class Module:
+    """One launchable unit = one SCO / AU / xAPI activity. The self-assessment package is one too."""
+
+    id: str
+    title: LangText
+    description: LangText  # Markdown
+    estimated_minutes: tuple[int, int]
+    audience: tuple[LangText, ...]
+    objectives: tuple[LangText, ...]
+    pages: tuple[Page, ...]
+    completion: Completion
+    kind: Literal["module", "self_assessment"] = "module"
+    loc: Location = field(default=NOWHERE, compare=False)
+
+    def quizzes(self) -> tuple[Quiz, ...]:
+        """Return the quizzes placed on this module's pages, in page order."""
+        return tuple(b.quiz for p in self.pages for b in p.blocks if isinstance(b, QuizBlock))
+
+    def reflections(self) -> tuple[ReflectionBlock, ...]:
+        """Return the reflection prompts on this module's pages, in page order."""
+        return tuple(b for p in self.pages for b in p.blocks if isinstance(b, ReflectionBlock))
+
+    def self_assessment(self) -> SelfAssessment | None:
+        """Return the self-assessment embedded in this module, if any."""
+        for p in self.pages:
+            for b in p.blocks:
+                if isinstance(b, SelfAssessmentBlock):
+                    return b.self_assessment
+        return None
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str  # absolute IRI; activity ids derive from it (see docs/ARCHITECTURE.md)
+    title: LangText
+    description: LangText  # Markdown
+    version: str
+    languages: tuple[str, ...]  # e.g. ("en", "fr")
+    default_language: str
+    mastery_score: int  # percent 0..100
+    modules: tuple[Module, ...]  # in the order of course.yaml, the self-assessment package last
+    publisher: LangText | None = None
+    contact: str | None = None
+    source_dir: Path = field(default=Path("."), compare=False)
+    loc: Location = field(default=NOWHERE, compare=False)
+
+    def module(self, module_id: str) -> Module:
+        """Return the module with this id."""
+        for m in self.modules:
+            if m.id == module_id:
+                return m
+        raise KeyError(module_id)
+
+    def activity_id(self, module: Module) -> str:
+        """Return the module's activity IRI."""
+        return f"{self.id.rstrip('/')}/{module.id}"
+
+    def media_files(self) -> tuple[str, ...]:
+        """Return every packaged media path (relative to source_dir), sorted, without duplicates."""
+        paths: set[str] = set()
+        for m in self.modules:
+            for p in m.pages:
+                for b in p.blocks:
+                    if isinstance(b, ImageBlock):
+                        paths.add(b.src)
+                    elif isinstance(b, VideoBlock):
+                        if b.src:
+                            paths.add(b.src)
+                        paths.update(b.captions.values())
+        return tuple(sorted(paths))
