@@ -1,0 +1,60 @@
+"""Shared Playwright fixture: one headless Debian Chromium per test session, plus an axe-core helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("ECE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Launch the system Chromium once per session (never `playwright install`); fail loudly if absent."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run scripts/test to install it", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def run_axe(page, *, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
+    """Inject axe-core into the page and return its WCAG 2.1 A/AA violations (empty list = clean)."""
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core missing at {AXE_JS}; run `npm ci`", pytrace=False)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
+        list(tags),
+    )
+    return result
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """Format axe violations for an assertion message."""
+    lines = []
+    for v in violations:
+        targets = [n.get("target") for n in v.get("nodes", [])][:5]
+        lines.append(f"{v['id']} ({v.get('impact')}): {v.get('help')} -> {targets}")
+    return "\n".join(lines)
