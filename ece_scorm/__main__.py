@@ -1,0 +1,8 @@
+"""Allow `python -m ece_scorm`."""
+
+from __future__ import annotations
+
+from .cli import cli
+
+if __name__ == "__main__":
+    cli(prog_name="ece-scorm")
