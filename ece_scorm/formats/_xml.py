@@ -1,0 +1,107 @@
+"""Shared helpers of the SCORM manifest emitters: identifiers, titles, file hrefs, UTF-8 serialisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote, urlsplit
+
+from lxml import etree
+
+from ..model import Course, LangText, Module
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+# XML 1.0 forbids most C0 controls; a stray one in a title must not make the whole manifest unparsable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SPACE = re.compile(r"\s+")
+
+
+def course_slug(course: Course) -> str:
+    """Return the ASCII slug of the course id's last path segment (``ece`` for the bundled course)."""
+    parts = urlsplit(course.id)
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc
+    ascii_text = unicodedata.normalize("NFKD", segment).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "course"
+
+
+# Identifiers (docs/ARCHITECTURE.md §3): derived only from the course slug and module ids, so they stay the
+# same across rebuilds and content edits (MUST 13) and use only [A-Za-z0-9-] (MUST 9; also valid xsd:ID).
+def manifest_id(course: Course, unit: str) -> str:
+    """Return the manifest identifier for one module or for the series (unit = module id or "series")."""
+    return f"MAN-{course_slug(course)}-{unit}"
+
+
+def organization_id(course: Course) -> str:
+    """Return the organization identifier."""
+    return f"ORG-{course_slug(course)}"
+
+
+def root_item_id(course: Course) -> str:
+    """Return the series' non-launchable root item id (upper-case ROOT never clashes with ITEM-<id>)."""
+    return f"ROOT-{course_slug(course)}"
+
+
+def item_id(module: Module) -> str:
+    """Return a module's item identifier."""
+    return f"ITEM-{module.id}"
+
+
+def resource_id(module: Module) -> str:
+    """Return a module's resource identifier."""
+    return f"RES-{module.id}"
+
+
+def title_language(course: Course, langs: Sequence[str]) -> str:
+    """Return the language of manifest titles: the single built language, else the course default."""
+    if len(langs) == 1:
+        return langs[0]
+    if course.default_language in langs or not langs:
+        return course.default_language
+    return langs[0]
+
+
+TITLE_MAX = 200  # IMS CP titleType maxLength (1.2) and smallest permitted maximum (2004)
+
+
+def plain_title(text: LangText, lang: str) -> str:
+    """Return a one-line title in one language (falling back to any language present), at most 200 chars."""
+    value = text.get(lang) or next((v for v in text.values() if v), "")
+    title = _SPACE.sub(" ", _CONTROL.sub("", value)).strip()
+    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
+
+
+VERSION_MAX = 20  # IMS CP 1.1.2 manifest@version maxLength
+
+
+def manifest_version(course: Course) -> str | None:
+    """Return the course version for manifest@version, or None when it does not fit the schema."""
+    version = _CONTROL.sub("", course.version or "").strip()
+    return version if 0 < len(version) <= VERSION_MAX else None
+
+
+def file_href(path: str) -> str:
+    """Return a package path as a relative URI reference, unchanged when it is already URL-safe (MUST 3)."""
+    return quote(path, safe="/._-~")
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
+    """Append a child element with optional text and attributes (attribute keys may be Clark names)."""
+    child = etree.SubElement(parent, tag, attrib)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def add_files(resource: etree._Element, ns: str, paths: Iterable[str]) -> None:
+    """List every package file of a resource, sorted, one ``<file href>`` each."""
+    for path in sorted(set(paths)):
+        sub(resource, f"{{{ns}}}file", href=file_href(path))
+
+
+def serialize(root: etree._Element) -> bytes:
+    """Return the manifest as UTF-8 with literal non-ASCII text, no numeric references (MUST 5, 6)."""
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
