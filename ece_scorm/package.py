@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EceError
+
+DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: a fixed time, so builds are byte-reproducible by default
+_ZIP_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
+_ZIP_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest
+FILE_MODE = 0o644
+_BAD_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 @dataclass(frozen=True)
@@ -11,3 +29,155 @@ class OutputFile:
 
     path: str
     data: bytes
+
+
+class PackageError(EceError):
+    """A package cannot be written (bad entry path, duplicate, I/O failure)."""
+
+
+def epoch_from_env(environ: Mapping[str, str] | None = None) -> int:
+    """Return SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/) or the default."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return DEFAULT_EPOCH
+    if not value.isdigit():
+        raise PackageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {value!r}")
+    return int(value)
+
+
+def check_entry_path(path: str) -> None:
+    """Refuse an entry name a zip reader or an LMS could misplace (MUST 1, 2: forward-slash, relative)."""
+    if not isinstance(path, str) or not path:
+        raise PackageError(f"package entry has an empty or non-text path: {path!r}")
+    if _BAD_CHARS.search(path):
+        raise PackageError(f"package entry {path!r} contains a backslash or a control character")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        raise PackageError(f"package entry {path!r} is absolute; entries must be relative paths")
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise PackageError(f"package entry {path!r} has an empty, '.' or '..' segment")
+    if parts[0] == "__MACOSX" or parts[-1] == ".DS_Store":
+        raise PackageError(f"package entry {path!r} is operating-system clutter, not course content")
+
+
+def check_entries(files: Iterable[OutputFile]) -> list[OutputFile]:
+    """Return the files sorted by path after refusing bad and duplicate paths."""
+    seen: dict[str, str] = {}
+    result = []
+    for f in files:
+        check_entry_path(f.path)
+        # Case-insensitive clashes extract to one file on Windows/macOS and break exact-case lookups (MUST 3).
+        key = f.path.casefold()
+        if key in seen:
+            raise PackageError(f"duplicate package entry {f.path!r} (clashes with {seen[key]!r})")
+        seen[key] = f.path
+        result.append(f)
+    return sorted(result, key=lambda f: f.path)
+
+
+def zip_bytes(files: Iterable[OutputFile], *, epoch: int = DEFAULT_EPOCH) -> bytes:
+    """Return a reproducible zip: sorted entries, fixed time and mode, deflate, no directory entries."""
+    stamp = time.gmtime(min(max(epoch, _ZIP_MIN), _ZIP_MAX))[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in check_entries(files):
+            info = zipfile.ZipInfo(f.path, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so external_attr carries the mode whatever OS builds
+            info.external_attr = (0o100000 | FILE_MODE) << 16
+            zf.writestr(info, f.data)
+    return buffer.getvalue()
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _temp_beside(target: Path, tag: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{tag}", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _remove(path: Path | None) -> None:
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def write_all(outputs: Mapping[Path, bytes]) -> dict[Path, bool]:
+    """Write every file or none: return {path: written} (False = bytes unchanged, file and mtime kept).
+
+    All new files are first written to temporary files beside their targets; only then are they renamed into
+    place, each target's previous version kept as a hard link until the end. If anything fails (disk full, a
+    rename refused, Ctrl-C), the renamed targets are put back and the temporary files removed, so the output
+    folder holds exactly what it held before.
+    """
+    status = {path: not _same_bytes(path, data) for path, data in outputs.items()}
+    changed = [path for path, is_new in status.items() if is_new]
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path | None] = {}
+    committed: list[Path] = []
+    current: Path | None = None
+    try:
+        for path in changed:
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temps[path] = tmp = _temp_beside(path, "tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(outputs[path])
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, FILE_MODE)
+        for path in changed:
+            current = path
+            backups[path] = _backup(path)
+            os.replace(temps[path], path)
+            committed.append(path)
+    except BaseException as exc:
+        _rollback(committed, backups)
+        for tmp in temps.values():
+            _remove(tmp)
+        for backup in backups.values():
+            _remove(backup)
+        if isinstance(exc, OSError):
+            raise PackageError(f"could not write {current or 'the packages'}: {exc.strerror or exc}; "
+                               "the previous output was left unchanged") from exc
+        raise
+    for backup in backups.values():
+        _remove(backup)
+    return status
+
+
+def _backup(path: Path) -> Path | None:
+    """Keep the current version of a target (a hard link, or a copy where links are impossible)."""
+    if not path.exists():
+        return None
+    backup = _temp_beside(path, "bak")
+    backup.unlink()
+    try:
+        os.link(path, backup)
+    except OSError:
+        shutil.copy2(path, backup)
+    return backup
+
+
+def _rollback(committed: list[Path], backups: Mapping[Path, Path | None]) -> None:
+    for path in reversed(committed):
+        backup = backups.get(path)
+        with contextlib.suppress(OSError):
+            if backup is None:
+                path.unlink()
+            else:
+                os.replace(backup, path)
+
+
+def write_zip(path: Path | str, files: Iterable[OutputFile], *, epoch: int = DEFAULT_EPOCH) -> bool:
+    """Write one reproducible zip atomically; return False when the file already held these bytes."""
+    target = Path(path)
+    return write_all({target: zip_bytes(files, epoch=epoch)})[target]
