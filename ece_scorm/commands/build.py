@@ -1,0 +1,179 @@
+"""`ece-scorm build`: validate the course, render every package in memory, then write them all at once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import click
+
+from .. import formats as format_registry
+from .. import state_budget
+from ..errors import BuildFailed
+from ..formats._xml import course_slug
+from ..model import Course, Module
+from ..package import OutputFile, epoch_from_env, write_all, zip_bytes
+
+# How the state-budget message names each standard and the runtime element that holds the resume state.
+_STATE_NAMES = {"scorm12": ("SCORM 1.2", "cmi.suspend_data"), "scorm2004": ("SCORM 2004", "cmi.suspend_data")}
+
+
+@dataclass(frozen=True)
+class PackagePlan:
+    """One zip to build: a format, the modules it holds, and where it goes."""
+
+    fmt: str
+    modules: tuple[Module, ...]
+    series: bool
+    path: Path
+
+
+@dataclass(frozen=True)
+class BuiltPackage:
+    """One package of a finished build."""
+
+    path: Path
+    size: int
+    written: bool  # False: the file already held exactly these bytes and was left alone
+
+
+def package_name(course: Course, unit: str, fmt: str, lang_suffix: str) -> str:
+    """Return the zip name <course-slug>-<module|series>-<fmt>[-<lang>].zip (docs/ARCHITECTURE.md §3)."""
+    return f"{course_slug(course)}-{unit}-{fmt}{lang_suffix}.zip"
+
+
+def _select_languages(course: Course, langs: Sequence[str] | None) -> tuple[tuple[str, ...], str]:
+    if not langs:
+        return tuple(course.languages), ""
+    unknown = [lang for lang in langs if lang not in course.languages]
+    if unknown:
+        raise click.BadParameter(f"language {', '.join(unknown)} is not declared by the course "
+                                 f"(it declares {', '.join(course.languages)})", param_hint="--lang")
+    chosen = tuple(lang for lang in course.languages if lang in langs)  # course order, no duplicates
+    suffix = "" if set(chosen) == set(course.languages) else "-" + "-".join(chosen)
+    return chosen, suffix
+
+
+def _select_modules(course: Course, modules: Sequence[str] | None) -> tuple[Module, ...]:
+    if not modules:
+        return tuple(course.modules)
+    known = {m.id for m in course.modules}
+    unknown = [m for m in modules if m not in known]
+    if unknown:
+        available = ", ".join(m.id for m in course.modules)
+        raise click.BadParameter(f"no module {', '.join(repr(m) for m in unknown)} in the course "
+                                 f"(modules: {available})", param_hint="--module")
+    return tuple(m for m in course.modules if m.id in modules)
+
+
+def plan_packages(course: Course, fmts: Sequence[str], selected: Sequence[Module], bundle: str | None,
+                  out_dir: Path, lang_suffix: str) -> list[PackagePlan]:
+    """Return every package of this build, in format then course order."""
+    plans = []
+    for name in fmts:
+        fmt = format_registry.get(name)
+        mode = bundle or fmt.DEFAULT_BUNDLE
+        if mode == "series":
+            path = out_dir / package_name(course, "series", name, lang_suffix)
+            plans.append(PackagePlan(name, tuple(selected), True, path))
+        else:
+            for module in selected:
+                path = out_dir / package_name(course, module.id, name, lang_suffix)
+                plans.append(PackagePlan(name, (module,), False, path))
+    return plans
+
+
+def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[str]:
+    """Return one message per module whose worst-case resume state exceeds its format's limit (MUST 20)."""
+    problems = []
+    checked: set[tuple[str, str]] = set()
+    for plan in plans:
+        limit = format_registry.get(plan.fmt).STATE_LIMIT
+        for module in plan.modules:
+            if limit is None or (plan.fmt, module.id) in checked:
+                continue
+            checked.add((plan.fmt, module.id))
+            # The player caps free texts so that the state fits; below MIN_TEXT_MAX a cap is useless.
+            cap = state_budget.text_max(module, plan.fmt, languages)
+            if state_budget.text_count(module):
+                cap = max(cap, state_budget.MIN_TEXT_MAX)
+            worst = state_budget.worst_case_length(module, cap, languages)
+            if worst > limit:
+                label, element = _STATE_NAMES.get(plan.fmt, (plan.fmt, "resume state"))
+                problems.append(
+                    f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
+                    f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
+                    "module or reduce its questions, self-assessment items and reflections [MUST 20]")
+    return problems
+
+
+def _render_package(course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...],
+                    epoch: int) -> bytes:
+    from ..render import render_module
+
+    files: list[OutputFile] = []
+    files_by_module: dict[str, list[str]] = {}
+    for module in plan.modules:
+        prefix = f"{module.id}/" if plan.series else ""
+        rendered = render_module(course, module, plan.fmt, langs, prefix=prefix)
+        paths = [f.path for f in rendered]
+        if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
+            raise BuildFailed(f"module '{module.id}': the renderer produced no {prefix}index.html to launch")
+        files_by_module[module.id] = paths
+        files.extend(rendered)
+    manifest = fmt.manifest(course, plan.modules, files_by_module, langs, plan.series)
+    files.append(OutputFile(fmt.MANIFEST_NAME, manifest))  # MUST 1: at the zip root
+    return zip_bytes(files, epoch=epoch)
+
+
+def human_size(n: int) -> str:
+    """Return a byte count as the build log shows it (KB below one megabyte, else MB)."""
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024)):,} KB"
+    return f"{n / (1024 * 1024):,.1f} MB"
+
+
+def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Sequence[str] | None,
+              bundle: str | None, modules: Sequence[str] | None, strict: bool,
+              quiet: bool) -> list[BuiltPackage]:
+    """Build the requested packages into out_dir; on any error raise before writing anything."""
+    from ..validation import load_course
+
+    started = time.perf_counter()
+    epoch = epoch_from_env()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
+    if not source.is_dir():
+        raise click.BadParameter(f"course source folder {source} does not exist", param_hint="SOURCE")
+    course, warnings = load_course(source, strict=strict)
+    if not quiet:
+        for issue in warnings:
+            click.echo(str(issue), err=True)
+    chosen_langs, lang_suffix = _select_languages(course, langs)
+    selected = _select_modules(course, modules)
+    plans = plan_packages(course, formats, selected, bundle, out_dir, lang_suffix)
+
+    problems = state_budget_problems(plans, len(chosen_langs))
+    if problems:
+        summary = f"{len(problems)} module(s) over budget; nothing was written."
+        raise BuildFailed("\n".join([*problems, summary]))
+
+    # Gather every package in memory first: a failure in any of them leaves the output folder untouched.
+    outputs: dict[Path, bytes] = {}
+    for index, plan in enumerate(plans, start=1):
+        data = _render_package(course, plan, format_registry.get(plan.fmt), chosen_langs, epoch)
+        outputs[plan.path] = data
+        if not quiet:
+            unit = "series" if plan.series else plan.modules[0].id
+            click.echo(f"[{index}/{len(plans)}] {plan.fmt} {unit} → {plan.path} ({human_size(len(data))})")
+
+    status = write_all(outputs)
+    built = [BuiltPackage(path, len(data), status[path]) for path, data in outputs.items()]
+    if not quiet:
+        written = sum(1 for b in built if b.written)
+        click.echo(f"Built {len(built)} package(s) in {out_dir}: {written} written, "
+                   f"{len(built) - written} unchanged ({time.perf_counter() - started:.1f} s).")
+    return built
