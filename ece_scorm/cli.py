@@ -56,3 +56,39 @@ def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: 
 
 # --- lrs / report (owner: commands/lrs.py, report.py) ----------------------------------------------
 # (defined by their owners below this line)
+
+
+@cli.group()
+def lrs() -> None:
+    """Query a Learning Record Store (credentials: ECE_LRS_* variables or ~/.config/ece-scorm/lrs.toml)."""
+
+
+@lrs.command("query")
+@click.option("--endpoint", default=None, help="xAPI endpoint URL (else ECE_LRS_ENDPOINT or config).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="LRS config file (TOML; default ~/.config/ece-scorm/lrs.toml).")
+@click.option("--activity", default=None, help="Activity IRI (course or module).")
+@click.option("--verb", default=None, help="Verb IRI, e.g. http://adlnet.gov/expapi/verbs/completed.")
+@click.option("--agent", default=None, help="mailto:address, e-mail, or Agent JSON (mbox or account).")
+@click.option("--registration", default=None, help="Registration UUID.")
+@click.option("--since", default=None, help="Stored after this ISO 8601 date/time.")
+@click.option("--until", default=None, help="Stored at or before this ISO 8601 date/time.")
+@click.option("--related-activities", is_flag=True, help="Also match context activities (a whole course).")
+@click.option("--ascending", is_flag=True, help="Oldest first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "json"]), default="table",
+              show_default=True)
+@click.option("--limit", type=int, default=None, help="Stop after this many statements.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries for 5xx/connection errors.")
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when exporting).")
+def lrs_query(endpoint, config_path, activity, verb, agent, registration, since, until, related_activities,
+              ascending, fmt, limit, output, timeout, retries, progress) -> None:
+    """Stream statements matching the filters; follows `more` links."""
+    from .commands.lrs import run_query
+
+    run_query(endpoint=endpoint, config_path=config_path, activity=activity, verb=verb, agent=agent,
+              registration=registration, since=since, until=until, related_activities=related_activities,
+              ascending=ascending, fmt=fmt, limit=limit, output=output, timeout=timeout, retries=retries,
+              progress=progress)

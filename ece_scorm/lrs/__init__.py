@@ -1,0 +1,1 @@
+"""LRS administrator side: xAPI client, statement flattening and report aggregation."""

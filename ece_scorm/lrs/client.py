@@ -1,0 +1,238 @@
+"""Stream statements from an LRS with the `tincan` client, working around Learning Locker quirks."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from tincan import Agent, RemoteLRS
+from tincan.http_request import HTTPRequest
+
+from ..errors import EceError
+from .config import LrsConfig
+
+XAPI_VERSION = "1.0.3"
+PAGE_SIZE = 500
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+# Filters we send; a `more` link that carries one of them with another value is broken (see _next_url).
+FILTER_KEYS = ("agent", "verb", "activity", "registration", "since", "until", "related_activities")
+
+
+class LrsError(EceError):
+    """The LRS could not be reached or answered something unusable."""
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    """Statement filters (xAPI 1.0.3 GET /statements parameters)."""
+
+    activity: str | None = None
+    verb: str | None = None
+    agent: dict | None = None  # an xAPI Agent object (mbox / account / mbox_sha1sum / openid)
+    registration: str | None = None
+    since: str | None = None  # ISO 8601, on `stored`
+    until: str | None = None
+    related_activities: bool = False
+    ascending: bool = False
+
+    def params(self) -> dict[str, str]:
+        """Return the query string parameters."""
+        out: dict[str, str] = {}
+        if self.agent is not None:
+            out["agent"] = json.dumps(self.agent, separators=(",", ":"), sort_keys=True)
+        for key in ("verb", "activity", "registration", "since", "until"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        if self.related_activities:
+            out["related_activities"] = "true"
+        if self.ascending:
+            out["ascending"] = "true"
+        return out
+
+
+def parse_agent(text: str) -> dict:
+    """Turn --agent (mailto:, an e-mail address, or Agent JSON) into a normalized Agent object."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LrsError(f"--agent: invalid JSON at column {exc.colno}: {exc.msg}") from None
+        if not isinstance(raw, dict):
+            raise LrsError("--agent: JSON must be an object such as {\"mbox\": \"mailto:a@example.org\"}")
+    elif text.startswith("mailto:") or "@" in text:
+        raw = {"mbox": text if text.startswith("mailto:") else f"mailto:{text}"}
+    else:
+        raise LrsError("--agent: give mailto:address, an e-mail address, or Agent JSON "
+                       "(e.g. {\"account\": {\"homePage\": \"https://lms.example.org\", \"name\": \"42\"}})")
+    ifis = [k for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in raw]
+    if len(ifis) != 1:
+        raise LrsError("--agent: an Agent needs exactly one of mbox, mbox_sha1sum, openid, account")
+    try:
+        # The tincan model validates the identifier and normalizes it (e.g. adds mailto:).
+        agent = json.loads(Agent.from_json(json.dumps(raw)).to_json(XAPI_VERSION))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise LrsError(f"--agent: not a valid xAPI Agent ({exc})") from None
+    agent.pop("name", None)  # the LRS matches on the identifier only
+    return agent
+
+
+def actor_key(actor: dict | None) -> str:
+    """Return a stable identifier string for an actor (its inverse functional identifier)."""
+    if not isinstance(actor, dict):
+        return ""
+    if actor.get("mbox"):
+        return str(actor["mbox"])
+    if actor.get("mbox_sha1sum"):
+        return "sha1:" + str(actor["mbox_sha1sum"])
+    if actor.get("openid"):
+        return str(actor["openid"])
+    account = actor.get("account")
+    if isinstance(account, dict):
+        return f"{account.get('homePage', '')}#{account.get('name', '')}"
+    return ""
+
+
+@contextlib.contextmanager
+def _socket_timeout(seconds: float) -> Iterator[None]:
+    # tincan opens http.client connections without a timeout; they take the socket default.
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+class LrsClient:
+    """Read-only xAPI client: about() and a paging statements() generator."""
+
+    def __init__(self, config: LrsConfig, progress: Callable[[int], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep, page_size: int = PAGE_SIZE):
+        self.config = config
+        self.remote = RemoteLRS(endpoint=config.endpoint, auth=config.auth, version=XAPI_VERSION)
+        self.progress = progress
+        self.sleep = sleep
+        self.page_size = page_size
+
+    # --- transport ------------------------------------------------------------------------------
+    def _get(self, resource: str, params: dict[str, str] | None = None) -> dict:
+        """GET resource (relative to the endpoint, or absolute); retry transient failures; return JSON."""
+        request = HTTPRequest(method="GET", resource=resource)
+        request.query_params = params or {}
+        shown = resource if resource.startswith("http") else self.config.endpoint + resource
+        attempt = 0
+        while True:
+            try:
+                with _socket_timeout(self.config.timeout):
+                    response = self.remote._send_request(request)  # tincan's transport, no object model
+            except TimeoutError:
+                problem = f"timed out after {self.config.timeout:g}s"
+            except (ConnectionError, http.client.HTTPException, OSError) as exc:
+                problem = f"connection failed ({exc.__class__.__name__}: {exc})"
+            else:
+                status = response.response.status
+                if response.success:
+                    return self._decode(response, shown)
+                if status not in RETRY_STATUSES:
+                    raise LrsError(self._status_message(status, response.data, shown))
+                problem = f"HTTP {status}"
+            if attempt >= self.config.retries:
+                raise LrsError(f"LRS {shown}: {problem}; gave up after {attempt + 1} attempt(s)")
+            self.sleep(min(0.5 * 2 ** attempt, 8.0))
+            attempt += 1
+
+    @staticmethod
+    def _decode(response, shown: str) -> dict:
+        ctype = response.response.getheader("Content-Type", "") or ""
+        try:
+            data = json.loads(response.data)
+        except (ValueError, UnicodeDecodeError):
+            kind = ctype.split(";")[0] or "unknown type"
+            raise LrsError(f"LRS {shown}: expected JSON, got {kind} "
+                           f"(starts {response.data[:60]!r}); is the endpoint the xAPI root?") from None
+        if not isinstance(data, dict):
+            raise LrsError(f"LRS {shown}: expected a JSON object, got {type(data).__name__}")
+        return data
+
+    @staticmethod
+    def _status_message(status: int, body: bytes, shown: str) -> str:
+        detail = ""
+        try:
+            parsed = json.loads(body)
+            if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
+                detail = f": {parsed['message'][:200]}"
+        except (ValueError, UnicodeDecodeError):
+            pass
+        hints = {401: "check ECE_LRS_USERNAME/ECE_LRS_PASSWORD or ECE_LRS_AUTH",
+                 403: "these credentials may not read statements",
+                 404: "check the endpoint (it should end with the xAPI root, e.g. .../xAPI/)",
+                 400: "the LRS refused the query"}
+        hint = f" ({hints[status]})" if status in hints else ""
+        return f"LRS {shown}: HTTP {status}{detail}{hint}"
+
+    # --- API ------------------------------------------------------------------------------------
+    def about(self) -> dict:
+        """Return the LRS /about document (tincan's About model rejects Learning Locker's extra keys)."""
+        data = self._get("about")
+        versions = data.get("version")
+        if not isinstance(versions, list) or not any(str(v).startswith("1.0") for v in versions):
+            raise LrsError(f"LRS {self.config.endpoint}about: no xAPI 1.0.x version ({versions!r})")
+        return data
+
+    def statements(self, query: StatementQuery, limit: int | None = None) -> Iterator[dict]:
+        """Yield statements one page at a time, following `more` until done or `limit` reached."""
+        params = query.params()
+        params["limit"] = str(self.page_size if limit is None else min(self.page_size, limit))
+        page = self._get("statements", params)
+        seen_more: set[str] = set()
+        count = 0
+        while True:
+            statements = page.get("statements")
+            if not isinstance(statements, list):
+                raise LrsError("LRS answered a statements query without a 'statements' list")
+            for stmt in statements:
+                if not isinstance(stmt, dict):
+                    continue
+                if query.agent is not None and actor_key(stmt.get("actor")) != actor_key(query.agent):
+                    continue  # defends against a `more` link that lost the agent filter
+                yield stmt
+                count += 1
+                if limit is not None and count >= limit:
+                    return
+            if self.progress:
+                self.progress(count)
+            more = page.get("more") or ""
+            if not more or not statements:
+                return
+            if not isinstance(more, str):
+                raise LrsError(f"LRS answered a 'more' link that is not a string: {more!r}")
+            if more in seen_more:
+                raise LrsError(f"LRS returned the same 'more' link twice ({more}); stopping to avoid a loop")
+            seen_more.add(more)
+            page = self._get(self._next_url(more, params))
+
+    def _next_url(self, more: str, params: dict[str, str]) -> str:
+        """Return the absolute URL for a `more` link, repairing Learning Locker's broken ones."""
+        parts = urlsplit(more)
+        if parts.scheme in ("http", "https"):
+            base = f"{parts.scheme}://{parts.netloc}"
+        else:
+            root = urlsplit(self.config.endpoint)
+            base = f"{root.scheme}://{root.netloc}"
+        given = dict(parse_qsl(parts.query, keep_blank_values=True))
+        # xapi-statements 5.0.1 serializes the agent filter as "[object Object]" in `more`: when a filter we
+        # sent comes back changed, re-send our own filters with the LRS's cursor and other paging keys.
+        broken = any(k in given and given[k] != params[k] for k in FILTER_KEYS if k in params)
+        if not broken:
+            return base + more if not parts.scheme else more
+        repaired = {k: v for k, v in given.items() if k not in FILTER_KEYS}
+        repaired.update({k: v for k, v in params.items() if k in FILTER_KEYS})
+        return f"{base}{parts.path}?{urlencode(repaired)}"
