@@ -1,0 +1,215 @@
+/* ECE player — durable statement outbox for the xapi and cmi5 adapters.
+ *
+ * Every statement is written to persistent storage BEFORE any attempt to send it, and leaves storage only
+ * once the LRS acknowledged it, so a dropped network, a closed tab or a crash loses nothing: the next
+ * launch replays what is left. Statements keep their client-generated ids, which makes replays safe
+ * (an LRS stores an id once; a 409 for a known id counts as delivered).
+ * Outcomes by HTTP status: 2xx delivered; 409 delivered (single) or split (batch); 400/413 split until the
+ * bad statement is isolated and set aside (a strict cmi5 LMS rejects a whole batch at its first violation);
+ * 401/403 stop and tell the learner; network errors, 5xx, 429 and anything else: retry with backoff.
+ */
+(function (ECE) {
+  "use strict";
+  var MESSAGES = {
+    en: {
+      saved: "All your progress is saved.",
+      sending: "Saving your progress… ({n} waiting).",
+      waiting: "Connection problem: {n} records are waiting to be sent. They are kept on this device and " +
+        "will be sent automatically.",
+      auth: "The learning record store refused the credentials ({code}). {n} records are kept on this device; " +
+        "close this window and open the activity again from your learning platform.",
+      rejected: "{r} records were refused by the learning record store as invalid and were set aside.",
+      nostorage: "This browser does not allow saving on this device: records are kept only while this " +
+        "page stays open."
+    },
+    fr: {
+      saved: "Toute votre progression est enregistrée.",
+      sending: "Enregistrement de votre progression… ({n} en attente).",
+      waiting: "Problème de connexion : {n} enregistrements attendent d’être envoyés. Ils sont conservés sur " +
+        "cet appareil et seront envoyés automatiquement.",
+      auth: "Le système d’enregistrement des apprentissages a refusé l’authentification ({code}). {n} " +
+        "enregistrements sont conservés sur cet appareil; fermez cette fenêtre et rouvrez l’activité depuis " +
+        "votre plateforme d’apprentissage.",
+      rejected: "{r} enregistrements ont été refusés comme invalides par le système d’enregistrement des " +
+        "apprentissages et ont été mis de côté.",
+      nostorage: "Ce navigateur ne permet pas d’enregistrer sur cet appareil : les données ne sont conservées " +
+        "que tant que cette page reste ouverte."
+    }
+  };
+  var KEEPALIVE_BYTES = 60000;  // browsers cap in-flight keepalive bodies at 64 KiB in total
+
+  function fmt(s, vars) { return s.replace(/\{(\w+)\}/g, function (_, k) { return String(vars[k]); }); }
+
+  /** Return a storage facade over localStorage-like `store`, falling back to memory when it fails. */
+  function durable(store) {
+    var memory = {}, usable = !!store;
+    if (usable) {
+      try { store.setItem("ece-outbox-probe", "1"); store.removeItem("ece-outbox-probe"); }
+      catch (e) { usable = false; }
+    }
+    return {
+      usable: function () { return usable; },
+      read: function (key) {
+        var raw = null;
+        if (usable) { try { raw = store.getItem(key); } catch (e) { raw = null; } }
+        if (raw == null) raw = memory[key] || null;
+        if (!raw) return [];
+        try { var v = JSON.parse(raw); return Array.isArray(v) ? v : []; } catch (e) { return []; }
+      },
+      write: function (key, list) {
+        var raw = JSON.stringify(list);
+        memory[key] = raw;  // kept in memory too, so a later quota error still finds the statements
+        if (!usable) return false;
+        try {
+          if (list.length) store.setItem(key, raw); else store.removeItem(key);
+          return true;
+        } catch (e) { return false; }
+      }
+    };
+  }
+
+  /**
+   * Create an outbox.
+   * opts: {key, storage (localStorage-like or null), send(statements, {keepalive}) -> Promise<status>
+   *        (rejects on network errors), onStatus(fn), lang() -> "en"|"fr", maxBatch, maxBytes,
+   *        baseDelayMs, maxDelayMs, timers: {setTimeout, clearTimeout}, random()}
+   */
+  function create(opts) {
+    var key = opts.key, rejectedKey = opts.key + ":rejected";
+    var store = durable(opts.storage);
+    var maxBatch = opts.maxBatch || 50, maxBytes = opts.maxBytes || 500000;
+    var base = opts.baseDelayMs || 1000, maxDelay = opts.maxDelayMs || 30000;
+    var timers = opts.timers || {setTimeout: setTimeout.bind(null), clearTimeout: clearTimeout.bind(null)};
+    var random = opts.random || Math.random;
+    var listeners = [], running = null, timer = null, failures = 0, authError = null, stopped = false;
+    var last = null;
+
+    function lang() { var l = opts.lang ? opts.lang() : "en"; return MESSAGES[l] ? l : "en"; }
+    function items() { return store.read(key); }
+    function pending() { return items().length; }
+    function rejected() { return store.read(rejectedKey); }
+
+    function emit(level, code, extra) {
+      var n = pending(), r = rejected().length;
+      var msg = fmt(MESSAGES[lang()][code], {n: n, r: r, code: extra || ""});
+      if (!store.usable()) msg += " " + MESSAGES[lang()].nostorage;
+      var status = {level: level, message: msg, pending: n, rejected: r, code: code};
+      last = status;
+      listeners.forEach(function (fn) { try { fn(status); } catch (e) { /* a UI error must not stop sending */ } });
+    }
+
+    function removeIds(ids) {
+      var gone = {};
+      ids.forEach(function (id) { gone[id] = 1; });
+      // Re-read before writing: another tab or an earlier launch may have changed the list meanwhile.
+      store.write(key, items().filter(function (s) { return !gone[s.id]; }));
+    }
+
+    /** Persist a statement (before any network use) and schedule sending; return its id. */
+    function add(statement) {
+      var list = items();
+      if (!list.some(function (s) { return s.id === statement.id; })) list.push(statement);
+      store.write(key, list);
+      if (!authError) schedule(0);
+      emit(authError ? "error" : "ok", authError ? "auth" : "sending", authError);
+      return statement.id;
+    }
+
+    function batchOf(list, limitBytes) {
+      var out = [], size = 2;
+      for (var i = 0; i < list.length && out.length < maxBatch; i++) {
+        var n = JSON.stringify(list[i]).length + 1;
+        if (out.length && size + n > limitBytes) break;
+        out.push(list[i]);
+        size += n;
+      }
+      return out;
+    }
+
+    /** Send a batch; split it on 409/400/413 so one bad or known statement cannot block the others. */
+    function deliver(batch, keepalive) {
+      return Promise.resolve()
+        .then(function () { return opts.send(batch, {keepalive: !!keepalive}); })
+        .then(function (status) { return status; }, function () { return 0; })
+        .then(function (status) {
+          var ids = batch.map(function (s) { return s.id; });
+          if (status >= 200 && status < 300) { removeIds(ids); return "ok"; }
+          if (status === 409 && batch.length === 1) { removeIds(ids); return "ok"; }
+          if ((status === 409 || status === 400 || status === 413) && batch.length > 1) {
+            var half = Math.ceil(batch.length / 2);
+            return deliver(batch.slice(0, half), keepalive).then(function (a) {
+              return a === "ok" ? deliver(batch.slice(half), keepalive) : a;
+            });
+          }
+          if (status === 400 || status === 413) {
+            store.write(rejectedKey, rejected().concat(batch));
+            removeIds(ids);
+            return "ok";
+          }
+          if (status === 401 || status === 403) { authError = status; return "auth"; }
+          return "retry";
+        });
+    }
+
+    function loop() {
+      var list = items();
+      if (!list.length) {
+        failures = 0;
+        var bad = rejected().length > 0;
+        emit(bad ? "warn" : "ok", bad ? "rejected" : "saved");
+        return Promise.resolve();
+      }
+      return deliver(batchOf(list, maxBytes), false).then(function (outcome) {
+        if (outcome === "ok") { failures = 0; return loop(); }
+        if (outcome === "auth") { emit("error", "auth", authError); return null; }
+        failures += 1;
+        emit("warn", "waiting");
+        var delay = Math.min(maxDelay, base * Math.pow(2, failures - 1));
+        schedule(Math.round(delay * (0.5 + random() / 2)));  // jitter: many learners, one LRS
+        return null;
+      });
+    }
+
+    function schedule(ms) {
+      if (stopped || authError) return;
+      if (timer) {
+        if (ms > 0 || failures > 0) return;  // keep a pending backoff: new statements wait their turn
+        timers.clearTimeout(timer);
+      }
+      timer = timers.setTimeout(function () { timer = null; flush(); }, ms);
+    }
+
+    /** Send everything now (one loop at a time); resolve when the store is empty or a retry is scheduled. */
+    function flush() {
+      if (authError || stopped) return Promise.resolve();
+      if (running) return running;
+      if (timer) { timers.clearTimeout(timer); timer = null; }
+      running = loop().then(function () { running = null; }, function () { running = null; });
+      return running;
+    }
+
+    /** Send what fits in one keepalive request (page is going away); the rest replays on next launch. */
+    function flushKeepalive() {
+      var list = items();
+      if (!list.length || authError) return Promise.resolve();
+      var batch = batchOf(list, KEEPALIVE_BYTES);
+      return opts.send(batch, {keepalive: true}).then(function (status) {
+        if ((status >= 200 && status < 300) || (status === 409 && batch.length === 1)) {
+          removeIds(batch.map(function (s) { return s.id; }));
+        }
+      }, function () { /* kept in storage: replayed on the next launch */ });
+    }
+
+    /** Retry at once (e.g. the browser came back online), forgetting the backoff. */
+    function retryNow() { failures = 0; return flush(); }
+
+    return {
+      add: add, flush: flush, flushKeepalive: flushKeepalive, retryNow: retryNow,
+      pending: pending, rejected: rejected, persistent: function () { return store.usable(); },
+      onStatus: function (fn) { listeners.push(fn); if (last) fn(last); },
+      stop: function () { stopped = true; if (timer) timers.clearTimeout(timer); timer = null; }
+    };
+  }
+
+  ECE.outbox = {create: create, MESSAGES: MESSAGES};
+})(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));
