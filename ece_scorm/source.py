@@ -273,6 +273,7 @@ class SourceTree:
         self.root = root
         self._yaml: dict[str, tuple[Node | None, list[Issue]]] = {}
         self._listing: dict[str, dict[str, bool] | None] = {}  # folder -> {name: is_dir}, None if missing
+        self._real_root: Path | None = None
 
     def display(self, rel: str) -> str:
         """Return rel as the user would see it: under the source path they typed."""
@@ -307,6 +308,12 @@ class SourceTree:
         if self.list_dir("/".join(found[:-1]))[found[-1]]:  # type: ignore[index]
             return "dir", rel
         return "ok", rel
+
+    def inside(self, rel: str) -> bool:
+        """Return True if rel, after following symbolic links, stays inside the course folder."""
+        if self._real_root is None:
+            self._real_root = self.root.resolve()
+        return (self.root / rel).resolve().is_relative_to(self._real_root)
 
     def load_yaml(self, rel: str) -> tuple[Node | None, list[Issue]]:
         """Read and parse rel (posix, relative to the root) once; return (root node or None, issues)."""

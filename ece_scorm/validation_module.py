@@ -1,0 +1,284 @@
+"""Validate one module file (modules/<id>.yaml): pages, blocks, media and references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from .errors import Location
+from .model import (
+    Block,
+    CalloutBlock,
+    Completion,
+    ImageBlock,
+    ListBlock,
+    Module,
+    Page,
+    Quiz,
+    QuizBlock,
+    ReflectionBlock,
+    SelfAssessment,
+    SelfAssessmentBlock,
+    TextBlock,
+    VideoBlock,
+)
+from .source import Map, Node, SourceTree
+from .validation_fields import Fields
+
+MODULE_KEYS = ("id", "title", "description", "estimated_minutes", "audience", "objectives", "completion",
+               "pages")
+PAGE_KEYS = ("id", "title", "blocks")
+COMPLETION_KEYS = ("all_pages", "quiz_passed", "self_assessment_done")
+BLOCK_KEYS = {
+    "text": ("type", "body"),
+    "callout": ("type", "style", "title", "body"),
+    "list": ("type", "ordered", "title", "items"),
+    "image": ("type", "src", "alt", "caption", "decorative"),
+    "video": ("type", "id", "title", "src", "url", "captions", "transcript", "duration_minutes"),
+    "reflection": ("type", "id", "prompt", "hint"),
+    "quiz": ("type", "ref"),
+    "self_assessment": ("type",),
+}
+BLOCK_REQUIRED = {
+    "text": ("body",), "callout": ("body",), "list": ("items",), "image": ("src",),
+    "video": ("id", "title", "captions", "transcript"), "reflection": ("id", "prompt"), "quiz": ("ref",),
+    "self_assessment": (),
+}
+STYLES = ("info", "tip", "note", "warning", "quote")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class Refs:
+    """What modules share: resolved quizzes, the self-assessment, and ids that must be unique course-wide."""
+
+    tree: SourceTree
+    quizzes: dict[str, Quiz | None]  # quiz id -> Quiz, or None when its file has errors
+    self_assessment: SelfAssessment | None
+    self_assessment_declared: bool
+    reflections: dict[str, Location] = field(default_factory=dict)
+    quiz_uses: dict[str, list[tuple[str, Location]]] = field(default_factory=dict)  # quiz -> [(module, loc)]
+
+
+def read_module(f: Fields, refs: Refs, node: Node | None, module_id: str) -> Module | None:
+    """Return the module in a parsed module file (its id must match the listed id), or None."""
+    m = f.mapping(node, "module", "module", MODULE_KEYS, ("title", "estimated_minutes", "pages"))
+    if m is None:
+        return None
+    mid = f.ident(m, "id", "module id")
+    if mid is not None and mid != module_id:
+        f.error(m.get("id") or m, f"module id '{mid}' does not match its file name '{module_id}.yaml'")
+    pages: list[Page] = []
+    seen: dict[str, Location] = {}
+    for pnode in f.items(m, "pages", required=True, min_items=1, what="a module"):
+        page = _page(f, refs, pnode, module_id)
+        if page is None:
+            continue
+        if page.id in seen:
+            f.error(page.loc, f"duplicate page id '{page.id}' (first defined at {seen[page.id]})")
+            continue
+        seen[page.id] = page.loc
+        pages.append(page)
+    c = f.mapping(m.get("completion"), "completion", "completion", COMPLETION_KEYS)
+    completion = Completion(
+        all_pages=f.boolean(c, "all_pages", True) if c else True,
+        quiz_passed=f.boolean(c, "quiz_passed", True) if c else True,
+        self_assessment_done=f.boolean(c, "self_assessment_done", False) if c else False,
+    )
+    module = Module(
+        id=module_id,
+        title=f.text(m, "title") or f.blank(),
+        description=f.text(m, "description") or f.blank(),
+        estimated_minutes=f.minutes(m, "estimated_minutes", (1, 1)) or (1, 1),
+        audience=f.text_list(m, "audience"),
+        objectives=f.text_list(m, "objectives"),
+        pages=tuple(pages),
+        completion=completion,
+        loc=m.loc,
+    )
+    if completion.self_assessment_done and module.self_assessment() is None and c is not None:
+        f.error(c.get("self_assessment_done") or c,
+                "completion requires self_assessment_done but the module has no self_assessment block")
+    return module
+
+
+def _page(f: Fields, refs: Refs, node: Node, module_id: str) -> Page | None:
+    """Return one page with its blocks."""
+    m = f.mapping(node, "pages", "page", PAGE_KEYS, ("id", "title", "blocks"))
+    if m is None:
+        return None
+    pid = f.ident(m, "id", "page id")
+    title = f.text(m, "title") or f.blank()
+    blocks = [b for b in (_block(f, refs, n, module_id)
+                          for n in f.items(m, "blocks", required=True, min_items=1, what="a page"))
+              if b is not None]
+    if pid is None:
+        return None
+    return Page(id=pid, title=title, blocks=tuple(blocks), loc=m.loc)
+
+
+def _block(f: Fields, refs: Refs, node: Node, module_id: str) -> Block | None:
+    """Return one block; `- text: …` is shorthand for a text block."""
+    if isinstance(node, Map) and "type" not in node.entries and "text" in node.entries:
+        m = f.mapping(node, "blocks", "text block", ("text",))
+        return TextBlock(body=f.text(m, "text") or f.blank(), loc=node.loc) if m else None
+    if not isinstance(node, Map):
+        f.wrong_type(node, "blocks", "a block (a mapping with 'type', or 'text: …')")
+        return None
+    kind = f.string(node, "type")
+    if kind is None:
+        if "type" not in node.entries:
+            f.error(node, "missing required key 'type' in block (or use the shorthand 'text: …')")
+        return None
+    if kind not in BLOCK_KEYS:
+        f.error(node.get("type") or node,
+                f"unknown block type '{kind}' (expected one of: {', '.join(BLOCK_KEYS)})")
+        return None
+    m = f.mapping(node, "blocks", f"{kind} block", BLOCK_KEYS[kind], BLOCK_REQUIRED[kind])
+    assert m is not None
+    return _READERS[kind](f, refs, m, module_id)
+
+
+def _text(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    return TextBlock(body=f.text(m, "body") or f.blank(), loc=m.loc)
+
+
+def _callout(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    style = f.string(m, "style", "info") or "info"
+    if style not in STYLES:
+        f.error(m.get("style") or m,
+                f"unknown callout style '{style}' (expected one of: {', '.join(STYLES)})")
+        style = "info"
+    return CalloutBlock(style=style, title=f.text(m, "title"),  # type: ignore[arg-type]  # checked above
+                        body=f.text(m, "body") or f.blank(), loc=m.loc)
+
+
+def _list(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    items = tuple(f.text_node(n, "items") for n in f.items(m, "items", required=True, min_items=1,
+                                                              what="a list block"))
+    return ListBlock(ordered=f.boolean(m, "ordered", False), items=items, title=f.text(m, "title"), loc=m.loc)
+
+
+def _image(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    decorative = f.boolean(m, "decorative", False)
+    alt = f.text(m, "alt", allow_empty=decorative)
+    if alt is None and not decorative:
+        f.error(m, "image needs 'alt' text describing it (or 'decorative: true')")
+    src = media(f, refs.tree, m, "src") or ""
+    alt = f.blank() if decorative else alt or f.blank()  # decorative images get alt="" in HTML
+    return ImageBlock(src=src, alt=alt, caption=f.text(m, "caption"), decorative=decorative, loc=m.loc)
+
+
+def _video(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    vid = f.ident(m, "id", "video id") or ""
+    has_src, has_url = "src" in m.entries, "url" in m.entries
+    if has_src == has_url:
+        f.error(m, "video needs either 'src' (a file in the course) or 'url' (https), "
+                   + ("not both" if has_src else "and has neither"))
+    src = media(f, refs.tree, m, "src") if has_src else None
+    url = f.string(m, "url") if has_url else None
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.netloc or any(ch.isspace() for ch in url):
+            f.error(m.get("url") or m, f"video url must be an absolute https URL (got '{url}')")
+    captions: dict[str, str] = {}
+    cap = f.mapping(m.get("captions"), "captions", "captions", f.languages)
+    if cap is not None:
+        for lang in f.languages:
+            if lang not in cap.entries:
+                f.error(cap, f"missing '{lang}' captions (a WebVTT file) for video '{vid}'")
+            else:
+                path = media(f, refs.tree, cap, lang)
+                if path is not None:
+                    if not path.lower().endswith(".vtt"):
+                        f.error(cap.get(lang) or cap, f"captions must be a WebVTT file (.vtt), got '{path}'")
+                    captions[lang] = path
+    duration = f.integer(m, "duration_minutes")
+    if duration is not None and duration <= 0:
+        f.error(m.get("duration_minutes") or m, f"'duration_minutes' must be positive (got {duration})")
+        duration = None
+    return VideoBlock(id=vid, title=f.text(m, "title") or f.blank(), src=src, url=url, captions=captions,
+                      transcript=f.text(m, "transcript") or f.blank(), duration_minutes=duration, loc=m.loc)
+
+
+def _reflection(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
+    rid = f.ident(m, "id", "reflection id")
+    prompt = f.text(m, "prompt") or f.blank()
+    if rid is None:
+        return None
+    node = m.get("id") or m
+    if rid in refs.reflections:
+        f.error(node, f"duplicate reflection id '{rid}' (first defined at {refs.reflections[rid]})")
+        return None
+    refs.reflections[rid] = node.loc
+    return ReflectionBlock(id=rid, prompt=prompt, hint=f.text(m, "hint"), loc=m.loc)
+
+
+def _quiz(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
+    ref = f.ident(m, "ref", "quiz ref")
+    if ref is None:
+        return None
+    node = m.get("ref") or m
+    if ref not in refs.quizzes:
+        f.error(node, f"unknown quiz '{ref}' (no file quizzes/{ref}.yaml)")
+        return None
+    uses = refs.quiz_uses.setdefault(ref, [])
+    for other, where in uses:
+        if other == module_id:
+            f.error(node, f"quiz '{ref}' is already used in this module (at {where})")
+            return None
+    if uses:
+        f.warn(node, f"quiz '{ref}' is also used in module '{uses[0][0]}'; learners' answers are "
+                     "recorded separately in each module")
+    uses.append((module_id, node.loc))
+    quiz = refs.quizzes[ref]
+    return QuizBlock(quiz=quiz, loc=m.loc) if quiz is not None else None
+
+
+def _self_assessment(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
+    if not refs.self_assessment_declared:
+        f.error(m, "self_assessment block, but course.yaml declares no 'self_assessment'")
+        return None
+    sa = refs.self_assessment
+    return SelfAssessmentBlock(self_assessment=sa, loc=m.loc) if sa is not None else None
+
+
+_READERS = {"text": _text, "callout": _callout, "list": _list, "image": _image, "video": _video,
+            "reflection": _reflection, "quiz": _quiz, "self_assessment": _self_assessment}
+
+
+def media(f: Fields, tree: SourceTree, m: Map, key: str) -> str | None:
+    """Return a media path under key if it names a file inside the course folder with the exact case."""
+    node = m.get(key)
+    raw = f.string(m, key)
+    if raw is None or node is None:
+        return None
+    if not raw.strip():
+        f.error(node, f"'{key}' must not be empty")
+        return None
+    if "://" in raw or raw.startswith("data:"):
+        f.error(node, f"'{raw}' must be a file in the course folder, not a URL")
+        return None
+    if "\\" in raw:
+        f.error(node, f"media path '{raw}' must use forward slashes (/)")
+        return None
+    path = PurePosixPath(raw)
+    if raw.startswith("/") or _DRIVE.match(raw) or ".." in path.parts:
+        f.error(node, f"media path '{raw}' points outside the course folder")
+        return None
+    rel = str(path)
+    status, on_disk = tree.find(rel)
+    if status == "missing":
+        f.error(node, f"media file '{rel}' not found", "MUST 3")
+    elif status == "case":
+        f.error(node, f"media path '{rel}' does not match the file on disk '{on_disk}' "
+                      "(letter case must match exactly)", "MUST 3")
+    elif status == "dir":
+        f.error(node, f"media path '{rel}' is a folder, not a file")
+    elif not tree.inside(rel):
+        f.error(node, f"media path '{raw}' points outside the course folder (through a link)")
+    else:
+        return rel
+    return None

@@ -1,0 +1,157 @@
+"""Validate the self-assessment file and build its own package module."""
+
+from __future__ import annotations
+
+from .errors import Location
+from .model import (
+    Completion,
+    Module,
+    Page,
+    Pillar,
+    Prompt,
+    ScalePoint,
+    SelfAssessment,
+    SelfAssessmentBlock,
+    SelfAssessmentItem,
+)
+from .source import Map, Node, Scalar, Seq
+from .validation_fields import Fields
+
+SA_KEYS = ("id", "title", "description", "intro", "estimated_minutes", "team_code", "scale", "pillars",
+           "reflections", "strength", "opportunity", "first_step", "first_step_lead")
+SA_REQUIRED = ("id", "title", "scale", "pillars", "strength", "opportunity", "first_step", "first_step_lead")
+PILLAR_KEYS = ("id", "title", "description", "items", "reflections")
+PROMPT_KEYS = ("id", "text", "hint")
+_SINGLE_PROMPTS = ("strength", "opportunity", "first_step", "first_step_lead")
+
+
+class _Ids:
+    """Ids that must be unique within one scope, remembering where each was first defined."""
+
+    def __init__(self, f: Fields, what: str):
+        self.f, self.what = f, what
+        self.seen: dict[str, Location] = {}
+
+    def add(self, ident: str, node: Node) -> bool:
+        """Record ident; report a duplicate and return False if it was already defined."""
+        if ident in self.seen:
+            self.f.error(node, f"duplicate {self.what} id '{ident}' (first defined at {self.seen[ident]})")
+            return False
+        self.seen[ident] = node.loc
+        return True
+
+
+def read_self_assessment(f: Fields, node: Node | None) -> SelfAssessment | None:
+    """Return the self-assessment in a parsed self_assessment.yaml, or None."""
+    m = f.mapping(node, "self_assessment", "self-assessment", SA_KEYS, SA_REQUIRED)
+    if m is None:
+        return None
+    sid = f.ident(m, "id", "self-assessment id")
+    scale_ids = _Ids(f, "scale point")
+    scale: list[ScalePoint] = []
+    scale_node = m.get("scale")
+    for pnode in f.items(m, "scale", required=True):
+        p = f.mapping(pnode, "scale", "scale point", ("id", "label"), ("id", "label"))
+        if p is None:
+            continue
+        pid = f.ident(p, "id", "scale point id")
+        label = f.text(p, "label") or f.blank()
+        if pid is not None and scale_ids.add(pid, p.get("id") or p):
+            scale.append(ScalePoint(id=pid, label=label))
+    if isinstance(scale_node, Seq) and len(scale_node.items) < 2:
+        f.error(scale_node, f"a self-assessment scale needs at least 2 points (got {len(scale_node.items)})")
+
+    prompt_ids = _Ids(f, "self-assessment prompt")
+    pillar_ids = _Ids(f, "pillar")
+    item_ids = _Ids(f, "item")
+    pillars: list[Pillar] = []
+    for pnode in f.items(m, "pillars", required=True, min_items=1, what="a self-assessment"):
+        pillar = _pillar(f, pnode, pillar_ids, item_ids, prompt_ids)
+        if pillar is not None:
+            pillars.append(pillar)
+    reflections = _prompts(f, m, prompt_ids)
+    singles = {key: _prompt(f, m.get(key), key, prompt_ids) for key in _SINGLE_PROMPTS}
+    if sid is None or any(p is None for p in singles.values()):
+        return None
+    return SelfAssessment(
+        id=sid,
+        title=f.text(m, "title") or f.blank(),
+        description=f.text(m, "description") or f.blank(),
+        intro=f.text(m, "intro") or f.blank(),
+        scale=tuple(scale),
+        pillars=tuple(pillars),
+        reflections=reflections,
+        strength=singles["strength"],  # type: ignore[arg-type]
+        opportunity=singles["opportunity"],  # type: ignore[arg-type]
+        first_step=singles["first_step"],  # type: ignore[arg-type]
+        first_step_lead=singles["first_step_lead"],  # type: ignore[arg-type]
+        team_code=f.boolean(m, "team_code", True),
+        estimated_minutes=f.minutes(m, "estimated_minutes", (20, 30)) or (20, 30),
+        loc=m.loc,
+    )
+
+
+def _pillar(f: Fields, node: Node, pillar_ids: _Ids, item_ids: _Ids, prompt_ids: _Ids) -> Pillar | None:
+    """Return one pillar with its checklist items (at least one)."""
+    m = f.mapping(node, "pillars", "pillar", PILLAR_KEYS, ("id", "title", "items"))
+    if m is None:
+        return None
+    pid = f.ident(m, "id", "pillar id")
+    title = f.text(m, "title") or f.blank()
+    items: list[SelfAssessmentItem] = []
+    raw_items = m.get("items")
+    if (isinstance(raw_items, Seq) and not raw_items.items) or (
+            isinstance(raw_items, Scalar) and raw_items.value is None):
+        f.error(raw_items, f"pillar '{pid}' has no items")
+        item_nodes: list[Node] = []
+    else:
+        item_nodes = f.items(m, "items", required=True)
+    for inode in item_nodes:
+        i = f.mapping(inode, "items", "item", ("id", "text"), ("id", "text"))
+        if i is None:
+            continue
+        iid = f.ident(i, "id", "item id")
+        text = f.text(i, "text") or f.blank()
+        if iid is not None and item_ids.add(iid, i.get("id") or i):
+            items.append(SelfAssessmentItem(id=iid, text=text, loc=i.loc))
+    reflections = _prompts(f, m, prompt_ids)
+    if pid is None or not pillar_ids.add(pid, m.get("id") or m):
+        return None
+    return Pillar(id=pid, title=title, description=f.text(m, "description") or f.blank(), items=tuple(items),
+                  reflections=reflections, loc=m.loc)
+
+
+def _prompts(f: Fields, m: Map, ids: _Ids) -> tuple[Prompt, ...]:
+    """Return the valid prompts listed under 'reflections'."""
+    found = (_prompt(f, n, "reflections", ids) for n in f.items(m, "reflections"))
+    return tuple(p for p in found if p is not None)
+
+
+def _prompt(f: Fields, node: Node | None, key: str, ids: _Ids) -> Prompt | None:
+    """Return one prompt {id, text, hint?} whose id is unique among the self-assessment's prompts."""
+    m = f.mapping(node, key, "prompt", PROMPT_KEYS, ("id", "text"))
+    if not isinstance(m, Map):
+        return None
+    pid = f.ident(m, "id", "prompt id")
+    text = f.text(m, "text") or f.blank()
+    if pid is None or not ids.add(pid, m.get("id") or m):
+        return None
+    return Prompt(id=pid, text=text, hint=f.text(m, "hint"))
+
+
+def self_assessment_module(sa: SelfAssessment) -> Module:
+    """Return the self-assessment's own package: one page holding the whole flow (ARCHITECTURE §2)."""
+    page = Page(id=sa.id, title=sa.title, blocks=(SelfAssessmentBlock(self_assessment=sa, loc=sa.loc),),
+                loc=sa.loc)
+    return Module(
+        id=sa.id,
+        title=sa.title,
+        description=sa.description,
+        estimated_minutes=sa.estimated_minutes,
+        audience=(),
+        objectives=(),
+        pages=(page,),
+        completion=Completion(all_pages=True, quiz_passed=False, self_assessment_done=True),
+        kind="self_assessment",
+        loc=sa.loc,
+    )
