@@ -156,7 +156,7 @@ FR Et le système a besoin de carrefours et de communautés de pratique, où l�
 EN Building an engagement-capable environment takes time, intention, and trust.
 FR Bâtir un milieu propice à l’engagement demande du temps, de l’intention et de la confiance.
 EN Every team starts somewhere.
-FR Chaque équipe part de quelque part.
+FR Chaque équipe commence quelque part.
 EN As you continue, ask yourself: which pillar do you connect with most?
 FR En poursuivant, demandez-vous : à quel pilier vous identifiez-vous le plus?
 EN And what is one step you could take this month?
@@ -340,7 +340,8 @@ def transcript(lang: str) -> str:
     for slide in SLIDES:
         heading = slide.heading_en if lang == "en" else slide.heading_fr
         text = " ".join(en if lang == "en" else fr for en, fr in slide.sentences)
-        paras.append(f"**{heading}.** {text}")
+        stop = "" if heading.endswith(("?", "!")) else "."
+        paras.append(f"**{heading}{stop}** {text}")
     return "\n\n".join(paras)
 
 
