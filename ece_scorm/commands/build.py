@@ -13,9 +13,10 @@ import click
 from .. import formats as format_registry
 from .. import state_budget
 from ..errors import BuildFailed
-from ..formats._xml import course_slug
 from ..model import Course, Module
 from ..package import OutputFile, epoch_from_env, write_all, zip_bytes
+from ..render import course_slug, render_module
+from ..validation import load_course
 
 # How the state-budget message names each standard and the runtime element that holds the resume state.
 _STATE_NAMES = {"scorm12": ("SCORM 1.2", "cmi.suspend_data"), "scorm2004": ("SCORM 2004", "cmi.suspend_data")}
@@ -112,8 +113,6 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
 
 def _render_package(course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...],
                     epoch: int) -> bytes:
-    from ..render import render_module
-
     files: list[OutputFile] = []
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
@@ -140,8 +139,6 @@ def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Seq
               bundle: str | None, modules: Sequence[str] | None, strict: bool,
               quiet: bool) -> list[BuiltPackage]:
     """Build the requested packages into out_dir; on any error raise before writing anything."""
-    from ..validation import load_course
-
     started = time.perf_counter()
     epoch = epoch_from_env()
     if out_dir.exists() and not out_dir.is_dir():

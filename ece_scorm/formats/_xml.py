@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from lxml import etree
 
 from ..model import Course, LangText, Module
+from ..render import course_slug  # one slug for file names, ECE_DATA and manifest ids
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 # XML 1.0 forbids most C0 controls; a stray one in a title must not make the whole manifest unparsable.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
-
-
-def course_slug(course: Course) -> str:
-    """Return the ASCII slug of the course id's last path segment (``ece`` for the bundled course)."""
-    parts = urlsplit(course.id)
-    segment = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc
-    ascii_text = unicodedata.normalize("NFKD", segment).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "course"
 
 
 # Identifiers (docs/ARCHITECTURE.md §3): derived only from the course slug and module ids, so they stay the
