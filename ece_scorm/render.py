@@ -1,0 +1,210 @@
+"""Model + theme -> the files of one module: index.html, ece-data.js, the player and the media."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from . import markdown, state_budget, themes
+from .errors import EceError
+from .model import Course, ImageBlock, LangText, Module, Prompt, SelfAssessment, VideoBlock
+from .package import OutputFile
+
+RUNTIME = Path(__file__).resolve().parent / "runtime"
+SAFE_PATH = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")  # MUST 3/4: plain relative names
+STRINGS_RE = re.compile(r"/\*ECE-STRINGS\*/(.*?)/\*END-STRINGS\*/", re.S)
+VIDEO_FILE = re.compile(r"\.(mp4|webm|ogv|ogg|m4v)(\?.*)?$", re.I)
+FORMATS_WITH_OUTBOX = ("xapi", "cmi5")
+
+
+class RenderError(EceError):
+    """A module cannot be rendered (missing media, unsafe path, bad theme)."""
+
+
+def course_slug(course: Course) -> str:
+    """Return the last path segment of the course IRI, ASCII-slugged (docs/ARCHITECTURE.md §3)."""
+    last = course.id.rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"[^a-z0-9]+", "-", last.lower()).strip("-") or "course"
+
+
+def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[str, dict[str, str]]:
+    """Return the player's interface strings for these languages (built-ins from i18n.js + theme overrides)."""
+    match = STRINGS_RE.search((RUNTIME / "i18n.js").read_text(encoding="utf-8"))
+    if match is None:
+        raise RenderError("runtime/i18n.js has no /*ECE-STRINGS*/ table")
+    builtin = json.loads(match.group(1))
+    out = {}
+    for lang in langs:
+        table = dict(builtin.get(lang.split("-")[0], builtin["en"]))
+        if theme is not None:
+            table.update(theme.strings.get(lang, {}))
+        out[lang] = table
+    return out
+
+
+def runtime_js(fmt: str) -> str:
+    """Return ece-player.js for a format: core parts, standalone adapter, the format's adapter, then core.js."""
+    parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "adapters/standalone.js"]
+    if fmt in FORMATS_WITH_OUTBOX and (RUNTIME / "outbox.js").is_file():
+        parts.append("outbox.js")
+    if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / "adapters" / f"{fmt}.js").is_file():
+        parts.append(f"adapters/{fmt}.js")
+    parts.append("core.js")
+    body = "\n".join((RUNTIME / p).read_text(encoding="utf-8").rstrip("\n") + "\n" for p in parts)
+    return f"/* ece-player ({fmt}): {', '.join(parts)} */\n" + body
+
+
+def runtime_css(theme: themes.Theme) -> str:
+    """Return ece-player.css: the player's structural CSS, then the theme's stylesheets."""
+    parts = [(RUNTIME / "player.css").read_text(encoding="utf-8")]
+    parts += [(theme.root / "static" / c).read_text(encoding="utf-8") for c in theme.css]
+    return "\n".join(p.rstrip("\n") + "\n" for p in parts)
+
+
+def _lang(text: LangText | None, langs: Sequence[str], conv=None) -> dict[str, str] | None:
+    if text is None:
+        return None
+    return {lang: (conv(text.get(lang, "")) if conv else text.get(lang, "")) for lang in langs}
+
+
+def _prompt(p: Prompt, langs: Sequence[str]) -> dict:
+    return {"id": p.id, "text": _lang(p.text, langs, markdown.to_text)}
+
+
+def _sa_data(sa: SelfAssessment, langs: Sequence[str]) -> dict:
+    text = markdown.to_text
+    return {
+        "id": sa.id,
+        "title": _lang(sa.title, langs, text),
+        "teamCode": sa.team_code,
+        "scale": [{"id": s.id, "label": _lang(s.label, langs, text)} for s in sa.scale],
+        "pillars": [
+            {
+                "id": p.id,
+                "title": _lang(p.title, langs, text),
+                "items": [{"id": i.id, "text": _lang(i.text, langs, text)} for i in p.items],
+                "reflections": [_prompt(r, langs) for r in p.reflections],
+            }
+            for p in sa.pillars
+        ],
+        "reflections": [_prompt(r, langs) for r in sa.reflections],
+        "strength": _prompt(sa.strength, langs),
+        "opportunity": _prompt(sa.opportunity, langs),
+        "firstStep": _prompt(sa.first_step, langs),
+        "firstStepLead": _prompt(sa.first_step_lead, langs),
+    }
+
+
+def ece_data(
+    course: Course, module: Module, fmt: str, langs: Sequence[str], budget: state_budget.Budget,
+    strings: Mapping[str, Mapping[str, str]],
+) -> dict:
+    """Return the ECE_DATA object the player reads (docs/ARCHITECTURE.md §4)."""
+    text = markdown.to_text
+    sa = module.self_assessment()
+    default = course.default_language if course.default_language in langs else langs[0]
+    return {
+        "format": fmt,
+        "course": {"id": course.id, "slug": course_slug(course), "title": _lang(course.title, langs, text),
+                   "version": course.version},
+        "module": {
+            "id": module.id,
+            "activityId": course.activity_id(module),
+            "title": _lang(module.title, langs, text),
+            "kind": module.kind,
+            "completion": {"allPages": module.completion.all_pages, "quizPassed": module.completion.quiz_passed,
+                           "selfAssessmentDone": module.completion.self_assessment_done},
+        },
+        "languages": list(langs),
+        "defaultLanguage": default,
+        "masteryScore": course.mastery_score,
+        "pages": [{"id": p.id, "title": _lang(p.title, langs, text)} for p in module.pages],
+        "quizzes": [
+            {
+                "id": q.id,
+                "title": _lang(q.title, langs, text),
+                "passingScore": q.passing_score,
+                "attempts": q.attempts,
+                "questions": [
+                    {
+                        "id": x.id,
+                        "kind": x.kind,
+                        "prompt": _lang(x.prompt, langs, text),
+                        "choices": [{"id": c.id, "text": _lang(c.text, langs, text)} for c in x.choices],
+                        "correct": [c.id for c in x.choices if c.id in x.correct],
+                    }
+                    for x in q.questions
+                ],
+            }
+            for q in module.quizzes()
+        ],
+        "reflections": [{"id": r.id, "prompt": _lang(r.prompt, langs, text)} for r in module.reflections()],
+        "selfAssessment": _sa_data(sa, langs) if sa else None,
+        "stateBudget": {"worstCase": budget.worst_case, "limit": budget.limit, "textMax": budget.text_max},
+        "strings": {lang: dict(strings[lang]) for lang in langs},
+    }
+
+
+def _media(course: Course, module: Module) -> list[tuple[str, object]]:
+    found: dict[str, object] = {}
+    for page in module.pages:
+        for block in page.blocks:
+            if isinstance(block, ImageBlock):
+                found.setdefault(block.src, block.loc)
+            elif isinstance(block, VideoBlock):
+                if block.src:
+                    found.setdefault(block.src, block.loc)
+                for path in block.captions.values():
+                    found.setdefault(path, block.loc)
+    return sorted(found.items())
+
+
+def _read_media(course: Course, path: str, loc) -> bytes:
+    if not SAFE_PATH.match(path) or ".." in path.split("/"):
+        raise RenderError(f"{loc}: error: media path '{path}' must be relative and use only A-Z a-z 0-9 . _ - /")
+    full = Path(course.source_dir) / path
+    try:
+        return full.read_bytes()
+    except OSError as exc:
+        raise RenderError(f"{loc}: error: cannot read media file '{path}' ({exc.strerror or exc})") from None
+
+
+def _environment(theme: themes.Theme, strings: Mapping[str, Mapping[str, str]]):
+    env = themes.environment(theme)
+    env.filters["md"] = markdown.to_html
+    env.filters["md_inline"] = markdown.to_inline_html
+    env.filters["plain"] = markdown.to_text
+    env.globals["t"] = lambda lang, key: strings[lang][key]
+    env.globals["is_video_file"] = lambda url: bool(url and VIDEO_FILE.search(url))
+    return env
+
+
+def render_module(
+    course: Course, module: Module, fmt: str, langs: Sequence[str], *, prefix: str = "",
+    theme: themes.Theme | str | None = None,
+) -> list[OutputFile]:
+    """Render one module for one format into package files under `prefix` (sorted by path)."""
+    if prefix and not (prefix.endswith("/") and SAFE_PATH.match(prefix.rstrip("/"))):
+        raise RenderError(f"package prefix '{prefix}' must be a relative folder ending with '/'")
+    langs = [lang for lang in langs if lang in course.languages] or list(course.languages)
+    if not isinstance(theme, themes.Theme):
+        theme = themes.resolve(theme, course.source_dir)
+    budget = state_budget.check(module, fmt, len(langs))  # BuildFailed when over MUST 20's limit
+    strings = ui_strings(langs, theme)
+    data = ece_data(course, module, fmt, langs, budget, strings)
+    env = _environment(theme, strings)
+    html = env.get_template("index.html.j2").render(
+        course=course, module=module, langs=langs, lang=data["defaultLanguage"], data=data,
+        text_max=budget.text_max, team_max=state_budget.TEAM_CODE_MAX, fmt=fmt,
+    )
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    files = [
+        OutputFile(prefix + "index.html", html.encode("utf-8")),
+        OutputFile(prefix + "ece-data.js", f"window.ECE_DATA = {payload};\n".encode()),
+        OutputFile(prefix + "player/ece-player.js", runtime_js(fmt).encode("utf-8")),
+        OutputFile(prefix + "player/ece-player.css", runtime_css(theme).encode("utf-8")),
+    ]
+    files += [OutputFile(prefix + path, _read_media(course, path, loc)) for path, loc in _media(course, module)]
+    return sorted(files, key=lambda f: f.path)

@@ -1,0 +1,340 @@
+/* ECE player — core: adapter choice, navigation, quizzes, reflections, self-assessment, completion, i18n.
+ * Reads only window.ECE_DATA and the server-rendered index.html (docs/ARCHITECTURE.md §4-5). */
+(function (ECE) {
+  "use strict";
+  var D, S, adapter, review = false, lastSaved = null, saveTimer = 0, exited = false;
+  var i18n = ECE.i18n, t = i18n.t, tl = i18n.tl, pick = i18n.pick;
+  var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
+  var quizIdx = {}, recordedText = {}, lastStatus = null, noticeKey = null;
+  ECE.adapters = ECE.adapters || {};
+
+  function $(sel, ctx) { return (ctx || document).querySelector(sel); }
+  function $$(sel, ctx) { return Array.prototype.slice.call((ctx || document).querySelectorAll(sel)); }
+  function langOf(el) { var s = el.closest("[lang]"); return s ? s.getAttribute("lang") : i18n.lang; }
+  function base() { return D.course.id.replace(/\/+$/, ""); }
+  function now() { return new Date().toISOString(); }
+  function fail(e) { showStatus({ level: "error", message: String(e && e.message || e) }); }
+  function call(fn) { try { return Promise.resolve(fn()).catch(fail); } catch (e) { fail(e); return Promise.resolve(); } }
+
+  function resolveAdapter(name) {
+    var a = ECE.adapters[name];
+    return typeof a === "function" ? a(D) : a || null;
+  }
+
+  /** Start the format's adapter, or the standalone one when it finds no LMS (start() -> null). */
+  function boot() {
+    D = window.ECE_DATA;
+    if (!D) return;
+    document.body.classList.remove("ece-nojs");
+    document.body.classList.add("ece-js");
+    i18n.table = D.strings || i18n.table;
+    i18n.lang = D.defaultLanguage;
+    D.quizzes.forEach(function (q, i) { quizIdx[q.id] = i; });
+    steps = ECE.state.saSteps(D);
+    var saSection = $(".ece-sa");
+    saPage = saSection ? +saSection.closest(".ece-page").getAttribute("data-index") : -1;
+    if (D.selfAssessment) D.selfAssessment.pillars.forEach(function (p) {
+      p.items.forEach(function (it) { items.push({ pillar: p, item: it }); });
+    });
+    var primary = D.format === "standalone" ? null : resolveAdapter(D.format);
+    if (primary && primary.onStatus) primary.onStatus(showStatus);
+    Promise.resolve()
+      .then(function () { return primary ? primary.start() : null; })
+      .catch(function (e) { fail(e); return null; })
+      .then(function (info) {
+        if (info && !info.noLms) return [primary, info];
+        var sa = resolveAdapter("standalone");
+        sa.onStatus(showStatus);
+        noticeKey = "standalone";
+        return Promise.resolve(sa.start()).then(function (i) { return [sa, i]; });
+      })
+      .then(function (pair) { adapter = pair[0]; run(pair[1] || {}); })
+      .catch(fail);
+  }
+
+  function matchLang(tag) {
+    if (!tag) return null;
+    tag = String(tag).toLowerCase();
+    for (var i = 0; i < D.languages.length; i++) {
+      var l = D.languages[i];
+      if (tag === l || tag.split(/[-_]/)[0] === l || (l === "fr" && tag === "fre") || (l === "en" && tag === "eng")) return l;
+    }
+    return null;
+  }
+
+  function run(info) {
+    S = ECE.state.decode(info.state, D);
+    review = info.mode === "review";
+    var lang = S.lang >= 0 ? D.languages[S.lang] : matchLang(info.language);
+    (navigator.languages || [navigator.language]).forEach(function (l) { lang = lang || matchLang(l); });
+    Object.keys(S.texts).forEach(function (k) { recordedText[k] = S.texts[k]; });
+    bind();
+    $(".ece-progress").hidden = false;
+    $(".ece-pager").hidden = false;
+    $$("[data-step] > h2").forEach(function (h) { h.tabIndex = -1; });
+    setLang(lang || D.defaultLanguage, false);
+    paint();
+    show(S.page, S.step, false);
+    evaluate();
+  }
+
+  function setLang(lang, user) {
+    i18n.lang = lang;
+    document.documentElement.lang = lang;
+    if (user) S.lang = D.languages.indexOf(lang);
+    var sel = $("#ece-lang");
+    if (sel) sel.value = lang;
+    $$("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
+    $("[data-i18n-course]").textContent = pick(D.course.title);
+    $("[data-i18n-module]").textContent = pick(D.module.title);
+    $$("[data-goto]").forEach(function (a) {
+      var p = D.pages[+a.getAttribute("data-goto")];
+      a.textContent = pick(p.title);
+      a.setAttribute("href", "#" + lang + "-p-" + p.id);
+    });
+    var notice = $("#ece-notice");
+    notice.hidden = !noticeKey;
+    if (noticeKey) notice.textContent = t(noticeKey);
+    if (lastStatus) showStatus(lastStatus);
+  }
+
+  function showStatus(st) {
+    lastStatus = st;
+    var el = $("#ece-status");
+    if (!el) return;
+    el.className = "ece-status ece-status-" + (st.level || "ok");
+    el.textContent = pick(st.message) + (st.pending ? " (" + st.pending + ")" : "");
+  }
+
+  function announce(text) {
+    var live = $("#ece-live");
+    live.textContent = "";
+    setTimeout(function () { live.textContent = text; }, 60);
+  }
+
+  /* ---------- navigation ---------- */
+
+  function stepAllowed(si) {
+    var s = steps[si];
+    if (!s || s.indexOf("p:") !== 0) return true;
+    var chosen = S.sa.primary >= 0 || S.sa.others > 0, pi = si - 1;
+    return !chosen || S.sa.primary === pi || !!(S.sa.others & (1 << pi));
+  }
+
+  function nextStep(from, dir) {
+    for (var si = from + dir; si >= 0 && si < steps.length; si += dir) if (stepAllowed(si)) return si;
+    return -1;
+  }
+
+  function show(index, step, focus) {
+    var P = D.pages.length, changed = index !== S.page || !S.visited[index];
+    index = Math.max(0, Math.min(P - 1, index));
+    S.page = index;
+    if (index === saPage) S.step = Math.max(0, Math.min(steps.length - 1, step));
+    $$(".ece-page").forEach(function (sec) {
+      sec.hidden = !(sec.getAttribute("lang") === i18n.lang && +sec.getAttribute("data-index") === index);
+    });
+    $$(".ece-sa-step").forEach(function (el) { el.hidden = +el.getAttribute("data-step") !== S.step; });
+    S.visited[index] = true;
+    $$("[data-goto]").forEach(function (a) {
+      if (+a.getAttribute("data-goto") === index) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+    var seen = S.visited.filter(Boolean).length, pct = Math.round(100 * seen / P);
+    var text = t("progressText", { n: index + 1, total: P, pct: pct });
+    if (index === saPage) text += " · " + t("stepOf", { n: S.step + 1, total: steps.length });
+    $("#ece-progress-text").textContent = text;
+    $("#ece-progress-bar").value = pct;
+    var onSa = index === saPage;
+    $("#ece-prev").disabled = index === 0 && !(onSa && nextStep(S.step, -1) >= 0);
+    $("#ece-next").disabled = index === P - 1 && !(onSa && nextStep(S.step, 1) >= 0);
+    var page = D.pages[index];
+    document.title = pick(page.title) + " – " + pick(D.module.title);
+    if (onSa && steps[S.step] === "summary") {
+      renderSummary();
+      S.flags |= 1;
+    }
+    if (focus) {
+      var target = onSa && S.step > 0 ? $(".ece-page:not([hidden]) [data-step='" + S.step + "'] > h2")
+        : $("#" + i18n.lang + "-h-" + page.id);
+      if (target) target.focus();
+    }
+    if (changed) {
+      pageShownAt = Date.now();
+      record({ type: "page", pageId: page.id, index: index, total: P, title: page.title });
+    }
+    save();
+    evaluate();
+  }
+
+  function go(dir) {
+    if (S.page === saPage) {
+      var si = nextStep(S.step, dir);
+      if (si >= 0) return show(S.page, si, true);
+    }
+    var target = S.page + dir;
+    if (target < 0 || target >= D.pages.length) return;
+    show(target, target === saPage && dir < 0 ? steps.length - 1 : 0, true);
+  }
+
+  /* ---------- state, events ---------- */
+
+  function record(ev) {
+    if (!review && adapter) call(function () { return adapter.record(ev); });
+  }
+
+  function save() {
+    if (review || !adapter) return;
+    clearTimeout(saveTimer);
+    var s = ECE.state.encode(S, D);
+    if (s === lastSaved) return;
+    lastSaved = s;
+    call(function () { return adapter.saveState(s); });
+  }
+
+  function saveSoon() {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, 800);
+  }
+
+  function finished() { return (S.flags & 2) === 2; }
+
+  /** Report completion when the module's rule holds and the outcome differs from what was reported. */
+  function evaluate() {
+    var c = D.module.completion, qs = S.quizzes;
+    var done = qs.every(function (q) { return q.status !== 0; });
+    var ok = (!c.allPages || S.visited.every(Boolean)) && (!c.quizPassed || done) &&
+      (!c.selfAssessmentDone || (S.flags & 1) === 1);
+    if (!ok) return;
+    var passed = qs.length && done ? qs.every(function (q) { return q.status === 1; }) : null;
+    var scored = qs.length && qs.every(function (q) { return q.score >= 0; });
+    var scoreRaw = scored ? Math.round(qs.reduce(function (a, q) { return a + q.score; }, 0) / qs.length) : null;
+    var sig = 2 | (passed === true ? 4 : passed === false ? 8 : 0);
+    if ((S.flags & 14) === sig) return;
+    S.flags = (S.flags & 1) | sig;
+    var result = { completed: true, passed: passed, scoreRaw: scoreRaw, durationMs: Date.now() - startedAt };
+    if (!review) call(function () { return adapter.complete(result); });
+    announce(t("moduleComplete"));
+    save();
+  }
+
+  function onPageHide() {
+    save();
+    if (exited || review || !adapter) return;
+    exited = true;
+    call(function () { return adapter.exit(finished()); });
+  }
+
+  ECE.player = { data: function () { return D; }, state: function () { return S; }, go: go, show: show };
+  ECE._core = { $: $, $$: $$, langOf: langOf, base: base, now: now, record: record, save: save,
+    saveSoon: saveSoon, announce: announce, evaluate: evaluate, quizIdx: quizIdx, items: items,
+    recordedText: recordedText, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
+
+  function bind() {
+    document.addEventListener("click", onClick);
+    document.addEventListener("input", onInput);
+    document.addEventListener("change", onChange);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(); });
+    window.addEventListener("pagehide", onPageHide);
+    $$("video").forEach(function (v) { v.addEventListener("error", videoFailed, true); });
+    $$("details.ece-transcript").forEach(function (d) { d.addEventListener("toggle", syncTranscript); });
+    var sel = $("#ece-lang");
+    if (sel) sel.addEventListener("change", function () {
+      setLang(sel.value, true);
+      paint();
+      show(S.page, S.step, false);
+    });
+  }
+
+  function onClick(e) {
+    var el = e.target.closest("button, a[data-goto]");
+    if (!el) return;
+    if (el.id === "ece-prev") return go(-1);
+    if (el.id === "ece-next") return go(1);
+    if (el.hasAttribute("data-goto")) {
+      e.preventDefault();
+      var i = +el.getAttribute("data-goto");
+      return show(i, i === saPage ? S.step : 0, true);
+    }
+    var action = el.getAttribute("data-action");
+    if (action === "check") ECE.quiz.check(el.closest("fieldset"));
+    else if (action === "retry") ECE.quiz.retry(el.closest(".ece-quiz"));
+    else if (action === "print") window.print();
+    else if (action === "transcript") {
+      var d = document.getElementById(el.getAttribute("aria-controls"));
+      d.open = !d.open;
+    }
+  }
+
+  function onInput(e) {
+    var el = e.target, key = el.getAttribute("data-text");
+    if (key) {
+      S.texts[key] = el.value.slice(0, D.stateBudget.textMax);
+      paintTexts(el);
+      saveSoon();
+    } else if (el.hasAttribute("data-team")) {
+      S.sa.team = el.value.slice(0, ECE.state.TEAM_MAX);
+      paintTexts(el);
+      saveSoon();
+    }
+  }
+
+  function onChange(e) {
+    var el = e.target, key = el.getAttribute("data-text");
+    if (key) {
+      if (recordedText[key] !== S.texts[key]) {
+        recordedText[key] = S.texts[key];
+        ECE.sa.recordText(key);
+      }
+      return save();
+    }
+    if (el.hasAttribute("data-team")) {
+      record({ type: "team-code", code: S.sa.team.trim() });
+      return save();
+    }
+    if (el.hasAttribute("data-c")) return ECE.quiz.select(el.closest("fieldset"));
+    if (el.hasAttribute("data-primary") || el.hasAttribute("data-other") || el.hasAttribute("data-item")) {
+      ECE.sa.change(el);
+      paint();
+      show(S.page, S.step, false);
+    }
+  }
+
+  function videoFailed(e) {
+    var box = e.currentTarget.closest("[data-video]");
+    $("[data-video-error]", box).hidden = false;
+    $("details", box).open = true;
+  }
+
+  function syncTranscript(e) {
+    var d = e.target, btn = $("[aria-controls='" + d.id + "']");
+    btn.setAttribute("aria-expanded", String(d.open));
+    btn.textContent = tl(langOf(d), d.open ? "hideTranscript" : "showTranscript");
+  }
+
+  /* ---------- painting answers into every language copy ---------- */
+
+  function paintTexts(src) {
+    var max = D.stateBudget.textMax;
+    $$("[data-text]").forEach(function (el) {
+      var v = S.texts[el.getAttribute("data-text")] || "";
+      if (el !== src && el.value !== v) el.value = v;
+    });
+    $$("[data-counter]").forEach(function (el) {
+      var n = (S.texts[el.getAttribute("data-counter")] || "").length;
+      el.textContent = tl(langOf(el), "counter", { n: n, max: max });
+    });
+    $$("[data-team]").forEach(function (el) { if (el !== src && el.value !== S.sa.team) el.value = S.sa.team; });
+  }
+
+  function paint() {
+    paintTexts(null);
+    D.quizzes.forEach(function (q, qi) { ECE.quiz.paint(qi); });
+    if (S.sa) ECE.sa.paint();
+  }
+
+  function renderSummary() { if (S.sa) ECE.sa.summary(); }
+  ECE._core.paint = paint;
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})(window.ECE = window.ECE || {});

@@ -1,0 +1,113 @@
+/* ECE player — interface strings (en, fr-CA). render.py reads the JSON between the markers, merges theme
+ * overrides and writes the result to ECE_DATA.strings; these built-ins are the fallback. */
+(function (ECE) {
+  "use strict";
+  var BUILTIN = /*ECE-STRINGS*/{
+    "en": {
+      "skip": "Skip to content",
+      "language": "Language / Langue",
+      "contents": "Contents",
+      "tocLabel": "Table of contents",
+      "pagerLabel": "Page navigation",
+      "previous": "Previous",
+      "next": "Next",
+      "progressLabel": "Progress",
+      "progressText": "Page {n} of {total} · {pct}% of pages seen",
+      "stepOf": "Step {n} of {total}",
+      "standalone": "No learning system found — your progress is saved in this browser only.",
+      "storageUnavailable": "This browser does not allow saving: your progress will be lost when you close the page.",
+      "check": "Check",
+      "selectAll": "Select all that apply.",
+      "correct": "Correct.",
+      "incorrect": "Incorrect.",
+      "chooseFirst": "Choose an answer first.",
+      "tryAgain": "Try again",
+      "attemptOf": "Attempt {n} of {max}",
+      "attempt": "Attempt {n}",
+      "quizPassed": "Your score: {score}%. The pass mark is {pass}%: passed.",
+      "quizRetry": "Your score: {score}%. The pass mark is {pass}%. You can try again.",
+      "quizFailed": "Your score: {score}%. The pass mark is {pass}%. No attempts left.",
+      "counter": "{n} of {max} characters",
+      "transcript": "Transcript",
+      "showTranscript": "Show transcript",
+      "hideTranscript": "Hide transcript",
+      "videoUnavailable": "The video cannot be played here. The transcript has all of its content.",
+      "watchVideo": "Watch the video (opens in a new window)",
+      "teamCode": "Team code (optional, given by your facilitator)",
+      "teamCodeIs": "Team code: {code}",
+      "primaryPillar": "Which pillar best fits your role?",
+      "otherPillars": "Other pillars you want to assess (optional)",
+      "summary": "Your summary",
+      "print": "Print or save as PDF",
+      "notAnswered": "Not answered",
+      "reflections": "Reflections",
+      "plan": "Your plan",
+      "moduleComplete": "You have completed this module.",
+      "noJs": "The interactive player needs JavaScript; the whole module is shown below as one page."
+    },
+    "fr": {
+      "skip": "Passer au contenu",
+      "language": "Langue / Language",
+      "contents": "Table des matières",
+      "tocLabel": "Table des matières",
+      "pagerLabel": "Navigation entre les pages",
+      "previous": "Précédent",
+      "next": "Suivant",
+      "progressLabel": "Progression",
+      "progressText": "Page {n} sur {total} · {pct} % des pages consultées",
+      "stepOf": "Étape {n} sur {total}",
+      "standalone": "Aucun système d’apprentissage trouvé — votre progression est enregistrée dans ce navigateur seulement.",
+      "storageUnavailable": "Ce navigateur ne permet pas l’enregistrement : votre progression sera perdue à la fermeture de la page.",
+      "check": "Vérifier",
+      "selectAll": "Sélectionnez toutes les réponses qui s’appliquent.",
+      "correct": "Bonne réponse.",
+      "incorrect": "Mauvaise réponse.",
+      "chooseFirst": "Choisissez d’abord une réponse.",
+      "tryAgain": "Réessayer",
+      "attemptOf": "Tentative {n} sur {max}",
+      "attempt": "Tentative {n}",
+      "quizPassed": "Votre résultat : {score} %. Le seuil de réussite est de {pass} % : réussi.",
+      "quizRetry": "Votre résultat : {score} %. Le seuil de réussite est de {pass} %. Vous pouvez réessayer.",
+      "quizFailed": "Votre résultat : {score} %. Le seuil de réussite est de {pass} %. Aucune tentative restante.",
+      "counter": "{n} caractères sur {max}",
+      "transcript": "Transcription",
+      "showTranscript": "Afficher la transcription",
+      "hideTranscript": "Masquer la transcription",
+      "videoUnavailable": "La vidéo ne peut pas être lue ici. La transcription en présente tout le contenu.",
+      "watchVideo": "Regarder la vidéo (s’ouvre dans une nouvelle fenêtre)",
+      "teamCode": "Code d’équipe (facultatif, fourni par votre animatrice ou animateur)",
+      "teamCodeIs": "Code d’équipe : {code}",
+      "primaryPillar": "Quel pilier correspond le mieux à votre rôle?",
+      "otherPillars": "Autres piliers à évaluer (facultatif)",
+      "summary": "Votre sommaire",
+      "print": "Imprimer ou enregistrer en PDF",
+      "notAnswered": "Sans réponse",
+      "reflections": "Réflexions",
+      "plan": "Votre plan",
+      "moduleComplete": "Vous avez terminé ce module.",
+      "noJs": "Le lecteur interactif a besoin de JavaScript; tout le module est présenté ci-dessous en une seule page."
+    }
+  }/*END-STRINGS*/;
+
+  var i18n = ECE.i18n = { lang: "en", table: BUILTIN };
+
+  /** Return the UI string `key` in the current language with {name} placeholders filled. */
+  i18n.t = function (key, vars) { return i18n.tl(i18n.lang, key, vars); };
+
+  /** Return the UI string `key` in language `lang` (for the copies of a screen in other languages). */
+  i18n.tl = function (lang, key, vars) {
+    var table = i18n.table[lang] || {}, s = table[key];
+    if (s === undefined) s = (BUILTIN[lang] || BUILTIN.en)[key];
+    if (s === undefined) s = BUILTIN.en[key] || key;
+    return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
+  };
+
+  /** Return a language map's text in `lang` (default: the current language; fallback: the first). */
+  i18n.pick = function (map, lang) {
+    if (map == null || typeof map === "string") return map || "";
+    if (map[lang || i18n.lang] != null) return map[lang || i18n.lang];
+    for (var k in map) return map[k];
+    return "";
+  };
+  ECE.t = i18n.t;
+})(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));

@@ -1,0 +1,115 @@
+/* ECE player — knowledge checks: select, check with feedback, grade an attempt, retry (uses ECE._core). */
+(function (ECE) {
+  "use strict";
+  function C() { return ECE._core; }
+
+  function correctMask(q) {
+    var m = 0;
+    q.choices.forEach(function (c, i) { if (q.correct.indexOf(c.id) >= 0) m |= 1 << i; });
+    return m;
+  }
+
+  function where(fs) {
+    var qi = C().quizIdx[fs.getAttribute("data-quiz")], xi = +fs.getAttribute("data-q");
+    return { qi: qi, xi: xi, quiz: C().D.quizzes[qi], st: C().S.quizzes[qi] };
+  }
+
+  function locked(st, xi) { return st.q[xi].checked || st.status !== 0; }
+
+  /** Store the choices ticked in a question (every language copy is repainted from the state). */
+  function select(fs) {
+    var w = where(fs);
+    if (!locked(w.st, w.xi)) {
+      var m = 0;
+      C().$$("input[data-c]", fs).forEach(function (el) { if (el.checked) m |= 1 << +el.getAttribute("data-c"); });
+      w.st.q[w.xi].mask = m;
+    }
+    paint(w.qi);
+    C().save();
+  }
+
+  /** Check one question: feedback, the answer event, and grading once every question is checked. */
+  function check(fs) {
+    var w = where(fs), q = w.quiz.questions[w.xi], a = w.st.q[w.xi], c = C(), t = ECE.i18n.t;
+    if (locked(w.st, w.xi)) return;
+    if (!a.mask) return c.announce(t("chooseFirst"));
+    a.checked = true;
+    var success = a.mask === correctMask(q);
+    c.record({
+      type: "answer", kind: q.kind === "true_false" ? "true-false" : "choice", quizId: w.quiz.id,
+      questionId: q.id, interactionId: "q." + w.quiz.id + "." + q.id,
+      activityId: c.base() + "/quiz/" + w.quiz.id + "/" + q.id, prompt: q.prompt,
+      choices: q.choices.map(function (ch) { return { id: ch.id, text: ch.text }; }),
+      response: q.choices.filter(function (ch, i) { return a.mask & (1 << i); }).map(function (ch) { return ch.id; }),
+      correct: q.correct.slice(), success: success, attempt: w.st.attempt,
+      latencyMs: Date.now() - c.pageShownAt, timestamp: c.now()
+    });
+    if (w.st.q.every(function (x) { return x.checked; })) grade(w);
+    paint(w.qi);
+    var said = C().$$("[data-fb] > :not([hidden])", fs).map(function (p) { return p.textContent; });
+    var result = fs.closest(".ece-quiz").querySelector("[data-result]");
+    if (!result.hidden) said.push(result.textContent);
+    c.announce(said.join(" "));
+    c.save();
+    c.evaluate();
+  }
+
+  function grade(w) {
+    var right = w.quiz.questions.filter(function (q, xi) { return w.st.q[xi].mask === correctMask(q); }).length;
+    var score = Math.round(100 * right / w.quiz.questions.length), passed = score >= w.quiz.passingScore;
+    w.st.score = score;
+    w.st.status = passed ? 1 : w.quiz.attempts && w.st.attempt >= w.quiz.attempts ? 2 : 0;
+    C().record({ type: "quiz-result", quizId: w.quiz.id, scoreRaw: score, passed: passed, attempt: w.st.attempt });
+  }
+
+  /** Start a new attempt: clear the answers, keep the last score until this attempt is graded. */
+  function retry(box) {
+    var qi = C().quizIdx[box.getAttribute("data-quiz")], st = C().S.quizzes[qi], quiz = C().D.quizzes[qi];
+    if (st.status !== 0 || (quiz.attempts && st.attempt >= quiz.attempts)) return;
+    st.attempt = Math.min(st.attempt + 1, ECE.state.ATTEMPT_CAP);
+    st.q = st.q.map(function () { return { mask: 0, checked: false }; });
+    paint(qi);
+    C().save();
+    var first = box.querySelector("input[data-c]");
+    if (first) first.focus();
+  }
+
+  /** Paint a quiz's state into its copy in every language. */
+  function paint(qi) {
+    var c = C(), quiz = c.D.quizzes[qi], st = c.S.quizzes[qi], tl = ECE.i18n.tl;
+    var graded = st.q.every(function (x) { return x.checked; });
+    c.$$(".ece-quiz[data-quiz='" + quiz.id + "']").forEach(function (box) {
+      var lang = c.langOf(box);
+      box.querySelector("[data-attempt]").textContent = quiz.attempts
+        ? tl(lang, "attemptOf", { n: st.attempt, max: quiz.attempts }) : tl(lang, "attempt", { n: st.attempt });
+      c.$$("fieldset[data-q]", box).forEach(function (fs) {
+        var xi = +fs.getAttribute("data-q"), a = st.q[xi], q = quiz.questions[xi], lock = locked(st, xi);
+        var ok = a.mask === correctMask(q);
+        c.$$("input[data-c]", fs).forEach(function (el) {
+          el.checked = !!(a.mask & (1 << +el.getAttribute("data-c")));
+          el.disabled = lock;
+        });
+        fs.querySelector("[data-action='check']").disabled = lock;
+        var fb = fs.querySelector("[data-fb]");
+        fb.hidden = !a.checked;
+        fb.className = "ece-feedback " + (ok ? "ece-ok" : "ece-ko");
+        fb.querySelector("[data-verdict]").textContent = tl(lang, ok ? "correct" : "incorrect");
+        c.$$("[data-fb-choice]", fb).forEach(function (p) {
+          p.hidden = !(a.mask & (1 << +p.getAttribute("data-fb-choice")));
+        });
+        c.$$("[data-fb-result]", fb).forEach(function (p) {
+          p.hidden = p.getAttribute("data-fb-result") !== (ok ? "correct" : "incorrect");
+        });
+      });
+      var result = box.querySelector("[data-result]");
+      result.hidden = !graded || st.score < 0;
+      if (!result.hidden) {
+        var key = st.status === 1 ? "quizPassed" : st.status === 2 ? "quizFailed" : "quizRetry";
+        result.textContent = tl(lang, key, { score: st.score, pass: quiz.passingScore });
+      }
+      box.querySelector("[data-action='retry']").hidden = !(graded && st.status === 0);
+    });
+  }
+
+  ECE.quiz = { select: select, check: check, retry: retry, paint: paint, correctMask: correctMask };
+})(window.ECE = window.ECE || {});

@@ -1,0 +1,121 @@
+"""Worst-case length of a module's resume state, mirroring the encoding of runtime/state.js.
+
+Free texts (reflections, self-assessment prompts) live in the resume state because, in SCORM 1.2, it is
+the only field read back on resume besides `cmi.comments`, which Moodle appends to (DESIGN.md "Facts").
+Compression cannot make an honest worst case smaller (adversarial text does not compress), so each text
+gets a character cap instead: the player's textarea `maxlength` is `text_max(module, fmt)`, chosen as the
+largest cap that keeps the worst case within the format's limit (MUST 20: 4,096 for SCORM 1.2,
+64,000 for 2004), never more than `FORMAT_TEXT_MAX[fmt]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import BuildFailed
+from .model import Module
+
+TEAM_CODE_MAX = 32  # state.js TEAM_MAX
+ATTEMPT_CAP = 999  # state.js ATTEMPT_CAP: an unlimited quiz stops counting attempts here
+FINGERPRINT_LEN = 4
+MAX_FLAGS = 15  # state.js flag bits: summary reached, completion/passed/failed reported
+LIMITS = {"scorm12": 4096, "scorm2004": 64000}  # MUST 20
+# Per-text cap before fitting: SCORM 1.2 stores a reflection as a 255-char `fill-in` response, so a longer
+# text could not be reported anyway; 2004 `long-fill-in` and xAPI take 4,000 (DESIGN.md mapping table).
+FORMAT_TEXT_MAX = {"scorm12": 255}
+DEFAULT_TEXT_MAX = 4000
+MIN_TEXT_MAX = 100  # below this a reflection is no longer useful: fail the build instead
+
+
+def _b36_len(n: int) -> int:
+    """Return how many base-36 digits n takes (JS Number.prototype.toString(36))."""
+    digits = 1
+    while n >= 36:
+        n //= 36
+        digits += 1
+    return digits
+
+
+def _num(max_value: int) -> int:
+    return _b36_len(max_value) + 1  # digits + "."
+
+
+def _str(max_len: int) -> int:
+    return _b36_len(max_len) + 1 + max_len  # length + ":" + text
+
+
+def sa_steps(module: Module) -> int:
+    """Return the number of self-assessment screens (state.js saSteps)."""
+    sa = module.self_assessment()
+    if sa is None:
+        return 0
+    return 1 + len(sa.pillars) + (1 if sa.reflections else 0) + 2
+
+
+def text_count(module: Module) -> int:
+    """Return how many capped free texts the state holds (page reflections + self-assessment prompts)."""
+    n = len(module.reflections())
+    sa = module.self_assessment()
+    if sa is not None:
+        n += sum(len(p.reflections) for p in sa.pillars) + len(sa.reflections) + 4
+    return n
+
+
+def worst_case_length(module: Module, text_max: int = DEFAULT_TEXT_MAX, languages: int = 2) -> int:
+    """Return the longest resume state the player can write for this module (UTF-16 code units)."""
+    pages = len(module.pages)
+    total = 1 + FINGERPRINT_LEN
+    total += _num(languages) + _num(max(0, pages - 1)) + _num(max(0, sa_steps(module) - 1)) + _num(MAX_FLAGS)
+    total += -(-pages // 5)  # visited bits, 5 per character
+    for quiz in module.quizzes():
+        attempts = quiz.attempts if quiz.attempts else ATTEMPT_CAP
+        total += _num(attempts) + _num(2) + _num(101)
+        for q in quiz.questions:
+            total += _num(2 ** (len(q.choices) + 1) - 1)  # every choice ticked + "checked" bit
+    sa = module.self_assessment()
+    if sa is not None:
+        total += _str(TEAM_CODE_MAX) + _num(len(sa.pillars)) + _num(2 ** len(sa.pillars) - 1)
+        total += sum(len(p.items) for p in sa.pillars)  # one character per item
+    total += text_count(module) * _str(text_max)
+    return total
+
+
+def text_max(module: Module, fmt: str, languages: int = 2) -> int:
+    """Return the per-text character cap for this module in this format (largest that fits the limit)."""
+    cap = FORMAT_TEXT_MAX.get(fmt, DEFAULT_TEXT_MAX)
+    limit = LIMITS.get(fmt)
+    if limit is None or text_count(module) == 0:
+        return cap
+    lo, hi = 0, cap  # worst_case_length grows with text_max: binary search the largest that fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if worst_case_length(module, mid, languages) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The resume-state budget of one module in one format, as written to ECE_DATA.stateBudget."""
+
+    worst_case: int
+    limit: int | None
+    text_max: int
+
+
+def check(module: Module, fmt: str, languages: int = 2) -> Budget:
+    """Return the module's budget, or raise BuildFailed when its state could exceed the format's limit."""
+    cap = text_max(module, fmt, languages)
+    limit = LIMITS.get(fmt)
+    if limit is not None and text_count(module) and cap < MIN_TEXT_MAX:
+        cap = MIN_TEXT_MAX  # report the overflow at the smallest useful cap rather than shrink further
+    worst = worst_case_length(module, cap, languages)
+    if limit is not None and worst > limit:
+        raise BuildFailed(
+            f"module '{module.id}': the resume state could reach {worst} characters in {fmt} "
+            f"(limit {limit}, MUST 20) even with free texts capped at {cap} characters; "
+            "split the module or reduce its questions, items and reflections"
+        )
+    return Budget(worst, limit, cap)
