@@ -30,7 +30,7 @@ def course_slug(course: Course) -> str:
 
 
 def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[str, dict[str, str]]:
-    """Return the player's interface strings for these languages (built-ins from i18n.js + theme overrides)."""
+    """Return the player's interface strings for these languages (i18n.js built-ins + theme overrides)."""
     match = STRINGS_RE.search((RUNTIME / "i18n.js").read_text(encoding="utf-8"))
     if match is None:
         raise RenderError("runtime/i18n.js has no /*ECE-STRINGS*/ table")
@@ -45,12 +45,13 @@ def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[
 
 
 def runtime_js(fmt: str) -> str:
-    """Return ece-player.js for a format: core parts, standalone adapter, the format's adapter, then core.js."""
+    """Return ece-player.js for a format: player parts, standalone and format adapters, then core.js."""
     parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "adapters/standalone.js"]
     if fmt in FORMATS_WITH_OUTBOX and (RUNTIME / "outbox.js").is_file():
         parts.append("outbox.js")
-    if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / "adapters" / f"{fmt}.js").is_file():
-        parts.append(f"adapters/{fmt}.js")
+    own = f"adapters/{fmt}.js"
+    if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / own).is_file():
+        parts.append(own)
     parts.append("core.js")
     body = "\n".join((RUNTIME / p).read_text(encoding="utf-8").rstrip("\n") + "\n" for p in parts)
     return f"/* ece-player ({fmt}): {', '.join(parts)} */\n" + body
@@ -114,8 +115,11 @@ def ece_data(
             "activityId": course.activity_id(module),
             "title": _lang(module.title, langs, text),
             "kind": module.kind,
-            "completion": {"allPages": module.completion.all_pages, "quizPassed": module.completion.quiz_passed,
-                           "selfAssessmentDone": module.completion.self_assessment_done},
+            "completion": {
+                "allPages": module.completion.all_pages,
+                "quizPassed": module.completion.quiz_passed,
+                "selfAssessmentDone": module.completion.self_assessment_done,
+            },
         },
         "languages": list(langs),
         "defaultLanguage": default,
@@ -163,7 +167,7 @@ def _media(course: Course, module: Module) -> list[tuple[str, object]]:
 
 def _read_media(course: Course, path: str, loc) -> bytes:
     if not SAFE_PATH.match(path) or ".." in path.split("/"):
-        raise RenderError(f"{loc}: error: media path '{path}' must be relative and use only A-Z a-z 0-9 . _ - /")
+        raise RenderError(f"{loc}: error: media path '{path}' must be relative, with only A-Za-z0-9._-/")
     full = Path(course.source_dir) / path
     try:
         return full.read_bytes()
@@ -206,5 +210,6 @@ def render_module(
         OutputFile(prefix + "player/ece-player.js", runtime_js(fmt).encode("utf-8")),
         OutputFile(prefix + "player/ece-player.css", runtime_css(theme).encode("utf-8")),
     ]
-    files += [OutputFile(prefix + path, _read_media(course, path, loc)) for path, loc in _media(course, module)]
+    for path, loc in _media(course, module):
+        files.append(OutputFile(prefix + path, _read_media(course, path, loc)))
     return sorted(files, key=lambda f: f.path)
