@@ -128,6 +128,22 @@ def test_usage_errors_exit_2_and_write_nothing(course, tmp_path, args, message):
     assert not out.exists()
 
 
+def test_empty_or_repeated_format_list(course, tmp_path):
+    out = tmp_path / "build"
+    empty = run(str(course), "--out", str(out), "--format", ",")
+    assert empty.exit_code == 2 and "no format given" in empty.stderr
+    twice = run(str(course), "--out", str(out), "--format", "scorm12,scorm12", "--module", "welcome")
+    assert twice.exit_code == 0 and "[1/1] scorm12 welcome" in twice.stdout
+
+
+def test_output_path_that_is_a_file_is_refused(course, tmp_path):
+    out = tmp_path / "build"
+    out.write_text("not a folder")
+    result = run(str(course), "--out", str(out))
+    assert result.exit_code == 1 and "exists and is not a folder" in result.stderr
+    assert out.read_text() == "not a folder"
+
+
 def test_missing_source_folder_is_a_usage_error(tmp_path):
     result = run(str(tmp_path / "nowhere"), "--out", str(tmp_path / "build"))
     assert result.exit_code == 2 and "does not exist" in result.stderr

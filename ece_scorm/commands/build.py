@@ -140,6 +140,9 @@ def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Seq
               quiet: bool) -> list[BuiltPackage]:
     """Build the requested packages into out_dir; on any error raise before writing anything."""
     started = time.perf_counter()
+    formats = tuple(dict.fromkeys(formats))  # "scorm12,scorm12" builds each package once
+    if not formats:
+        raise click.BadParameter("no format given", param_hint="--format")
     epoch = epoch_from_env()
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
