@@ -18,9 +18,6 @@ from ..package import OutputFile, epoch_from_env, write_all, zip_bytes
 from ..render import course_slug, render_module
 from ..validation import load_course
 
-# How the state-budget message names each standard and the runtime element that holds the resume state.
-_STATE_NAMES = {"scorm12": ("SCORM 1.2", "cmi.suspend_data"), "scorm2004": ("SCORM 2004", "cmi.suspend_data")}
-
 
 @dataclass(frozen=True)
 class PackagePlan:
@@ -92,7 +89,8 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
     problems = []
     checked: set[tuple[str, str]] = set()
     for plan in plans:
-        limit = format_registry.get(plan.fmt).STATE_LIMIT
+        fmt = format_registry.get(plan.fmt)
+        limit = fmt.STATE_LIMIT
         for module in plan.modules:
             if limit is None or (plan.fmt, module.id) in checked:
                 continue
@@ -103,7 +101,9 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
                 cap = max(cap, state_budget.MIN_TEXT_MAX)
             worst = state_budget.worst_case_length(module, cap, languages)
             if worst > limit:
-                label, element = _STATE_NAMES.get(plan.fmt, (plan.fmt, "resume state"))
+                # Optional LABEL / STATE_ELEMENT of a format module name the standard and its runtime field.
+                label = getattr(fmt, "LABEL", plan.fmt)
+                element = getattr(fmt, "STATE_ELEMENT", "resume state")
                 problems.append(
                     f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
                     f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
