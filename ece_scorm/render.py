@@ -47,8 +47,8 @@ def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[
 def runtime_js(fmt: str) -> str:
     """Return ece-player.js for a format: player parts, standalone and format adapters, then core.js."""
     parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "adapters/standalone.js"]
-    if fmt in FORMATS_WITH_OUTBOX and (RUNTIME / "outbox.js").is_file():
-        parts.append("outbox.js")
+    if fmt in FORMATS_WITH_OUTBOX:  # the statement builder and outbox shared by the xapi and cmi5 adapters
+        parts += [p for p in ("xapi-statements.js", "outbox.js") if (RUNTIME / p).is_file()]
     own = f"adapters/{fmt}.js"
     if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / own).is_file():
         parts.append(own)
