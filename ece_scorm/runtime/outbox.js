@@ -71,7 +71,7 @@
   /**
    * Create an outbox.
    * opts: {key, storage (localStorage-like or null), send(statements, {keepalive}) -> Promise<status>
-   *        (rejects on network errors), onStatus(fn), lang() -> "en"|"fr", maxBatch, maxBytes,
+   *        (rejects on network errors), maxBatch, maxBytes,
    *        baseDelayMs, maxDelayMs, timers: {setTimeout, clearTimeout}, random()}
    */
   function create(opts) {
@@ -84,16 +84,18 @@
     var listeners = [], running = null, timer = null, failures = 0, authError = null, stopped = false;
     var last = null;
 
-    function lang() { var l = opts.lang ? opts.lang() : "en"; return MESSAGES[l] ? l : "en"; }
     function items() { return store.read(key); }
     function pending() { return items().length; }
     function rejected() { return store.read(rejectedKey); }
 
     function emit(level, code, extra) {
-      var n = pending(), r = rejected().length;
-      var msg = fmt(MESSAGES[lang()][code], {n: n, r: r, code: extra || ""});
-      if (!store.usable()) msg += " " + MESSAGES[lang()].nostorage;
-      var status = {level: level, message: msg, pending: n, rejected: r, code: code};
+      var n = pending(), r = rejected().length, messages = {};
+      Object.keys(MESSAGES).forEach(function (l) {
+        messages[l] = fmt(MESSAGES[l][code], {n: n, r: r, code: extra || ""}) +
+          (store.usable() ? "" : " " + MESSAGES[l].nostorage);
+      });
+      // `message` is a language map so the core can follow a language switch.
+      var status = {level: level, message: messages, pending: n, rejected: r, code: code};
       last = status;
       listeners.forEach(function (fn) { try { fn(status); } catch (e) { /* a UI error must not stop sending */ } });
     }
@@ -211,5 +213,44 @@
     };
   }
 
-  ECE.outbox = {create: create, MESSAGES: MESSAGES};
+  /**
+   * Return a small xAPI client for one launch: statements, State and Agent Profile documents.
+   * Every call is a plain CORS request (the LRS is on another origin, MUST 29) that sends the launch
+   * credentials verbatim (MUST 27) and the xAPI version header; it never throws on HTTP errors.
+   */
+  function lrsClient(endpoint, auth, fetchFn) {
+    var base = String(endpoint).replace(/\/*$/, "/");
+    var doFetch = fetchFn || (typeof fetch !== "undefined" ? fetch.bind(null) : null);
+    function url(path, params) {
+      var q = new URLSearchParams();
+      Object.keys(params || {}).forEach(function (k) { if (params[k] != null) q.set(k, params[k]); });
+      var qs = q.toString();
+      return base + path + (qs ? "?" + qs : "");
+    }
+    function request(method, path, params, body, ctype, keepalive) {
+      var headers = {"X-Experience-API-Version": "1.0.3"};
+      if (auth) headers.Authorization = auth;
+      if (body != null) headers["Content-Type"] = ctype || "application/json";
+      return doFetch(url(path, params), {method: method, headers: headers, body: body, mode: "cors",
+        credentials: "omit", cache: "no-store", keepalive: !!keepalive});
+    }
+    return {
+      sendStatements: function (batch, o) {
+        return request("POST", "statements", null, JSON.stringify(batch), "application/json", o && o.keepalive)
+          .then(function (res) { return res.status; });
+      },
+      /** Resolve {status, text}; status 0 when the network failed. */
+      getDocument: function (path, params) {
+        return request("GET", path, params).then(function (res) {
+          return res.text().then(function (text) { return {status: res.status, text: text}; });
+        }, function () { return {status: 0, text: ""}; });
+      },
+      putDocument: function (path, params, text, ctype, keepalive) {
+        return request("PUT", path, params, text, ctype, keepalive)
+          .then(function (res) { return res.status; }, function () { return 0; });
+      }
+    };
+  }
+
+  ECE.outbox = {create: create, lrsClient: lrsClient, MESSAGES: MESSAGES};
 })(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));

@@ -60,7 +60,7 @@ function make(opts) {
   const storage = (opts && opts.storage) || new Store(), lrs = (opts && opts.lrs) || new Lrs();
   const timers = (opts && opts.timers) || new Timers(), statuses = [];
   const box = Outbox.create(Object.assign({key: "ece-outbox:test", storage, timers, random: () => 1,
-    send: (b, o) => lrs.send(b, o), lang: () => (opts && opts.lang) || "en"}, (opts && opts.extra) || {}));
+    send: (b, o) => lrs.send(b, o)}, (opts && opts.extra) || {}));
   box.onStatus((s) => statuses.push(s));
   return {box, storage, lrs, timers, statuses};
 }
@@ -82,7 +82,8 @@ test("statements go out as one batch and leave storage once acknowledged", async
   assert.deepEqual(lrs.calls.map((c) => c.ids), [[a.id, b.id, c.id]]);
   assert.equal(storage.getItem("ece-outbox:test"), null);
   const last = statuses[statuses.length - 1];
-  assert.deepEqual([last.level, last.pending, last.message], ["ok", 0, "All your progress is saved."]);
+  assert.deepEqual([last.level, last.pending, last.message.en], ["ok", 0, "All your progress is saved."]);
+  assert.equal(last.message.fr, "Toute votre progression est enregistrée.");
 });
 
 test("batches respect maxBatch", async () => {
@@ -108,7 +109,8 @@ test("network errors back off exponentially, keep everything, and report what is
   const last = statuses[statuses.length - 1];
   assert.equal(last.level, "warn");
   assert.equal(last.pending, 2);
-  assert.match(last.message, /2 records are waiting/);
+  assert.match(last.message.en, /2 records are waiting/);
+  assert.match(last.message.fr, /2 enregistrements attendent/);
   // a statement added during the outage waits for the backoff instead of hammering the LRS
   const before = lrs.calls.length;
   box.add(st());
@@ -132,7 +134,7 @@ test("5xx is retried like a network error", async () => {
 });
 
 test("401/403 stop retries and are shown as an error in the learner's language", async () => {
-  const {box, lrs, timers, statuses} = make({lang: "fr"});
+  const {box, lrs, timers, statuses} = make();
   lrs.mode = "401";
   box.add(st());
   await timers.run(0);
@@ -143,7 +145,7 @@ test("401/403 stop retries and are shown as an error in the learner's language",
   const last = statuses[statuses.length - 1];
   assert.equal(last.level, "error");
   assert.equal(last.pending, 1);
-  assert.match(last.message, /a refusé l’authentification \(401\)/);
+  assert.match(last.message.fr, /a refusé l’authentification \(401\)/);
   box.add(st());
   assert.equal(box.pending(), 2, "later statements are still kept for the next launch");
 });
@@ -222,7 +224,7 @@ test("without usable storage statements stay in memory and the learner is told",
   assert.equal(box.pending(), 1);
   assert.equal(box.persistent(), false);
   await timers.run(0);
-  assert.match(statuses[statuses.length - 1].message, /only while this page stays open/);
+  assert.match(statuses[statuses.length - 1].message.en, /only while this page stays open/);
   lrs.mode = "ok";
   await box.retryNow();
   assert.equal(lrs.stored.size, 1);

@@ -1,0 +1,205 @@
+/* ECE player — cmi5 AU runtime (MUST 31–32).
+ *
+ * Launch contract: endpoint, fetch, actor, registration, activityId from the URL (read with URLSearchParams:
+ * LMSs may write '+' for spaces); POST `fetch` once per session — the token is kept in sessionStorage so a
+ * reload continues the session instead of asking again (a second fetch answers "Already in Use"); read
+ * LMS.LaunchData and the cmi5LearnerPreferences agent profile before the first statement; `initialized`
+ * once, first; `terminated` with duration last; completed/passed/failed only in Normal mode, each at most
+ * once per registration, judged against the launched masteryScore; returnURL honoured on exit.
+ * Needs xapi-statements.js and outbox.js loaded first.
+ */
+(function (ECE) {
+  "use strict";
+  ECE.adapters = ECE.adapters || {};
+
+  var MSG = {
+    noToken: {en: "Your learning platform did not give this activity access to record your progress ({why}). " +
+      "Close it and open it again from your learning platform.",
+    fr: "Votre plateforme d’apprentissage n’a pas donné à cette activité l’accès pour enregistrer votre " +
+      "progression ({why}). Fermez-la et rouvrez-la depuis votre plateforme d’apprentissage."},
+    noLaunchData: {en: "Your learning platform did not provide this activity's launch data ({why}).",
+      fr: "Votre plateforme d’apprentissage n’a pas fourni les données de lancement de cette activité ({why})."},
+    ended: {en: "This session has ended. To continue, open the activity again from your learning platform.",
+      fr: "Cette session est terminée. Pour continuer, rouvrez l’activité depuis votre plateforme " +
+        "d’apprentissage."}
+  };
+
+  function msg(key, why) {
+    return {en: MSG[key].en.replace("{why}", why), fr: MSG[key].fr.replace("{why}", why)};
+  }
+
+  function store(win, name) {
+    try { var s = win[name]; s.getItem("ece-probe"); return s; } catch (e) { return null; }
+  }
+
+  /** Return the cmi5 launch parameters, null when absent, or {error}. */
+  function readLaunch(search) {
+    var p = new URLSearchParams(search);
+    if (!p.get("fetch") && !p.get("activityId")) return null;
+    var out = {endpoint: p.get("endpoint"), fetchUrl: p.get("fetch"), registration: p.get("registration"),
+      activityId: p.get("activityId"), actor: null};
+    try { out.actor = JSON.parse(p.get("actor") || "null"); } catch (e) { out.actor = null; }
+    if (!/^https?:\/\//i.test(out.endpoint || "")) return {error: "endpoint"};
+    if (!/^https?:\/\//i.test(out.fetchUrl || "")) return {error: "fetch"};
+    if (!out.actor || typeof out.actor !== "object") return {error: "actor"};
+    if (!out.registration) return {error: "registration"};
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(out.activityId || "")) return {error: "activityId"};
+    return out;
+  }
+
+  /** POST the fetch URL; resolve the auth token or reject with a short reason. */
+  function fetchToken(url, fetchFn) {
+    return fetchFn(url, {method: "POST", mode: "cors", credentials: "omit", cache: "no-store"})
+      .then(function (res) { return res.json(); })
+      .then(function (body) {
+        if (body && body["auth-token"]) return body["auth-token"];
+        throw new Error((body && (body["error-text"] || body["error-code"])) || "no token");
+      });
+  }
+
+  /** Pick a course language from a cmi5 languagePreference list ("fr-CA,en-US"). */
+  function preferred(pref, languages) {
+    var tags = String(pref || "").split(",");
+    for (var i = 0; i < tags.length; i++) {
+      var code = tags[i].trim().toLowerCase().split(/[-_]/)[0];
+      if (languages.indexOf(code) >= 0) return code;
+    }
+    return null;
+  }
+
+  ECE.adapters.cmi5 = function (data, env) {
+    env = env || {};
+    var win = env.window || window, doc = win.document;
+    var fetchFn = env.fetch || win.fetch.bind(win);
+    var session = store(win, "sessionStorage"), local = store(win, "localStorage");
+    var listeners = [], box, lrs, builder, launch, launchData, mode = "normal", sk, startedAt = Date.now();
+    var outcome = {completed: false, passed: false}, exited = false, stateParams, outcomeParams;
+
+    function emit(st) { listeners.forEach(function (fn) { fn(st); }); }
+    function sget(k) { try { return session ? session.getItem(sk + k) : null; } catch (e) { return null; } }
+    function sset(k, v) { try { if (session) session.setItem(sk + k, v); } catch (e) { /* private mode */ } }
+    function add(statements) { statements.forEach(function (s) { box.add(s); }); }
+    function parse(text) { try { return JSON.parse(text); } catch (e) { return null; } }
+
+    function begin() {
+      var auth = "Basic " + sget(":token");
+      lrs = ECE.outbox.lrsClient(launch.endpoint, auth, fetchFn);
+      box = ECE.outbox.create({key: "ece-cmi5-outbox:" + launch.registration + "|" + launch.activityId,
+        storage: local, send: lrs.sendStatements});
+      box.onStatus(emit);
+      win.addEventListener("online", function () { box.retryNow(); });
+      doc.addEventListener("visibilitychange", function () {
+        if (doc.visibilityState === "hidden") box.flushKeepalive();
+      });
+      var agent = JSON.stringify(launch.actor);
+      var base = data.course.id.replace(/\/+$/, "") + "/xapi/state/";
+      stateParams = {activityId: launch.activityId, agent: agent, registration: launch.registration,
+        stateId: base + "resume"};
+      outcomeParams = {activityId: launch.activityId, agent: agent, registration: launch.registration,
+        stateId: base + "cmi5-outcome"};
+      // MUST 31: launch data and learner preferences are read before any statement is sent.
+      return Promise.all([
+        lrs.getDocument("activities/state", {activityId: launch.activityId, agent: agent,
+          registration: launch.registration, stateId: "LMS.LaunchData"}),
+        lrs.getDocument("agents/profile", {agent: agent, profileId: "cmi5LearnerPreferences"}),
+        lrs.getDocument("activities/state", stateParams),
+        lrs.getDocument("activities/state", outcomeParams)
+      ]);
+    }
+
+    return {
+      name: "cmi5",
+      start: function () {
+        launch = readLaunch(win.location.search);
+        if (!launch) return null;
+        if (launch.error) {
+          emit({level: "error", message: msg("noLaunchData", launch.error)});
+          return null;
+        }
+        sk = "ece-cmi5:" + launch.fetchUrl;
+        var token = sget(":token") ? Promise.resolve(sget(":token")) : fetchToken(launch.fetchUrl, fetchFn);
+        return token.then(function (t) {
+          sset(":token", t);
+          return begin();
+        }, function (e) {
+          emit({level: "error", message: msg("noToken", e.message || "fetch")});
+          return null;
+        }).then(function (docs) {
+          if (!docs) return null;
+          launchData = docs[0].status === 200 ? parse(docs[0].text) : null;
+          if (!launchData) {
+            emit({level: "error", message: msg("noLaunchData", "HTTP " + docs[0].status)});
+            return null;
+          }
+          var prefs = docs[1].status === 200 ? parse(docs[1].text) : null;
+          var prior = docs[3].status === 200 ? parse(docs[3].text) : null;
+          if (prior) outcome = {completed: !!prior.completed, passed: !!prior.passed};
+          mode = String(launchData.launchMode || "Normal").toLowerCase();
+          builder = ECE.xapiStatements.createBuilder({data: data, actor: launch.actor,
+            registration: launch.registration, activityId: launch.activityId, cmi5: true,
+            contextTemplate: launchData.contextTemplate || {},
+            masteryScore: launchData.masteryScore == null ? null : launchData.masteryScore});
+          var ended = sget(":terminated") === "1";
+          if (sget(":initialized") !== "1" && !ended) {
+            sset(":initialized", "1");  // once per session, even across reloads
+            startedAt = Date.now();
+            sset(":started", String(startedAt));
+            add([builder.lifecycle("initialized")]);
+          } else {
+            startedAt = Number(sget(":started")) || Date.now();
+            box.flush();  // replay what the page left before the reload
+          }
+          if (ended) {
+            // Nothing may follow terminated: show the module read-only and say how to continue.
+            exited = true;
+            setTimeout(function () { emit({level: "warn", message: MSG.ended, pending: box.pending()}); }, 0);
+          }
+          return {state: docs[2].status === 200 ? docs[2].text : null,
+            language: preferred(prefs && prefs.languagePreference, data.languages),
+            learnerName: launch.actor.name || null, mode: ended ? "review" : mode,
+            resumed: docs[2].status === 200, returnURL: launchData.returnURL || null};
+        });
+      },
+      record: function (ev) {
+        if (exited) return;
+        if (ev.type === "page" || ev.type === "answer") builder.setLanguage(ECE.i18n && ECE.i18n.lang);
+        add(builder.forEvent(ev));  // experienced/answered are cmi5 "allowed" statements
+      },
+      saveState: function (state) {
+        if (exited) return Promise.resolve();
+        return lrs.putDocument("activities/state", stateParams, state, "text/plain; charset=utf-8");
+      },
+      complete: function (result) {
+        if (exited || mode !== "normal") return Promise.resolve();  // no completion in Browse/Review
+        var r = {completed: result.completed && !outcome.completed,
+          passed: outcome.passed ? null : result.passed, scoreRaw: result.scoreRaw,
+          durationMs: Date.now() - startedAt};
+        var out = builder.completion(r);
+        if (!out.length) return Promise.resolve();
+        add(out);
+        out.forEach(function (s) {
+          var v = s.verb.id.split("/").pop();
+          if (v === "completed") outcome.completed = true;
+          if (v === "passed") outcome.passed = true;
+        });
+        return lrs.putDocument("activities/state", outcomeParams, JSON.stringify(outcome), "application/json");
+      },
+      exit: function (finished) {
+        if (exited || !box) return Promise.resolve();
+        exited = true;
+        sset(":terminated", "1");
+        add([builder.lifecycle("terminated", Date.now() - startedAt)]);
+        var sent = box.flushKeepalive();
+        // A learner-initiated exit (page still visible) goes back to the LMS once statements are out.
+        if (doc.visibilityState === "visible" && launchData && launchData.returnURL) {
+          var back = launchData.returnURL;
+          return Promise.race([box.flush(), new Promise(function (r) { setTimeout(r, 3000); })])
+            .then(function () { win.location.assign(back); });
+        }
+        return sent;
+      },
+      onStatus: function (fn) { listeners.push(fn); }
+    };
+  };
+  ECE.adapters.cmi5.readLaunch = readLaunch;
+})(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));
