@@ -92,3 +92,75 @@ def lrs_query(endpoint, config_path, activity, verb, agent, registration, since,
               registration=registration, since=since, until=until, related_activities=related_activities,
               ascending=ascending, fmt=fmt, limit=limit, output=output, timeout=timeout, retries=retries,
               progress=progress)
+
+
+def _report_inputs(f):
+    """Add the options every report shares (where the records come from)."""
+    options = [
+        click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Course source folder: item labels, order, course id."),
+        click.option("--course", "course_iri", default=None, help="Course IRI (when --source is not given)."),
+        click.option("--moodle-export", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Moodle SCORM Interactions report download (.csv/.txt/.xlsx) instead of the LRS."),
+        click.option("--endpoint", default=None, help="xAPI endpoint URL (else ECE_LRS_ENDPOINT or config)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="LRS config file (TOML)."),
+        click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per request."),
+        click.option("--retries", type=int, default=3, show_default=True, help="Retries (5xx, network)."),
+        click.option("--period", default=None, help="YYYY-MM-DD..YYYY-MM-DD (statement timestamps)."),
+        click.option("--team", default=None, help="Only learners who entered this team code."),
+        click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="HTML report file."),
+        click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="CSV file."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _inputs(kw: dict):
+    from .commands.report import Inputs
+
+    return Inputs(endpoint=kw.pop("endpoint"), config_path=kw.pop("config_path"), timeout=kw.pop("timeout"),
+                  retries=kw.pop("retries"), moodle_export=kw.pop("moodle_export"), source=kw.pop("source"),
+                  course_iri=kw.pop("course_iri"), progress=True)
+
+
+@cli.group()
+def report() -> None:
+    """Team and cohort reports from the LRS or a Moodle download (HTML and CSV)."""
+
+
+@report.command("self-assessment")
+@_report_inputs
+@click.option("--compare-period", default=None, help="A second administration to compare with --period.")
+@click.option("--show-names", is_flag=True, help="Show learners' names (anonymous by default).")
+@click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help="Items per summary.")
+def report_self_assessment(**kw) -> None:
+    """Team view: response shares per pillar and item, strengths, gaps, plans, and what moved."""
+    from .commands.report import run_self_assessment
+
+    run_self_assessment(_inputs(kw), **kw)
+
+
+@report.command("quiz")
+@_report_inputs
+@click.option("--module", default=None, help="Only this module id.")
+def report_quiz(**kw) -> None:
+    """Item analysis per question: share correct, choice distribution, attempts."""
+    from .commands.report import run_quiz
+
+    run_quiz(_inputs(kw), **kw)
+
+
+@report.command("completion")
+@_report_inputs
+@click.option("--by", type=click.Choice(["none", "team", "month"]), default="none", show_default=True,
+              help="Cohorts: everyone, per team code, or per month.")
+def report_completion(**kw) -> None:
+    """Funnel launched → completed → passed per module and cohort."""
+    from .commands.report import run_completion
+
+    run_completion(_inputs(kw), **kw)

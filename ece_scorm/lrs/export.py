@@ -71,7 +71,11 @@ def flatten(stmt: dict) -> dict[str, str]:
 def _safe_cell(value: str) -> str:
     # Spreadsheet apps execute cells starting with = + - @ (CSV injection); learner text is untrusted.
     if value and value[0] in "=+-@\t\r":
-        return "'" + value
+        try:
+            float(value)
+            return value  # a signed number is data, not a formula
+        except ValueError:
+            return "'" + value
     return value
 
 
