@@ -46,6 +46,7 @@ class Node:
 class Scalar(Node):
     value: str | int | float | bool | None
     raw: str  # the text as written (without quotes), for ids such as `01` or `true`
+    plain: bool = False  # written without quotes or tag (only then is `<<` a merge key)
 
 
 @dataclass(eq=False)
@@ -134,8 +135,8 @@ def _scalar(event, loc: Location) -> Scalar:
     plain_implicit, _quoted = event.implicit
     tag = event.tag
     if tag in (None, "!") or plain_implicit:
-        value = _resolve_plain(text) if plain_implicit and event.style in (None, "") else text
-        return Scalar(loc, value, text)
+        plain = bool(plain_implicit) and event.style in (None, "")
+        return Scalar(loc, _resolve_plain(text) if plain else text, text, plain)
     if tag == _CORE + "str":
         return Scalar(loc, text, text)
     checks = {"int": (_INT10, _INT8, _INT16), "float": (_FLOAT, _INF, _NAN, _INT10), "bool": (_BOOL,),
@@ -161,11 +162,11 @@ def parse_yaml(text: str, file: str) -> tuple[Node | None, list[Issue]]:
     def at(mark) -> Location:
         return Location(file, mark.line + 1, mark.column + 1)
 
-    parser = _parser(text)
     stack: list[tuple[Node, Scalar | None]] = []  # open containers, each with its pending key (maps)
     root: Node | None = None
     documents = 0
     try:
+        parser = _parser(text)  # the pure-Python reader checks characters here, so inside the try
         while True:
             event = parser.get_event()
             if isinstance(event, yaml.StreamEndEvent):
@@ -236,7 +237,7 @@ def _attach(stack: list[tuple[Node, Scalar | None]], node: Node, issues: list[Is
     if pending is None:  # node is a key
         if not isinstance(node, Scalar):
             raise _Abort(node.loc.line, node.loc.col, "mapping keys must be text, not lists or mappings")
-        if node.raw == "<<" and node.value == "<<":
+        if node.plain and node.raw == "<<":
             raise _Abort(node.loc.line, node.loc.col, "YAML merge keys (<<) are not allowed; "
                                                       "write the keys out in full")
         stack[-1] = (parent, node)
