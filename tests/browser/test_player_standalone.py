@@ -1,0 +1,230 @@
+"""The player in Chromium from file:// (standalone adapter): navigation, quiz, resume, language, a11y."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from ece_scorm.render import render_module
+from ece_scorm.validation import load_course
+from tests.support.browser import describe_violations, run_axe
+
+pytestmark = pytest.mark.browser
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
+COURSE_ID = "https://example.org/courses/ece-mini"  # tests/fixtures/courses/minimal/course.yaml
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Render the minimal course's modules as standalone packages on disk; return index.html per module."""
+    course, _ = load_course(MINIMAL)
+    out = {}
+    for module in course.modules:
+        root = tmp_path_factory.mktemp(module.id)
+        for f in render_module(course, module, "standalone", course.languages):
+            target = root / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.data)
+        out[module.id] = root / "index.html"
+    return out
+
+
+@pytest.fixture()
+def page(browser):
+    """Give each test a fresh context (own localStorage) and one reusable page."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(5000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def assert_axe_clean(page, where: str) -> None:
+    violations = run_axe(page)
+    assert violations == [], f"axe violations on {where}:\n{describe_violations(violations)}"
+
+
+def h1(page) -> str:
+    return page.locator(".ece-page:not([hidden]) h1").inner_text()
+
+
+def next_(page, lang="en"):
+    page.get_by_role("button", name="Next" if lang == "en" else "Suivant", exact=True).click()
+
+
+def test_navigate_answer_resume_and_switch_language(page, built):
+    page.goto(built["welcome"].as_uri())
+    # MUST-style honesty: without an LMS the learner is told where progress lives.
+    notice = page.locator("#ece-notice")
+    assert notice.is_visible()
+    assert notice.inner_text() == "No learning system found — your progress is saved in this browser only."
+    assert h1(page) == "Why it matters"
+    assert page.get_by_role("button", name="Previous", exact=True).is_disabled()
+    toc = page.get_by_role("navigation", name="Contents")
+    assert toc.locator("[aria-current=page]").inner_text() == "Why it matters"
+    assert page.locator("#ece-progress-text").inner_text() == "Page 1 of 3 · 33% of pages seen"
+    assert_axe_clean(page, "text page (en)")
+
+    next_(page)
+    assert h1(page) == "Watch and reflect"
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    assert page.title() == "Watch and reflect – Welcome to engagement-capable environments"
+    # The hosted video cannot load here (no network): the player says so and opens the transcript.
+    visible = page.locator(".ece-page:not([hidden])")
+    expect(visible.locator("[data-video-error]")).to_be_visible()
+    transcript = visible.locator("details.ece-transcript")
+    expect(transcript).to_have_attribute("open", "")
+    assert "three connected pillars" in transcript.inner_text()
+    toggle = visible.locator("[data-action=transcript]")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("button", name="Hide transcript").click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    assert transcript.get_attribute("open") is None
+    page.get_by_role("button", name="Show transcript").click()
+    expect(transcript).to_have_attribute("open", "")
+    box = page.get_by_role("textbox", name="What stood out for you?")
+    box.fill("Relationships first.")
+    box.blur()
+    assert page.locator(".ece-page:not([hidden]) .ece-counter").inner_text().startswith("20 of ")
+    assert_axe_clean(page, "video + reflection page (en)")
+
+    next_(page)
+    assert h1(page) == "Check your understanding"
+    assert page.locator(".ece-page:not([hidden]) [data-attempt]").inner_text() == "Attempt 1 of 2"
+    check = page.get_by_role("button", name="Check", exact=True)
+    check.first.click()  # nothing chosen yet
+    page.wait_for_function("document.getElementById('ece-live').textContent === 'Choose an answer first.'")
+    page.get_by_role("radio", name="Three").check()
+    check.first.click()
+    q1 = page.get_by_role("group", name="How many pillars are there?")
+    shown = [line for line in q1.locator("[data-fb]").inner_text().split("\n") if line.strip()]
+    assert shown == ["Correct.", "Yes, three pillars.", "Well done."]
+    assert q1.get_by_role("radio", name="Two").is_disabled()
+    page.wait_for_function("document.getElementById('ece-live').textContent.startsWith('Correct.')")
+    q2 = page.get_by_role("group", name="Which are pillars?")
+    q2.get_by_role("checkbox", name="Patient partners").check()  # incomplete: leadership missing
+    q2.get_by_role("button", name="Check").click()
+    assert q2.locator("[data-verdict]").inner_text() == "Incorrect."
+    assert_axe_clean(page, "quiz page with feedback (en)")
+
+    # Reload before finishing: everything so far comes back from localStorage.
+    page.reload()
+    assert h1(page) == "Check your understanding"
+    q1 = page.get_by_role("group", name="How many pillars are there?")
+    assert q1.get_by_role("radio", name="Three").is_checked()
+    assert q1.locator("[data-verdict]").inner_text() == "Correct."
+    q2 = page.get_by_role("group", name="Which are pillars?")
+    assert q2.get_by_role("checkbox", name="Patient partners").is_checked()
+    assert not q2.get_by_role("checkbox", name="Leadership").is_checked()
+    assert page.locator("#ece-progress-text").inner_text() == "Page 3 of 3 · 100% of pages seen"
+
+    q3 = page.get_by_role("group", name=re.compile("built on relationships"))
+    q3.get_by_role("radio", name="True").check()
+    q3.get_by_role("button", name="Check").click()
+    # 2 of 3 right = 67%, pass mark 67% (fixture) -> passed.
+    result = page.locator(".ece-page:not([hidden]) [data-result]")
+    assert result.inner_text() == "Your score: 67%. The pass mark is 67%: passed."
+    stored = page.evaluate(f"localStorage.getItem('ece:{COURSE_ID}:welcome:result')")
+    assert json.loads(stored)["completed"] is True
+    assert json.loads(stored)["passed"] is True
+    assert json.loads(stored)["scoreRaw"] == 67
+
+    # Switch language: same page, same answers, French interface.
+    page.get_by_label("Language / Langue").select_option("fr")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert h1(page) == "Vérifiez votre compréhension"
+    assert page.get_by_role("button", name="Précédent", exact=True).is_enabled()
+    assert page.get_by_role("button", name="Suivant", exact=True).is_disabled()
+    fq1 = page.get_by_role("group", name="Combien y a-t-il de piliers?")
+    assert fq1.get_by_role("radio", name="Trois").is_checked()
+    assert fq1.locator("[data-verdict]").inner_text() == "Bonne réponse."
+    fresult = page.locator(".ece-page:not([hidden]) [data-result]").inner_text()
+    assert fresult == "Votre résultat : 67 %. Le seuil de réussite est de 67 % : réussi."
+    assert_axe_clean(page, "quiz page (fr)")
+    page.get_by_role("button", name="Précédent", exact=True).click()
+    fbox = page.get_by_role("textbox", name="Qu’est-ce qui vous a marqué?")
+    assert fbox.input_value() == "Relationships first."
+    assert_axe_clean(page, "video + reflection page (fr)")
+    ftoc = page.get_by_role("navigation", name="Table des matières")
+    ftoc.get_by_role("link", name="Pourquoi c’est important").click()
+    assert h1(page) == "Pourquoi c’est important"
+    assert_axe_clean(page, "text page (fr)")
+
+    # The language choice is part of the resume state.
+    page.reload()
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert h1(page) == "Pourquoi c’est important"
+
+
+def test_self_assessment_flow_and_summary(page, built):
+    page.goto(built["practice"].as_uri())
+    assert h1(page) == "Your setting"
+    page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("BLUE-7")
+    choice = page.get_by_role("group", name="Which pillar best fits your role?")
+    choice.get_by_role("radio", name="Leadership").check()
+    assert_axe_clean(page, "self-assessment start (en)")
+    next_(page)
+    # Only the chosen pillar is assessed.
+    assert page.locator(".ece-page:not([hidden]) .ece-sa-step:not([hidden]) h2").inner_text() == "Leadership"
+    assert page.locator("#ece-progress-text").inner_text().endswith("Step 4 of 7")
+    page.get_by_role("group", name="Leaders champion engagement.").get_by_role("radio", name="Yes").check()
+    page.get_by_role("group", name="Engagement has a budget.").get_by_role("radio", name="Unknown").check()
+    assert_axe_clean(page, "self-assessment items (en)")
+    next_(page)
+    page.get_by_role("textbox", name="What surprised you?").fill("How much we already do.")
+    next_(page)
+    page.get_by_role("textbox", name="One key strength").fill("Leaders who listen.")
+    page.get_by_role("textbox", name="Who will lead it?").fill("Our manager")
+    page.keyboard.press("Tab")
+    next_(page)
+    summary = page.locator(".ece-page:not([hidden]) [data-summary]")
+    text = summary.inner_text()
+    assert "Team code: BLUE-7" in text
+    assert "Yes (1)\nLeaders champion engagement." in text
+    assert "Unknown (1)\nEngagement has a budget." in text
+    assert "Patient partners" not in text  # pillar not chosen
+    assert "Leaders who listen." in text and "Our manager" in text
+    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    assert_axe_clean(page, "self-assessment summary (en)")
+
+    page.reload()
+    page.get_by_label("Language / Langue").select_option("fr")
+    ftext = page.locator(".ece-page:not([hidden]) [data-summary]").inner_text()
+    assert "Code d’équipe : BLUE-7" in ftext
+    assert "Oui (1)\nLes leaders défendent l’engagement." in ftext
+    assert_axe_clean(page, "self-assessment summary (fr)")
+    page.get_by_role("button", name="Précédent", exact=True).click()
+    page.get_by_role("button", name="Précédent", exact=True).click()
+    page.get_by_role("button", name="Précédent", exact=True).click()
+    group = page.get_by_role("group", name="L’engagement a un budget.")
+    assert group.get_by_role("radio", name="Je ne sais pas").is_checked()
+    assert_axe_clean(page, "self-assessment items (fr)")
+
+
+def test_reflows_at_320px_and_reads_without_javascript(browser, built):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    pg = context.new_page()
+    try:
+        pg.goto(built["welcome"].as_uri())
+        for _ in range(3):  # WCAG 1.4.10: no horizontal scrolling at 320 CSS px
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 320, h1(pg)
+            if pg.get_by_role("button", name="Next", exact=True).is_enabled():
+                next_(pg)
+    finally:
+        context.close()
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    try:
+        pg.goto(built["welcome"].as_uri())
+        # Without JS every page of every language reads as one document.
+        assert pg.locator("h1").count() == 6
+        assert pg.locator("h1:visible").count() == 6
+    finally:
+        context.close()
