@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,13 @@ def test_missing_launch_file_refused():
 def test_empty_selection_refused():
     with pytest.raises(BuildFailed, match="at least one AU"):
         cmi5.manifest(fx.course(), [], {}, ["en"], True)
+
+
+def test_module_without_description_is_described_by_its_title(schema):
+    mod = dataclasses.replace(fx.module(), description={"en": "", "fr": ""})
+    course = fx.course(mod)
+    data = cmi5.manifest(course, [mod], {"introduction": ["index.html"]}, ["en", "fr"], False)
+    doc = etree.fromstring(data)
+    texts = {ls.get("lang"): ls.text for ls in doc.findall("c:au/c:description/c:langstring", NS)}
+    assert texts == {"en": "Module introduction & more", "fr": "Module introduction et plus"}
+    assert schema.validate(doc), schema.error_log

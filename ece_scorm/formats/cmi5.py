@@ -72,7 +72,9 @@ def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping
             attrs["masteryScore"] = score
         au = etree.SubElement(root, f"{{{CMI5_NS}}}au", attrs)
         _langstrings(au, "title", lang_map(module.title, langs), module.id)
-        _langstrings(au, "description", lang_map(module.description, langs), module.id)
+        # A module without a description is described by its title rather than left blank.
+        description = lang_map(module.description, langs) or lang_map(module.title, langs)
+        _langstrings(au, "description", description, module.id)
         url = etree.SubElement(au, f"{{{CMI5_NS}}}url")
         # Relative, present in the zip, and free of reserved launch parameters (MUST 30, 8.1.0.0-6).
         url.text = launch_path(module, files_by_module, series)

@@ -44,10 +44,11 @@ def plain_text(markdown: str) -> str:
 
 
 def lang_map(text: LangText | None, langs: Sequence[str]) -> dict[str, str]:
-    """Return {lang: plain text} for the requested languages that the text holds."""
+    """Return {lang: plain text} for the requested languages that the text holds (empty ones dropped)."""
     if not text:
         return {}
-    return {lang: plain_text(text[lang]) for lang in langs if lang in text}
+    out = {lang: plain_text(text[lang]) for lang in langs if lang in text}
+    return {lang: value for lang, value in out.items() if value}
 
 
 def module_activity_type(module: Module) -> str:
