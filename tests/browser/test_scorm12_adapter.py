@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.support.scorm_events import choice, likert, page, text
 from tests.support.scorm_host import HOST_DIR, close_course, host_log, launch
 
 pytestmark = pytest.mark.browser
@@ -21,29 +22,6 @@ DATA = {
     "languages": ["en", "fr"],
     "defaultLanguage": "en",
 }
-CHOICES = [{"id": i, "text": {"en": i, "fr": i}} for i in ("alpha", "beta", "gamma", "delta")]
-TS = "2026-11-23T14:05:09.000Z"
-
-
-def choice(qid: str, response: list[str], correct: list[str], *, kind: str = "choice") -> dict:
-    choices = CHOICES if kind == "choice" else [{"id": "true", "text": {}}, {"id": "false", "text": {}}]
-    return {"type": "answer", "kind": kind, "quizId": "check", "questionId": qid,
-            "interactionId": f"q.check.{qid}", "prompt": {"en": "Q?", "fr": "Q ?"}, "choices": choices,
-            "response": response, "correct": correct, "success": sorted(response) == sorted(correct),
-            "attempt": 1, "latencyMs": 83_456, "timestamp": TS}
-
-
-def text(rid: str, body: str) -> dict:
-    return {"type": "answer", "kind": "text", "promptId": rid, "interactionId": f"r.{rid}",
-            "prompt": {"en": "Reflect", "fr": "Réfléchir"}, "response": body, "timestamp": TS}
-
-
-def likert(pillar: str, item: str, value: str) -> dict:
-    return {"type": "answer", "kind": "likert", "pillarId": pillar, "itemId": item,
-            "interactionId": f"sa.{pillar}.{item}", "prompt": {"en": "Item", "fr": "Énoncé"},
-            "scale": [], "response": value, "timestamp": TS}
-
-
 @pytest.fixture
 def probe(lms_server):
     lms_server.add_package("probe", HOST_DIR / "probe")
@@ -77,7 +55,7 @@ def test_every_event_reaches_the_lms_in_moodle_formats(probe, lms_page, learner_
     long_text = "Première ligne.\nSecond line, " + "x" * 300
     call(frame, "record", text("why", long_text))
     call(frame, "record", {"type": "team-code", "code": "TEAM-42"})
-    call(frame, "record", {"type": "page", "pageId": "welcome", "index": 1, "total": 4, "title": {}})
+    call(frame, "record", page("welcome", 1))
     call(frame, "saveState", "v1|p1|q0")
     call(frame, "complete", {"completed": True, "passed": False, "scoreRaw": 66.6666, "durationMs": 1})
     assert statuses(frame) == []  # nothing went wrong, so the learner was not bothered
@@ -208,7 +186,7 @@ def test_no_lms_is_reported_after_searching(probe, lms_page, learner_key):
 def test_popup_finds_the_api_on_its_opener_and_resumes(probe, lms_page, learner_key):
     frame = launch(lms_page, probe, "12", "probe", learner_key, mode="popup")
     assert start(frame)["mode"] == "normal"
-    call(frame, "record", {"type": "page", "pageId": "p3", "index": 2, "total": 4, "title": {}})
+    call(frame, "record", page("p3", 2))
     call(frame, "saveState", "state-after-p3")
     close_course(lms_page, probe, learner_key)
     stored = probe.stored(learner_key)
