@@ -49,6 +49,8 @@ def runtime_js(fmt: str) -> str:
     parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "adapters/standalone.js"]
     if fmt in FORMATS_WITH_OUTBOX:  # the statement builder and outbox shared by the xapi and cmi5 adapters
         parts += [p for p in ("xapi-statements.js", "outbox.js") if (RUNTIME / p).is_file()]
+    if fmt in ("scorm12", "scorm2004"):  # API discovery, outbox and session shared by both SCORM adapters
+        parts += ["scorm-api.js", "scorm-session.js"]
     own = f"adapters/{fmt}.js"
     if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / own).is_file():
         parts.append(own)
