@@ -33,6 +33,7 @@ _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_FIRST = frozenset("~nNtTfF0123456789-+.")  # a null, boolean or number can only start with one of these
 
 
 @dataclass(eq=False)
@@ -113,6 +114,8 @@ def _parser(text: str):
 
 def _resolve_plain(text: str) -> str | int | float | bool | None:
     """Resolve an untagged plain scalar with the YAML 1.2 core schema."""
+    if text and text[0] not in _FIRST:  # prose: skip the regexes (most course values)
+        return text
     if _NULL.match(text):
         return None
     if _BOOL.match(text):
@@ -158,51 +161,9 @@ def _short(tag: str) -> str:
 def parse_yaml(text: str, file: str) -> tuple[Node | None, list[Issue]]:
     """Parse one YAML document into located nodes; return (root or None, issues)."""
     issues: list[Issue] = []
-
-    def at(mark) -> Location:
-        return Location(file, mark.line + 1, mark.column + 1)
-
-    stack: list[tuple[Node, Scalar | None]] = []  # open containers, each with its pending key (maps)
-    root: Node | None = None
-    documents = 0
     try:
         parser = _parser(text)  # the pure-Python reader checks characters here, so inside the try
-        while True:
-            event = parser.get_event()
-            if isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Abort(event.start_mark.line + 1, event.start_mark.column + 1,
-                                 "only one YAML document per file is allowed (remove the '---')")
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
-                continue
-            loc = at(event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                raise _Abort(loc.line, loc.col, f"YAML aliases (*{event.anchor}) are not allowed; "
-                                                "write the value out in full")
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                stack.pop()
-                continue
-            if getattr(event, "anchor", None) is not None:
-                raise _Abort(loc.line, loc.col, f"YAML anchors (&{event.anchor}) are not allowed; "
-                                                "write the value out in full")
-            if isinstance(event, yaml.ScalarEvent):
-                node: Node = _scalar(event, loc)
-            else:
-                if event.tag not in (None, "!", _CORE + "seq", _CORE + "map"):
-                    raise _Abort(loc.line, loc.col, f"YAML tag '{_short(event.tag)}' is not allowed")
-                if len(stack) >= MAX_DEPTH:
-                    raise _Abort(loc.line, loc.col, f"values are nested more than {MAX_DEPTH} levels deep")
-                node = Seq(loc) if isinstance(event, yaml.SequenceStartEvent) else Map(loc)
-            if stack:
-                _attach(stack, node, issues)
-            else:
-                root = node
-            if isinstance(node, (Seq, Map)):
-                stack.append((node, None))
+        root = _build(parser, file, issues)
     except _Abort as e:
         issues.append(Issue(Location(file, e.line, e.col), "error", e.message))
         return None, issues
@@ -225,6 +186,54 @@ def parse_yaml(text: str, file: str) -> tuple[Node | None, list[Issue]]:
         issues.append(Issue(Location(file, line, col), "error", f"invalid YAML: {what} is not allowed"))
         return None, issues
     return root, issues
+
+
+def _build(parser, file: str, issues: list[Issue]) -> Node | None:
+    """Turn parser events into nodes (dispatching on the event class: this loop is the hot path)."""
+    scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    skipped = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+    stack: list[tuple[Node, Scalar | None]] = []  # open containers, each with its pending key (maps)
+    root: Node | None = None
+    documents = 0
+    while True:
+        event = parser.get_event()
+        cls = event.__class__
+        if cls in ends:
+            stack.pop()
+            continue
+        if cls in skipped:
+            continue
+        mark = event.start_mark
+        loc = Location(file, mark.line + 1, mark.column + 1)
+        if cls is yaml.StreamEndEvent:
+            return root
+        if cls is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Abort(loc.line, loc.col,
+                             "only one YAML document per file is allowed (remove the '---')")
+            continue
+        if cls is yaml.AliasEvent:
+            raise _Abort(loc.line, loc.col, f"YAML aliases (*{event.anchor}) are not allowed; "
+                                            "write the value out in full")
+        if event.anchor is not None:
+            raise _Abort(loc.line, loc.col, f"YAML anchors (&{event.anchor}) are not allowed; "
+                                            "write the value out in full")
+        if cls is scalar_event:
+            node: Node = _scalar(event, loc)
+        else:
+            if event.tag not in (None, "!", _CORE + "seq", _CORE + "map"):
+                raise _Abort(loc.line, loc.col, f"YAML tag '{_short(event.tag)}' is not allowed")
+            if len(stack) >= MAX_DEPTH:
+                raise _Abort(loc.line, loc.col, f"values are nested more than {MAX_DEPTH} levels deep")
+            node = Seq(loc) if cls is seq_start else Map(loc)
+        if stack:
+            _attach(stack, node, issues)
+        else:
+            root = node
+        if cls is map_start or cls is seq_start:
+            stack.append((node, None))
 
 
 def _attach(stack: list[tuple[Node, Scalar | None]], node: Node, issues: list[Issue]) -> None:
