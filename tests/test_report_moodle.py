@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from ece_scorm.cli import cli
 from ece_scorm.lrs.moodle import parse_moodle_date, read_moodle_export
-from tests.support.report_parse import pillar_counts, table_after_heading
 from tests.support.report_parse import parse as parse_html
+from tests.support.report_parse import pillar_counts, table_after_heading
 
 FIXTURES = Path(__file__).parent / "fixtures" / "moodle"
 SA_TXT = FIXTURES / "ece-self-assessment-interactions.txt"
@@ -35,7 +35,8 @@ SCALE_EN = {"yes": "Yes", "somewhat": "Somewhat", "no": "No", "unknown": "Don't 
 
 def _run(tmp_path: Path, *args: str) -> tuple[str, list[dict]]:
     out, table = tmp_path / "team.html", tmp_path / "team.csv"
-    result = CliRunner().invoke(cli, ["report", "self-assessment", *args, "-o", str(out), "--csv", str(table)])
+    args = ("report", "self-assessment", *args, "-o", str(out), "--csv", str(table))
+    result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output
     with open(table, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
