@@ -41,9 +41,11 @@ def build(tmp: Path, fmt: str, source: Path = MINIMAL) -> dict[str, Path]:
     return folders
 
 
-@pytest.fixture()
-def launcher_for(fresh_lrs: LrsServer) -> Iterator[Callable[[Path], Launcher]]:
-    """Start launchers on demand (one per package folder) in front of an emptied LRS; stop them after."""
+def launchers(fresh_lrs: LrsServer) -> Iterator[Callable[[Path], Launcher]]:
+    """Yield a starter of launchers (one per package folder) in front of the LRS; stop them all after.
+
+    Test modules wrap it in a fixture: `yield from launchers(fresh_lrs)`.
+    """
     started: list[Launcher] = []
 
     def start(folder: Path) -> Launcher:
