@@ -11,7 +11,7 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from .errors import Issue, Location, SourceInvalid
+from .errors import Issue, Location, SourceInvalid, sort_issues
 from .model import Course, Module, Quiz, SelfAssessment
 from .source import Map, Node, SourceTree
 from .validation_fields import ID_MAX, ID_RE, Fields
@@ -40,7 +40,7 @@ def load_course(source_dir: Path, *, strict: bool = False) -> tuple[Course, list
         if not any(i.level == "error" for i in issues):  # cannot happen, but never return a half course
             issues.append(Issue(Location(str(source_dir)), "error", "the course could not be read"))
         raise SourceInvalid(issues)
-    return course, sorted(issues)
+    return course, sort_issues(issues)
 
 
 def _load(f: Fields, tree: SourceTree, rel: str) -> Node | None:
@@ -103,7 +103,7 @@ def _read_course(f: Fields, tree: SourceTree) -> Course | None:
 def _languages(f: Fields, m: Map) -> tuple[str, ...]:
     """Return the declared language codes (the valid ones; English when none is usable)."""
     langs: list[str] = []
-    for node in f.items(m, "languages", required=True, min_items=1, what="'languages'"):
+    for node in f.items(m, "languages", required=True, min_items=1, too_few="course declares no languages"):
         code = f.string_node(node, "languages")
         if code is None:
             continue
@@ -175,7 +175,7 @@ def _read_modules(f: Fields, tree: SourceTree, m: Map, refs: Refs) -> list[Modul
     """Read each module file listed in course.yaml, in order."""
     modules: list[Module] = []
     seen: dict[str, Location] = {}
-    for node in f.items(m, "modules", required=True, min_items=1, what="a course"):
+    for node in f.items(m, "modules", required=True, min_items=1, too_few="course lists no modules"):
         mid = f.ident_node(node, "modules", "module id")
         if mid is None:
             continue

@@ -59,6 +59,7 @@ class Refs:
     self_assessment: SelfAssessment | None
     self_assessment_declared: bool
     reflections: dict[str, Location] = field(default_factory=dict)
+    videos: dict[str, Location] = field(default_factory=dict)  # ids name the player's video regions
     quiz_uses: dict[str, list[tuple[str, Location]]] = field(default_factory=dict)  # quiz -> [(module, loc)]
 
 
@@ -72,14 +73,15 @@ def read_module(f: Fields, refs: Refs, node: Node | None, module_id: str) -> Mod
         f.error(m.get("id") or m, f"module id '{mid}' does not match its file name '{module_id}.yaml'")
     pages: list[Page] = []
     seen: dict[str, Location] = {}
-    for pnode in f.items(m, "pages", required=True, min_items=1, what="a module"):
+    for pnode in f.items(m, "pages", required=True, min_items=1, too_few="module has no pages"):
         page = _page(f, refs, pnode, module_id)
         if page is None:
             continue
-        if page.id in seen:
-            f.error(page.loc, f"duplicate page id '{page.id}' (first defined at {seen[page.id]})")
+        where = pnode.get("id") if isinstance(pnode, Map) else None
+        if page.id in seen and where is not None:
+            f.error(where, f"duplicate page id '{page.id}' (first defined at {seen[page.id]})")
             continue
-        seen[page.id] = page.loc
+        seen[page.id] = where.loc if where is not None else page.loc
         pages.append(page)
     c = f.mapping(m.get("completion"), "completion", "completion", COMPLETION_KEYS)
     completion = Completion(
@@ -111,9 +113,8 @@ def _page(f: Fields, refs: Refs, node: Node, module_id: str) -> Page | None:
         return None
     pid = f.ident(m, "id", "page id")
     title = f.text(m, "title") or f.blank()
-    blocks = [b for b in (_block(f, refs, n, module_id)
-                          for n in f.items(m, "blocks", required=True, min_items=1, what="a page"))
-              if b is not None]
+    nodes = f.items(m, "blocks", required=True, min_items=1, too_few=f"page '{pid or ''}' has no blocks")
+    blocks = [b for b in (_block(f, refs, n, module_id) for n in nodes) if b is not None]
     if pid is None:
         return None
     return Page(id=pid, title=title, blocks=tuple(blocks), loc=m.loc)
@@ -133,8 +134,7 @@ def _block(f: Fields, refs: Refs, node: Node, module_id: str) -> Block | None:
             f.error(node, "missing required key 'type' in block (or use the shorthand 'text: …')")
         return None
     if kind not in BLOCK_KEYS:
-        f.error(node.get("type") or node,
-                f"unknown block type '{kind}' (expected one of: {', '.join(BLOCK_KEYS)})")
+        f.one_of(node.get("type") or node, "block type", kind, tuple(BLOCK_KEYS))
         return None
     m = f.mapping(node, "blocks", f"{kind} block", BLOCK_KEYS[kind], BLOCK_REQUIRED[kind])
     assert m is not None
@@ -148,16 +148,15 @@ def _text(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
 def _callout(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
     style = f.string(m, "style", "info") or "info"
     if style not in STYLES:
-        f.error(m.get("style") or m,
-                f"unknown callout style '{style}' (expected one of: {', '.join(STYLES)})")
+        f.one_of(m.get("style") or m, "callout style", style, STYLES)
         style = "info"
     return CalloutBlock(style=style, title=f.text(m, "title"),  # type: ignore[arg-type]  # checked above
                         body=f.text(m, "body") or f.blank(), loc=m.loc)
 
 
 def _list(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
-    items = tuple(f.text_node(n, "items") for n in f.items(m, "items", required=True, min_items=1,
-                                                              what="a list block"))
+    nodes = f.items(m, "items", required=True, min_items=1, too_few="list block has no items")
+    items = tuple(f.text_node(n, "items") for n in nodes)
     return ListBlock(ordered=f.boolean(m, "ordered", False), items=items, title=f.text(m, "title"), loc=m.loc)
 
 
@@ -173,6 +172,12 @@ def _image(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
 
 def _video(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
     vid = f.ident(m, "id", "video id") or ""
+    if vid:
+        where = m.get("id") or m
+        if vid in refs.videos:
+            f.error(where, f"duplicate video id '{vid}' (first defined at {refs.videos[vid]})")
+        else:
+            refs.videos[vid] = where.loc
     has_src, has_url = "src" in m.entries, "url" in m.entries
     if has_src == has_url:
         f.error(m, "video needs either 'src' (a file in the course) or 'url' (https), "
