@@ -1,0 +1,129 @@
+"""The resume-state budget (MUST 20) against hand counts and the real JS encoder (runtime/state.js)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ece_scorm import state_budget
+from ece_scorm.errors import BuildFailed
+from ece_scorm.render import render_module
+from tests.support import courses as C
+
+STATE_JS = Path(__file__).resolve().parents[1] / "ece_scorm" / "runtime" / "state.js"
+
+# Builds, in node, the longest state the player can hold (every field at its maximum, texts full of the
+# encoder's own delimiters), encodes it, decodes it back, and also encodes 300 random states.
+NODE_DRIVER = r"""
+require(process.argv[1]);
+const E = globalThis.ECE.state, D = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const steps = E.saSteps(D), max = D.stateBudget.textMax;
+let seed = 7; const rnd = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+function fill(s, pick) {
+  s.lang = pick(D.languages.length + 1) - 1; s.page = pick(D.pages.length);
+  s.step = pick(Math.max(1, steps.length));
+  s.flags = pick(16); s.visited = s.visited.map(() => pick(2) === 1);
+  s.quizzes.forEach((q, i) => {
+    const quiz = D.quizzes[i];
+    q.attempt = 1 + pick(quiz.attempts || E.ATTEMPT_CAP); q.status = pick(3); q.score = pick(102) - 1;
+    q.q = quiz.questions.map((x) => ({ mask: pick(2 ** x.choices.length), checked: pick(2) === 1 }));
+  });
+  for (const k of Object.keys(s.texts)) s.texts[k] = ":.|é😀".repeat(max).slice(0, pick(max + 1));
+  if (s.sa) {
+    const P = D.selfAssessment.pillars.length;
+    s.sa.team = "Z9:".repeat(E.TEAM_MAX).slice(0, pick(E.TEAM_MAX + 1)); s.sa.primary = pick(P + 1) - 1;
+    s.sa.others = pick(2 ** P); s.sa.items = s.sa.items.map(() => pick(D.selfAssessment.scale.length + 1));
+  }
+  return s;
+}
+const worst = fill(E.fresh(D), (n) => n - 1);
+const enc = E.encode(worst, D), back = E.decode(enc, D);
+delete back.resumed;
+let longestRandom = 0, roundTrips = true;
+for (let i = 0; i < 300; i++) {
+  const s = fill(E.fresh(D), rnd), e = E.encode(s, D), d = E.decode(e, D);
+  delete d.resumed;
+  longestRandom = Math.max(longestRandom, e.length);
+  roundTrips = roundTrips && JSON.stringify(d) === JSON.stringify(s);
+}
+const fresh = E.decode("1zzzz" + enc.slice(5), D);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+process.stdout.write(JSON.stringify({ worst: enc.length, worstRoundTrips: same(back, worst), longestRandom,
+  roundTrips, wrongFingerprintIsFresh: same(fresh, E.fresh(D)),
+  garbageIsFresh: same(E.decode("1" + enc.slice(1, 9) + "!!", D), E.fresh(D)) }));
+"""
+
+
+def run_encoder(course, module, fmt: str) -> dict:
+    """Render the module's ECE_DATA and measure the JS encoder on it in node."""
+    if shutil.which("node") is None:
+        pytest.fail("node is required (scripts/test installs it)", pytrace=False)
+    files = {f.path: f.data for f in render_module(course, module, fmt, course.languages)}
+    payload = files["ece-data.js"].decode("utf-8").removeprefix("window.ECE_DATA = ").rstrip().rstrip(";")
+    proc = subprocess.run(["node", "-e", NODE_DRIVER, str(STATE_JS)], input=payload, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout) | {"data": json.loads(payload)}
+
+
+def test_worst_case_by_hand_for_one_reflection():
+    module = C.module(pages=1, reflections=1)
+    # "1" + fingerprint(4) | lang "2." | page "0." | step "0." | flags "f." | visited 1 char | "a:" + 10 chars
+    assert state_budget.worst_case_length(module, text_max=10) == 5 + 2 + 2 + 2 + 2 + 1 + 12
+
+
+def test_worst_case_by_hand_for_a_quiz():
+    module = C.module(pages=1, quizzes=(C.quiz(questions=2, choices=3, attempts=0),))
+    # 2 pages: page "1." ; quiz: attempts up to 999 = "rr." (3), status "2." (2), score+1 = 101 = "2t." (3);
+    # each question: 3 choices ticked + checked = 15 = "f." (2)
+    assert state_budget.worst_case_length(module) == 5 + 2 + 2 + 2 + 2 + 1 + (3 + 2 + 3) + 2 * 2
+
+
+@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004", "xapi"])
+def test_python_worst_case_matches_the_js_encoder(fmt):
+    sa = C.self_assessment(pillars=4, items=10, pillar_reflections=2, reflections=3)
+    module = C.module(pages=11, quizzes=(C.quiz(questions=5, choices=6, attempts=0), C.quiz("q2")),
+                      reflections=2, sa=sa)
+    course = C.course(module)
+    got = run_encoder(course, module, fmt)
+    text_max = got["data"]["stateBudget"]["textMax"]
+    assert got["worst"] == state_budget.worst_case_length(module, text_max, 2)
+    assert got["data"]["stateBudget"]["worstCase"] == got["worst"]
+    assert got["worstRoundTrips"] and got["roundTrips"]
+    assert got["longestRandom"] <= got["worst"]
+    assert got["wrongFingerprintIsFresh"] and got["garbageIsFresh"]
+    if fmt == "scorm12":  # MUST 20: cmi.suspend_data <= 4096, and a reflection fits a 255-char fill-in
+        assert got["worst"] <= 4096 and 100 <= text_max <= 255
+    elif fmt == "scorm2004":  # 17 texts x 4,003 > 64,000: the cap shrinks to the largest that fits
+        assert got["worst"] <= 64000 < state_budget.worst_case_length(module, text_max + 1, 2)
+    else:  # xAPI keeps its state in the State API: no limit, the 4,000-character long-fill-in cap
+        assert text_max == 4000
+
+
+def test_text_cap_is_the_largest_that_fits():
+    sa = C.self_assessment(pillars=4, items=10, pillar_reflections=3, reflections=4)
+    module = C.module(sa=sa, reflections=3)
+    cap = state_budget.text_max(module, "scorm12")
+    assert cap < 255  # 22 texts do not all fit at 255 characters
+    assert state_budget.worst_case_length(module, cap) <= 4096
+    assert state_budget.worst_case_length(module, cap + 1) > 4096
+
+
+def test_check_fails_the_build_when_even_the_minimum_cap_overflows():
+    module = C.module(reflections=45)  # 45 x (100 + 3) > 4096
+    with pytest.raises(BuildFailed, match=r"module 'm1'.*scorm12.*limit 4096, MUST 20"):
+        state_budget.check(module, "scorm12")
+    assert state_budget.check(module, "scorm2004").worst_case <= 64000
+
+
+def test_minimal_fixture_fits_scorm12():
+    from ece_scorm.validation import load_course
+
+    course, _ = load_course(Path(__file__).parent / "fixtures" / "courses" / "minimal")
+    for module in course.modules:
+        budget = state_budget.check(module, "scorm12")
+        assert budget.worst_case <= 4096 and budget.text_max == 255
