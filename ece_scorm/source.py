@@ -302,6 +302,8 @@ class SourceTree:
     def find(self, rel: str) -> tuple[str, str | None]:
         """Look rel up segment by segment: ("ok"|"missing"|"case"|"dir", the path as it is on disk)."""
         parts = PurePosixPath(rel).parts
+        if not parts:  # "", "." : the course folder itself
+            return "dir", rel
         found: list[str] = []
         for i, part in enumerate(parts):
             listing = self.list_dir("/".join(found))
@@ -332,7 +334,10 @@ class SourceTree:
             path = self.root / rel
             try:
                 size = path.stat().st_size
-                if size > MAX_FILE_BYTES:
+                if not self.inside(rel):
+                    result = (None, [Issue(Location(file), "error",
+                                           "file is a link leading outside the course folder")])
+                elif size > MAX_FILE_BYTES:
                     result = (None, [Issue(Location(file), "error",
                                            f"file is too large ({size:,} bytes; the limit is "
                                            f"{MAX_FILE_BYTES:,})")])

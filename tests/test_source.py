@@ -197,6 +197,7 @@ def test_tree_find_is_exact_about_case(tmp_path: Path) -> None:
     assert tree.find("media/Sub/Other.svg") == ("missing", None)
     assert tree.find("media/Sub") == ("dir", "media/Sub")
     assert tree.find("media/Sub/Photo.svg/x") == ("missing", None)
+    assert tree.find(".") == ("dir", ".")
 
 
 def test_tree_detects_links_leaving_the_folder(tmp_path: Path) -> None:
@@ -210,3 +211,8 @@ def test_tree_detects_links_leaving_the_folder(tmp_path: Path) -> None:
     assert tree.find("media/link.svg")[0] == "ok"
     assert not tree.inside("media/link.svg")
     assert tree.inside("media/ok.svg")
+    (course / "course.yaml").symlink_to(outside)
+    root, issues = tree.load_yaml("course.yaml")
+    assert root is None
+    message = "error: file is a link leading outside the course folder"
+    assert [str(i) for i in issues] == [f"{course / 'course.yaml'}: {message}"]
