@@ -60,8 +60,8 @@ class Fields:
         return node
 
     def items(self, m: Map, key: str, *, required: bool = False, min_items: int = 0,
-              what: str = "") -> list[Node]:
-        """Return the list under key (empty when absent or wrong), checking a minimum length."""
+              too_few: str = "") -> list[Node]:
+        """Return the list under key (empty when absent or wrong); too_few ({n} = count) if it is short."""
         node = m.get(key)
         if node is None:
             return []
@@ -71,9 +71,14 @@ class Fields:
             self.wrong_type(node, key, "a list")
             return []
         if len(node.items) < min_items:
-            self.error(node, f"{what or repr(key)} needs at least {min_items} "
-                             f"{'entry' if min_items == 1 else 'entries'} (got {len(node.items)})")
+            self.error(node, too_few.format(n=len(node.items)))
         return node.items
+
+    def one_of(self, node: Node, what: str, value: str, options: Sequence[str]) -> None:
+        """Report a value outside a fixed vocabulary, suggesting the closest option."""
+        close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(options)}"
+        self.error(node, f"unknown {what} '{value}' ({hint})")
 
     # --- scalars ------------------------------------------------------------------------------------
 
@@ -160,11 +165,11 @@ class Fields:
 
     # --- text ---------------------------------------------------------------------------------------
 
-    def text(self, m: Map, key: str, *, required: bool = False, allow_empty: bool = False) -> LangText | None:
+    def text(self, m: Map, key: str, *, allow_empty: bool = False) -> LangText | None:
         """Return the text under key as {lang: str} for exactly the course languages, or None if absent."""
         node = m.get(key)
         if node is None:
-            return None if not required else self.blank()
+            return None  # a missing required key was reported by mapping()
         return self.text_node(node, key, allow_empty=allow_empty)
 
     def blank(self) -> LangText:

@@ -60,6 +60,7 @@ class Refs:
     self_assessment_declared: bool
     reflections: dict[str, Location] = field(default_factory=dict)
     videos: dict[str, Location] = field(default_factory=dict)  # ids name the player's video regions
+    sa_blocks: set[str] = field(default_factory=set)  # modules with a self_assessment block written
     quiz_uses: dict[str, list[tuple[str, Location]]] = field(default_factory=dict)  # quiz -> [(module, loc)]
 
 
@@ -100,7 +101,7 @@ def read_module(f: Fields, refs: Refs, node: Node | None, module_id: str) -> Mod
         completion=completion,
         loc=m.loc,
     )
-    if completion.self_assessment_done and module.self_assessment() is None and c is not None:
+    if completion.self_assessment_done and module_id not in refs.sa_blocks and c is not None:
         f.error(c.get("self_assessment_done") or c,
                 "completion requires self_assessment_done but the module has no self_assessment block")
     return module
@@ -243,6 +244,7 @@ def _quiz(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
 
 
 def _self_assessment(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
+    refs.sa_blocks.add(module_id)
     if not refs.self_assessment_declared:
         f.error(m, "self_assessment block, but course.yaml declares no 'self_assessment'")
         return None
