@@ -224,12 +224,12 @@
       fr: "Votre plateforme d’apprentissage (LMS) a refusé d’ouvrir cette session ({detail}). Votre progression est conservée dans ce navigateur seulement.",
     },
     "commit-failed": {
-      en: "Your progress could not be saved to your learning platform ({detail}). {pending} item(s) are kept in this browser and will be sent again.",
-      fr: "Votre progression n’a pas pu être enregistrée dans votre plateforme d’apprentissage ({detail}). {pending} élément(s) sont conservés dans ce navigateur et seront envoyés de nouveau.",
+      en: "Your progress could not be saved to your learning platform ({detail}). It is kept in this browser and will be sent again; items waiting:",
+      fr: "Votre progression n’a pas pu être enregistrée dans votre plateforme d’apprentissage ({detail}). Elle est conservée dans ce navigateur et sera envoyée de nouveau; éléments en attente :",
     },
     "set-failed": {
-      en: "Your learning platform refused to record {element} ({detail}). {pending} item(s) are kept in this browser and will be sent again.",
-      fr: "Votre plateforme d’apprentissage a refusé d’enregistrer {element} ({detail}). {pending} élément(s) sont conservés dans ce navigateur et seront envoyés de nouveau.",
+      en: "Your learning platform refused to record {element} ({detail}). Your answer is kept in this browser and will be sent again; items waiting:",
+      fr: "Votre plateforme d’apprentissage a refusé d’enregistrer {element} ({detail}). Votre réponse est conservée dans ce navigateur et sera envoyée de nouveau; éléments en attente :",
     },
     "saved": {
       en: "Your progress is saved to your learning platform again.",
@@ -253,14 +253,15 @@
     },
   };
 
-  function message(code, lang, vars) {
+  /** Return {code, message: {en, fr}}; the core shows message in the learner's current language. */
+  function message(code, vars) {
     var out = {};
     ["en", "fr"].forEach(function (l) {
       out[l] = MESSAGES[code][l].replace(/\{(\w+)\}/g, function (m, k) {
         return vars && vars[k] != null ? String(vars[k]) : m;
       });
     });
-    return { code: code, message: out[lang] || out.en, messages: out };
+    return { code: code, message: out };
   }
 
   function errorDetail(r) {

@@ -47,9 +47,8 @@
     }
 
     function emit(level, code, vars) {
-      var m = S.message(code, currentLang(), vars);
-      var status = { level: level, code: m.code, message: m.message, messages: m.messages,
-        pending: outbox.items.length };
+      var m = S.message(code, vars);
+      var status = { level: level, code: m.code, message: m.message, pending: outbox.items.length };
       listeners.forEach(function (fn) {
         try { fn(status); } catch (e) { /* a broken listener must not stop tracking */ }
       });
@@ -100,13 +99,12 @@
       if (c.ok) outbox.dropApplied();
       if (!c.ok) {
         inError = true;
-        emit("error", "commit-failed", { detail: S.errorDetail(c), pending: outbox.items.length });
+        emit("error", "commit-failed", { detail: S.errorDetail(c) });
         return false;
       }
       if (failures.length) {
         inError = true;
-        emit("error", "set-failed", { element: failures[0].element, detail: S.errorDetail(failures[0]),
-          pending: outbox.items.length });
+        emit("error", "set-failed", { element: failures[0].element, detail: S.errorDetail(failures[0]) });
         return false;
       }
       if (inError) { inError = false; emit("ok", "saved", {}); }

@@ -125,8 +125,8 @@ def test_refused_commits_are_shown_kept_and_sent_at_the_next_launch(probe, lms_p
     call(frame, "record", choice("pillars", ["beta"], ["alpha"]))
     errors = [s for s in statuses(frame) if s["level"] == "error"]
     assert errors and errors[-1]["code"] == "commit-failed" and errors[-1]["pending"] >= 1
-    assert "could not be saved" in errors[-1]["messages"]["en"]
-    assert "n’a pas pu être enregistrée" in errors[-1]["messages"]["fr"]
+    assert "could not be saved" in errors[-1]["message"]["en"]
+    assert "n’a pas pu être enregistrée" in errors[-1]["message"]["fr"]
     # The learner sees it in the page, not only in a console.
     assert "could not be saved" in frame.locator("#status").inner_text()
     close_course(lms_page, probe, learner_key)
@@ -150,7 +150,7 @@ def test_refused_values_are_shown_and_not_lost(probe, lms_page, learner_key):
     start(frame)
     call(frame, "record", likert("leadership", "l02", "no"))
     err = [s for s in statuses(frame) if s["level"] == "error"][-1]
-    assert err["code"] == "set-failed" and "cmi.interactions" in err["message"] and err["pending"] == 1
+    assert err["code"] == "set-failed" and "cmi.interactions" in err["message"]["en"] and err["pending"] == 1
     close_course(lms_page, probe, learner_key)
     assert "interactions" not in probe.stored(learner_key) or not probe.stored(learner_key)["interactions"]
 
@@ -169,7 +169,7 @@ def test_oversized_state_is_reported_to_the_learner(probe, lms_page, learner_key
     call(frame, "saveState", "x" * 4097)
     (status,) = statuses(frame)
     assert (status["code"], status["level"]) == ("state-too-long", "warn")
-    assert "4097 > 4096" in status["message"]
+    assert "4097 > 4096" in status["message"]["en"]
     close_course(lms_page, probe, learner_key)
     assert len(probe.stored(learner_key)["suspend_data"]) == 4097
 
@@ -179,8 +179,8 @@ def test_no_lms_is_reported_after_searching(probe, lms_page, learner_key):
     assert start(frame, timeout_ms=1200) is None  # the core then falls back to standalone
     (status,) = statuses(frame)
     assert status["code"] == "no-lms" and status["level"] == "warn"
-    assert "in this browser only" in status["messages"]["en"]
-    assert "dans ce navigateur seulement" in status["messages"]["fr"]
+    assert "in this browser only" in status["message"]["en"]
+    assert "dans ce navigateur seulement" in status["message"]["fr"]
 
 
 def test_popup_finds_the_api_on_its_opener_and_resumes(probe, lms_page, learner_key):

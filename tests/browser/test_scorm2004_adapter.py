@@ -141,8 +141,8 @@ def test_refused_values_are_shown(probe, lms_page, learner_key):
     start(frame)
     call(frame, "record", text("why", "Because."))
     err = [s for s in statuses(frame) if s["level"] == "error"][-1]
-    assert err["code"] == "set-failed" and "cmi.comments_from_learner.0.comment" in err["message"]
-    assert "error 351" in err["message"]
+    assert err["code"] == "set-failed" and "cmi.comments_from_learner.0.comment" in err["message"]["en"]
+    assert "error 351" in err["message"]["en"]
 
 
 def test_no_lms_is_reported_after_searching(probe, lms_page, learner_key):
