@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -224,19 +225,25 @@ def test_missing_folder_and_missing_course_yaml(tmp_path: Path) -> None:
 
 
 def test_validation_is_fast(minimal) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the test machine is shared
     for _ in range(10):
         load_course(MINIMAL)
-    assert (time.perf_counter() - started) / 10 < 0.1
+    assert (time.process_time() - started) / 10 < 0.1
+
+
+def test_pure_python_parser_builds_the_same_course(minimal, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "yaml._yaml", None)  # as on a platform without libyaml
+    course, warnings = load_course(MINIMAL)
+    assert course == minimal[0] and warnings == []
 
 
 def test_the_ece_course_source_is_valid() -> None:
     """The shipped ECE course (course_source/, written by other engineers) validates without warnings."""
-    started = time.perf_counter()
+    started = time.process_time()
     course, warnings = load_course(COURSE_SOURCE)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert [str(w) for w in warnings] == []
     assert course.languages == ("en", "fr")
     assert [m.kind for m in course.modules].count("self_assessment") == 1
     assert course.modules[-1].kind == "self_assessment"
-    assert elapsed < 0.5  # measured well under 0.1 s; generous for a loaded shared machine
+    assert elapsed < 0.25  # CPU time; measured about 0.03 s for the whole series
