@@ -1,0 +1,187 @@
+"""render.render_module: package files, ECE_DATA, server-side HTML, relative URLs, determinism, themes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from ece_scorm import render, themes
+from ece_scorm.errors import BuildFailed, EceError, Location
+from ece_scorm.model import ImageBlock, Page
+from ece_scorm.validation import load_course
+from tests.support import courses as C
+
+MINIMAL = Path(__file__).parent / "fixtures" / "courses" / "minimal"
+RUNTIME = Path(render.__file__).parent / "runtime"
+
+
+@pytest.fixture(scope="module")
+def minimal():
+    course, _ = load_course(MINIMAL)
+    return course
+
+
+def files_of(course, module_id, fmt="scorm12", **kw) -> dict[str, bytes]:
+    rendered = render.render_module(course, course.module(module_id), fmt, ("en", "fr"), **kw)
+    return {f.path: f.data for f in rendered}
+
+
+def data_of(files, prefix="") -> dict:
+    text = files[prefix + "ece-data.js"].decode("utf-8")
+    assert text.startswith("window.ECE_DATA = ") and text.endswith(";\n")
+    return json.loads(text[len("window.ECE_DATA = "):-2])
+
+
+def test_package_files_and_names(minimal):
+    files = files_of(minimal, "welcome")
+    assert sorted(files) == [
+        "ece-data.js", "index.html", "media/intro.en.vtt", "media/intro.fr.vtt", "media/pillars.svg",
+        "player/ece-player.css", "player/ece-player.js",
+    ]
+    assert files["media/pillars.svg"] == (MINIMAL / "media" / "pillars.svg").read_bytes()
+    prefixed = files_of(minimal, "welcome", prefix="welcome/")
+    assert sorted(prefixed) == sorted("welcome/" + p for p in files)
+    assert all(re.fullmatch(r"[A-Za-z0-9._/-]+", p) for p in prefixed)
+
+
+def test_output_is_deterministic(minimal):
+    assert files_of(minimal, "practice", "scorm2004") == files_of(minimal, "practice", "scorm2004")
+
+
+def test_ece_data_follows_the_contract(minimal):
+    data = data_of(files_of(minimal, "welcome"))
+    assert data["format"] == "scorm12"
+    assert data["course"] == {"id": "https://example.org/courses/ece-mini", "slug": "ece-mini",
+                              "title": {"en": "Engagement-Capable Environments (mini)",
+                                        "fr": "Milieux propices à l’engagement (mini)"}, "version": "1.0.0"}
+    assert data["module"]["activityId"] == "https://example.org/courses/ece-mini/welcome"
+    assert data["module"]["completion"] == {"allPages": True, "quizPassed": True, "selfAssessmentDone": False}
+    assert [p["id"] for p in data["pages"]] == ["why-it-matters", "watch", "check"]
+    (quiz,) = data["quizzes"]
+    assert (quiz["id"], quiz["passingScore"], quiz["attempts"]) == ("welcome-check", 67, 2)
+    assert [(q["id"], q["kind"], q["correct"]) for q in quiz["questions"]] == [
+        ("pillar-count", "single", ["b"]), ("pillars", "multiple", ["partners", "leadership"]),
+        ("relationships", "true_false", ["true"]),
+    ]
+    assert data["reflections"] == [{"id": "stood-out", "prompt": {"en": "What stood out for you?",
+                                                                   "fr": "Qu’est-ce qui vous a marqué?"}}]
+    assert data["selfAssessment"] is None
+    assert data["stateBudget"]["limit"] == 4096 and data["stateBudget"]["textMax"] == 255
+    assert data["strings"]["fr"]["next"] == "Suivant" and data["strings"]["en"]["previous"] == "Previous"
+
+
+def test_self_assessment_data(minimal):
+    data = data_of(files_of(minimal, "self-check"))
+    sa = data["selfAssessment"]
+    assert [s["id"] for s in sa["scale"]] == ["yes", "somewhat", "no", "unknown"]
+    assert [(p["id"], [i["id"] for i in p["items"]]) for p in sa["pillars"]] == [
+        ("partners", ["p01", "p02"]), ("teams", ["t01", "t02"]), ("leadership", ["l01", "l02"])]
+    lead = {"id": "first-step-lead", "text": {"en": "Who will lead it?", "fr": "Qui le mènera?"}}
+    assert sa["firstStepLead"] == lead
+    assert data["module"]["kind"] == "self_assessment"
+
+
+def test_html_has_every_page_in_every_language_and_only_relative_urls(minimal):
+    html = files_of(minimal, "welcome")["index.html"].decode("utf-8")
+    doc = lxml.html.document_fromstring(html)
+    assert doc.get("lang") == "en"
+    sections = doc.xpath("//section[@class='ece-page']")
+    assert [(s.get("lang"), s.get("data-page")) for s in sections] == [
+        (lang, page) for lang in ("en", "fr") for page in ("why-it-matters", "watch", "check")]
+    assert [s.xpath("string(h1)") for s in sections][3] == "Pourquoi c’est important"
+    for el in doc.xpath("//*[@src or @href]"):  # MUST 4: relative URLs only (or absolute web links)
+        url = el.get("src") or el.get("href")
+        assert not url.startswith("/") and not url.startswith("file:"), url
+    assert doc.xpath("//script/@src") == ["ece-data.js", "player/ece-player.js"]
+    assert len(doc.xpath("//*[@id]")) == len(set(doc.xpath("//*/@id")))  # ids unique across languages
+    # Every control has a label (fieldset legends for groups), in both languages.
+    for inp in doc.xpath("//input[@type='radio' or @type='checkbox' or @type='text'] | //textarea"):
+        assert doc.xpath(f"//label[@for='{inp.get('id')}']"), inp.get("id")
+    assert len(doc.xpath("//fieldset[@class='ece-question']/legend")) == 6
+    tracks = doc.xpath("//section[@lang='fr']//video//track")  # libxml2 does not know <track> is void
+    assert [(t.get("kind"), t.get("srclang"), t.get("src")) for t in tracks] == [
+        ("captions", "en", "media/intro.en.vtt"), ("captions", "fr", "media/intro.fr.vtt")]
+    assert doc.xpath("//section[@lang='fr']//video//track[@default]/@srclang") == ["fr"]
+    assert doc.xpath("//section[@lang='en']//textarea/@maxlength") == ["255"]
+
+
+def test_autoescape_and_markdown_sanitizing_in_pages(tmp_path):
+    evil = {"en": "<script>alert(1)</script> **bold**", "fr": "<img src=x onerror=alert(1)>"}
+    module = C.module(title=evil)
+    page = Page(id="p", title=C.t("<b>T</b>"), blocks=(C.TextBlock(body=evil),))
+    module = C.Module(**{**module.__dict__, "pages": (page,)})
+    html = files_of(C.course(module, title=evil), "m1")["index.html"].decode("utf-8")
+    doc = lxml.html.document_fromstring(html)
+    assert doc.xpath("//script/@src") == ["ece-data.js", "player/ece-player.js"]
+    assert not doc.xpath("//script[not(@src)]") and not doc.xpath("//img") and not doc.xpath("//h1/b")
+    assert doc.xpath("string(//section[@lang='en']//strong)") == "bold"
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_runtime_bundles_the_format_adapter_and_outbox():
+    header = {fmt: render.runtime_js(fmt).split("\n", 1)[0] for fmt in ("standalone", "scorm12", "xapi")}
+    assert header["standalone"] == (
+        "/* ece-player (standalone): i18n.js, state.js, quiz.js, selfassessment.js, adapters/standalone.js, core.js */"
+    )
+    for fmt, extra in (("scorm12", ["adapters/scorm12.js"]), ("xapi", ["outbox.js", "adapters/xapi.js"])):
+        for part in extra:
+            assert (part in header[fmt]) == (RUNTIME / part).is_file(), (fmt, part)
+    assert render.runtime_js("nonsense").split("\n", 1)[0].endswith("adapters/standalone.js, core.js */")
+
+
+def test_ui_strings_exist_in_both_languages():
+    strings = render.ui_strings(["en", "fr"])
+    assert set(strings["en"]) == set(strings["fr"])
+    for key in strings["en"]:
+        assert re.findall(r"\{\w+\}", strings["en"][key]) == re.findall(r"\{\w+\}", strings["fr"][key]), key
+    assert (strings["en"]["previous"], strings["en"]["next"]) == ("Previous", "Next")
+    assert (strings["fr"]["previous"], strings["fr"]["next"]) == ("Précédent", "Suivant")
+
+
+def test_missing_or_unsafe_media_is_a_located_error(tmp_path):
+    loc = Location("course/modules/m1.yaml", 12, 9)
+    for src, message in (("media/none.png", "cannot read media file 'media/none.png'"),
+                         ("../secret.png", "must be relative"), ("media/a b.png", "must be relative")):
+        img = ImageBlock(src=src, alt=C.t("A picture"), loc=loc)
+        module = C.module()
+        module = C.Module(**{**module.__dict__, "pages": (Page(id="p", title=C.t("P"), blocks=(img,)),)})
+        where = re.escape("course/modules/m1.yaml:12:9: error: ")
+        with pytest.raises(EceError, match=where + ".*" + re.escape(message)):
+            render.render_module(C.course(module, source_dir=tmp_path), module, "scorm12", ["en", "fr"])
+
+
+def test_state_budget_overflow_fails_rendering():
+    module = C.module(reflections=45)
+    with pytest.raises(BuildFailed, match="MUST 20"):
+        render.render_module(C.course(module), module, "scorm12", ["en", "fr"])
+
+
+def test_course_local_theme_overrides_templates_and_strings(tmp_path):
+    theme_dir = tmp_path / "themes" / "brand"
+    (theme_dir / "templates").mkdir(parents=True)
+    (theme_dir / "static").mkdir()
+    (theme_dir / "static" / "brand.css").write_text(":root { --ece-accent: #123456; }\n")
+    (theme_dir / "theme.yaml").write_text("css: [brand.css]\nstrings: {en: {next: Continue}}\n")
+    index = (Path(themes.REPO_THEMES) / "default" / "templates" / "index.html.j2").read_text()
+    (theme_dir / "templates" / "index.html.j2").write_text(index.replace("<body", "<body data-brand=\"yes\""))
+    module = C.module()
+    files = files_of(C.course(module, source_dir=tmp_path), "m1", theme="brand")
+    assert b'data-brand="yes"' in files["index.html"]
+    assert files["player/ece-player.css"].endswith(b":root { --ece-accent: #123456; }\n")
+    assert data_of(files)["strings"]["en"]["next"] == "Continue"
+
+
+def test_unknown_or_broken_theme_is_a_clear_error(tmp_path):
+    with pytest.raises(themes.ThemeError, match="theme 'nope' not found; looked in: .*themes/nope"):
+        themes.resolve("nope", tmp_path)
+    with pytest.raises(themes.ThemeError, match="not valid"):
+        themes.resolve("../default", tmp_path)
+    bad = tmp_path / "themes" / "bad"
+    bad.mkdir(parents=True)
+    (bad / "theme.yaml").write_text("css: [\n")
+    with pytest.raises(themes.ThemeError, match=r"theme.yaml:\d+:\d+: error: theme.yaml is not valid YAML"):
+        themes.resolve("bad", tmp_path)
