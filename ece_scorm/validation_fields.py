@@ -37,6 +37,8 @@ class Fields:
         hint = ""
         if expected == "true or false" and isinstance(node, Scalar) and node.raw in _YAML11_BOOLS:
             hint = "; only true and false are booleans in YAML 1.2"
+        elif expected == "a string" and got in ("a number", "a boolean"):
+            hint = "; put it in quotes"  # e.g. version: 1.10 would otherwise be read as 1.1
         self.error(node, f"wrong type for '{key}' (expected {expected}, got {got}{hint})")
 
     # --- containers ---------------------------------------------------------------------------------
