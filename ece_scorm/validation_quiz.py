@@ -28,15 +28,18 @@ def read_quiz(f: Fields, node: Node | None, stem: str, mastery: int) -> Quiz | N
         f.error(m.get("attempts") or m, f"'attempts' must be 0 (unlimited) or more (got {attempts})")
         attempts = 0
     questions: list[Question] = []
-    seen: dict[str, Node] = {}
-    for qnode in f.items(m, "questions", required=True, min_items=1, what="a quiz"):
+    seen: dict[str, Node] = {}  # question id -> its id node
+    for qnode in f.items(m, "questions", required=True, min_items=1, too_few="quiz has no questions"):
         q = _question(f, qnode)
         if q is None:
             continue
-        if q.id in seen:
-            f.error(q.loc, f"duplicate question id '{q.id}' (first defined at {seen[q.id].loc})")
+        where = qnode.get("id") if isinstance(qnode, Map) else None
+        if where is None:
             continue
-        seen[q.id] = qnode
+        if q.id in seen:
+            f.error(where, f"duplicate question id '{q.id}' (first defined at {seen[q.id].loc})")
+            continue
+        seen[q.id] = where
         questions.append(q)
     return Quiz(
         id=stem,
@@ -57,7 +60,7 @@ def _question(f: Fields, node: Node) -> Question | None:
     qid = f.ident(m, "id", "question id")
     kind = f.string(m, "type")
     if kind is not None and kind not in KINDS:
-        f.error(m.get("type") or m, f"unknown question type '{kind}' (expected one of: {', '.join(KINDS)})")
+        f.one_of(m.get("type") or m, "question type", kind, KINDS)
         kind = None
     prompt = f.text(m, "prompt") or f.blank()
     if kind is None or qid is None:
@@ -100,7 +103,8 @@ def _choices(f: Fields, m: Map) -> list[Choice] | None:
     out: list[Choice] = []
     seen: dict[str, Choice] = {}
     ok = True
-    for cnode in f.items(m, "choices", required=True, min_items=2, what="a question"):
+    for cnode in f.items(m, "choices", required=True, min_items=2,
+                         too_few="question needs at least 2 choices (got {n})"):
         c = f.mapping(cnode, "choices", "choice", CHOICE_KEYS, ("id", "text"))
         if c is None:
             ok = False

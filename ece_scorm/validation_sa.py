@@ -49,8 +49,8 @@ def read_self_assessment(f: Fields, node: Node | None) -> SelfAssessment | None:
     sid = f.ident(m, "id", "self-assessment id")
     scale_ids = _Ids(f, "scale point")
     scale: list[ScalePoint] = []
-    scale_node = m.get("scale")
-    for pnode in f.items(m, "scale", required=True):
+    too_few = "a self-assessment scale needs at least 2 points (got {n})"
+    for pnode in f.items(m, "scale", required=True, min_items=2, too_few=too_few):
         p = f.mapping(pnode, "scale", "scale point", ("id", "label"), ("id", "label"))
         if p is None:
             continue
@@ -58,14 +58,13 @@ def read_self_assessment(f: Fields, node: Node | None) -> SelfAssessment | None:
         label = f.text(p, "label") or f.blank()
         if pid is not None and scale_ids.add(pid, p.get("id") or p):
             scale.append(ScalePoint(id=pid, label=label))
-    if isinstance(scale_node, Seq) and len(scale_node.items) < 2:
-        f.error(scale_node, f"a self-assessment scale needs at least 2 points (got {len(scale_node.items)})")
 
     prompt_ids = _Ids(f, "self-assessment prompt")
     pillar_ids = _Ids(f, "pillar")
     item_ids = _Ids(f, "item")
     pillars: list[Pillar] = []
-    for pnode in f.items(m, "pillars", required=True, min_items=1, what="a self-assessment"):
+    for pnode in f.items(m, "pillars", required=True, min_items=1,
+                         too_few="self-assessment has no pillars"):
         pillar = _pillar(f, pnode, pillar_ids, item_ids, prompt_ids)
         if pillar is not None:
             pillars.append(pillar)
