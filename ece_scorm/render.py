@@ -56,7 +56,33 @@ def runtime_js(fmt: str) -> str:
         parts.append(own)
     parts.append("core.js")
     body = "\n".join((RUNTIME / p).read_text(encoding="utf-8").rstrip("\n") + "\n" for p in parts)
-    return f"/* ece-player ({fmt}): {', '.join(parts)} */\n" + body
+    # ECE_DATA.strings carries the merged interface strings, so the built-in table would be sent twice.
+    body = STRINGS_RE.sub('/*ECE-STRINGS*/{"en": {}}/*END-STRINGS*/', body)
+    return f"/* ece-player ({fmt}): {', '.join(parts)} */\n" + compact_js(body)
+
+
+def compact_js(source: str) -> str:
+    """Drop whole-line comments, blank lines and indentation; line breaks stay, so ASI is unchanged.
+
+    Safe for the runtime because it has no multi-line template literals or strings (checked in tests).
+    """
+    out: list[str] = []
+    in_block = False
+    for line in source.split("\n"):
+        text = line.strip()
+        if in_block:
+            if "*/" not in text:
+                continue
+            in_block = False
+            text = text.split("*/", 1)[1].strip()
+        elif text.startswith("/*"):
+            if "*/" not in text:
+                in_block = True
+                continue
+            text = text.split("*/", 1)[1].strip()
+        if text and not text.startswith("//"):
+            out.append(text)
+    return "\n".join(out) + "\n"
 
 
 def runtime_css(theme: themes.Theme) -> str:

@@ -186,3 +186,29 @@ def test_unknown_or_broken_theme_is_a_clear_error(tmp_path):
     (bad / "theme.yaml").write_text("css: [\n")
     with pytest.raises(themes.ThemeError, match=r"theme.yaml:\d+:\d+: error: theme.yaml is not valid YAML"):
         themes.resolve("bad", tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["standalone", "scorm12", "scorm2004", "xapi", "cmi5"])
+def test_player_bundle_parses_and_fits_the_size_budget(fmt, tmp_path):
+    import gzip
+    import shutil
+    import subprocess
+
+    # compact_js keeps lines intact; it is only safe while no source line sits inside a template literal.
+    for path in sorted(RUNTIME.rglob("*.js")):
+        code = [ln for ln in path.read_text().splitlines() if not ln.strip().startswith(("*", "//", "/*"))]
+        assert not any("`" in ln for ln in code), f"{path.name}: template literal; update render.compact_js"
+    js = render.runtime_js(fmt)
+    bundle = tmp_path / "ece-player.js"
+    bundle.write_text(js)
+    assert shutil.which("node"), "node is required (scripts/test installs it)"
+    check = subprocess.run(["node", "--check", str(bundle)], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    css = render.runtime_css(themes.resolve("default"))
+    gz = len(gzip.compress(js.encode(), 9, mtime=0)) + len(gzip.compress(css.encode(), 9, mtime=0))
+    assert gz <= 25 * 1024, f"{fmt}: player is {gz} bytes gzipped (budget 25 KB)"
+
+
+def test_compact_js_keeps_code_and_drops_comments():
+    source = "/* a\n * b */\nvar a = 1; // keep\n  // drop\n\n    /* x */ var b = '//not a comment';\n"
+    assert render.compact_js(source) == "var a = 1; // keep\nvar b = '//not a comment';\n"
