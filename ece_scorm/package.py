@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,14 +113,47 @@ def _remove(path: Path | None) -> None:
             path.unlink()
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt while writing, so a killed build still rolls back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove temporaries a previously killed (SIGKILL, power loss) write left beside this target."""
+    if target.parent.is_dir():
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.*"):
+            if leftover.suffix in (".tmp", ".bak"):
+                _remove(leftover)
+
+
 def write_all(outputs: Mapping[Path, bytes]) -> dict[Path, bool]:
-    """Write every file or none: return {path: written} (False = bytes unchanged, file and mtime kept).
+    """Write every file or none: return {path: written} (False = bytes unchanged, file and mtime kept)."""
+    with _terminate_as_interrupt():
+        return _write_all(outputs)
+
+
+def _write_all(outputs: Mapping[Path, bytes]) -> dict[Path, bool]:
+    """Write every file or none (see write_all).
 
     All new files are first written to temporary files beside their targets; only then are they renamed into
     place, each target's previous version kept as a hard link until the end. If anything fails (disk full, a
     rename refused, Ctrl-C), the renamed targets are put back and the temporary files removed, so the output
     folder holds exactly what it held before.
     """
+    for path in outputs:
+        _remove_stale(path)
     status = {path: not _same_bytes(path, data) for path, data in outputs.items()}
     changed = [path for path, is_new in status.items() if is_new]
     temps: dict[Path, Path] = {}
@@ -137,8 +173,9 @@ def write_all(outputs: Mapping[Path, bytes]) -> dict[Path, bool]:
         for path in changed:
             current = path
             backups[path] = _backup(path)
-            os.replace(temps[path], path)
+            # Recorded before the rename: a signal landing right after it must still undo it.
             committed.append(path)
+            os.replace(temps[path], path)
     except BaseException as exc:
         _rollback(committed, backups)
         for tmp in temps.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import zipfile
 from io import BytesIO
@@ -164,3 +165,34 @@ def test_zip_is_readable_by_a_plain_unzip_listing(tmp_path):
     with zipfile.ZipFile(target) as zf:
         assert zf.namelist()[0] == "imsmanifest.xml"
         assert all("\\" not in n for n in zf.namelist())
+
+
+def test_sigterm_during_write_rolls_back(tmp_path, monkeypatch):
+    old = _previous_build(tmp_path)
+    before = _snapshot(tmp_path)
+    real_replace = os.replace
+    calls = []
+
+    def killed_after_first_rename(src, dst):
+        calls.append(dst)
+        result = real_replace(src, dst)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)  # e.g. a CI job cancelled mid-build
+        return result
+
+    monkeypatch.setattr(package.os, "replace", killed_after_first_rename)
+    with pytest.raises(KeyboardInterrupt):
+        write_all({path: b"changed" for path in old})
+    assert _snapshot(tmp_path) == before
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handler restored
+
+
+def test_stale_temporaries_of_a_killed_build_are_removed(tmp_path):
+    target = tmp_path / "ece-x-scorm12.zip"
+    stale = [tmp_path / ".ece-x-scorm12.zip.abc123.tmp", tmp_path / ".ece-x-scorm12.zip.def456.bak"]
+    for path in stale:
+        path.write_bytes(b"half")
+    unrelated = tmp_path / ".other.zip.abc.tmp"
+    unrelated.write_bytes(b"not ours")
+    write_zip(target, FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, unrelated.name])
