@@ -113,7 +113,9 @@
       if (!list.some(function (s) { return s.id === statement.id; })) list.push(statement);
       store.write(key, list);
       if (!authError) schedule(0);
-      emit(authError ? "error" : "ok", authError ? "auth" : "sending", authError);
+      if (authError) emit("error", "auth", authError);
+      else if (failures > 0) emit("warn", "waiting");  // still failing: say so, with the new count
+      else emit("ok", "sending");
       return statement.id;
     }
 
@@ -205,8 +207,15 @@
     /** Retry at once (e.g. the browser came back online), forgetting the backoff. */
     function retryNow() { failures = 0; return flush(); }
 
+    /** Record that the LRS refused the credentials elsewhere (e.g. the State API): stop and tell. */
+    function authFailed(code) {
+      authError = code;
+      if (timer) { timers.clearTimeout(timer); timer = null; }
+      emit("error", "auth", code);
+    }
+
     return {
-      add: add, flush: flush, flushKeepalive: flushKeepalive, retryNow: retryNow,
+      add: add, flush: flush, flushKeepalive: flushKeepalive, retryNow: retryNow, authFailed: authFailed,
       pending: pending, rejected: rejected, persistent: function () { return store.usable(); },
       onStatus: function (fn) { listeners.push(fn); if (last) fn(last); },
       stop: function () { stopped = true; if (timer) timers.clearTimeout(timer); timer = null; }

@@ -229,3 +229,23 @@ test("without usable storage statements stay in memory and the learner is told",
   await box.retryNow();
   assert.equal(lrs.stored.size, 1);
 });
+
+test("a statement added while the LRS keeps failing updates the waiting count, still as a warning", async () => {
+  const {box, lrs, timers, statuses} = make();
+  lrs.mode = "offline";
+  box.add(st());
+  await timers.run(0);
+  box.add(st());
+  const last = statuses[statuses.length - 1];
+  assert.deepEqual([last.level, last.pending, last.code], ["warn", 2, "waiting"]);
+});
+
+test("authFailed (e.g. from the State API) stops sending and reports the error", async () => {
+  const {box, lrs, timers, statuses} = make();
+  box.add(st());
+  box.authFailed(403);
+  await timers.run(60000);
+  assert.equal(lrs.calls.length, 0);
+  assert.equal(statuses[statuses.length - 1].level, "error");
+  assert.match(statuses[statuses.length - 1].message.en, /\(403\)/);
+});

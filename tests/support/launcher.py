@@ -4,8 +4,8 @@ Learning Locker's statements service has no State or Agent Profile API, so this 
 player or mod_tincanlaunch does: it writes the launch parameters, answers the cmi5 fetch URL once, serves
 State and Agent Profile documents, and forwards statements to the LRS with its own credentials. It runs on
 two 127.0.0.1 ports — content and LMS — so every LRS call from the package is cross-origin (MUST 29).
-It can also fail on purpose (`mode`: offline, 503, 401) and, for cmi5, rejects a whole batch at its first
-violation of the launch contract (MUST 31–32), as a strict cmi5 LMS does; `violations` lists them.
+It can also fail on purpose (`mode`: offline, 503, 401, lost-reply) and, for cmi5, rejects a whole batch at
+its first violation of the launch contract (MUST 31–32), as a strict cmi5 LMS does; `violations` lists them.
 """
 
 from __future__ import annotations
@@ -56,10 +56,11 @@ class Launcher:
     def __init__(self, lrs: LrsServer, content_dir: Path):
         self.lrs = lrs
         self.content_dir = Path(content_dir)
-        self.mode = "ok"  # "ok" | "offline" | "503" | "401"
+        self.mode = "ok"  # "ok" | "offline" | "503" | "401" | "lost-reply" (statements stored, no answer)
         self.sessions: list[Session] = []
         self.violations: list[str] = []
         self.log: list[tuple[str, str, int]] = []  # (method, path, status) of LMS requests
+        self.posted_ids: list[str] = []  # every statement id received, repeats included
         self.states: dict[tuple, tuple[bytes, str]] = {}
         self.profiles: dict[tuple, tuple[bytes, str]] = {}
         self.lock = threading.Lock()
@@ -334,6 +335,7 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
             self._json(400, {"error": "expected a statement or a list of statements"})
             return
         with owner.lock:
+            owner.posted_ids.extend(str(s.get("id")) for s in batch)
             if sess.kind == "cmi5":
                 known = {s.get("id") for s in sess.statements}
                 fresh = [s for s in batch if s.get("id") not in known]  # replays were checked already
@@ -343,6 +345,12 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
                     self._json(400, {"error": problem})
                     return
             status, answer = owner._post_to_lrs(batch)
+            if owner.mode == "lost-reply":
+                # Stored, but the answer never reaches the browser: it must send the same ids again.
+                self.owner.log.append((self.command, "/lrs/statements", 0))
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
             if 200 <= status < 300:
                 known = {s.get("id") for s in sess.statements}
                 for s in batch:

@@ -13,9 +13,7 @@
   var MSG = {
     badLaunch: {en: "The launch link is incomplete or damaged ({what}); your progress is kept in this browser only.",
       fr: "Le lien de lancement est incomplet ou endommagé ({what}); votre progression est conservée dans ce " +
-        "navigateur seulement."},
-    stateAuth: {en: "The learning record store refused to save your place ({code}).",
-      fr: "Le système d’enregistrement des apprentissages a refusé d’enregistrer votre position ({code})."}
+        "navigateur seulement."}
   };
 
   function msg(key, vars) {
@@ -74,7 +72,7 @@
             var cur = localState();
             if (cur && cur.state === state) keepLocalState(state, false);
           } else if (status === 401 || status === 403) {
-            emit({level: "error", message: msg("stateAuth", {code: status}), pending: box.pending()});
+            box.authFailed(status);  // same credentials as statements: one message, no retries
           }
           return status;
         });
@@ -114,9 +112,7 @@
             state = local.state;
             if (local.dirty) pushState(state, false);
           }
-          if (res.status === 401 || res.status === 403) {
-            emit({level: "error", message: msg("stateAuth", {code: res.status}), pending: box.pending()});
-          }
+          if (res.status === 401 || res.status === 403) box.authFailed(res.status);
           startedAt = Date.now();
           add([builder.lifecycle(state ? "resumed" : "initialized")]);
           return {state: state || null, language: null, learnerName: launch.actor.name || null,
