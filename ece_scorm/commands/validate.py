@@ -1,0 +1,77 @@
+"""`ece-scorm validate`: check a course source folder or any package zip before it reaches an LMS."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..checks import Report, check_package
+from ..errors import EceError, Issue, Location, SourceInvalid, sort_issues
+
+
+class ValidationFailed(EceError):
+    """The target has errors (already printed)."""
+
+    def show(self, file=None) -> None:  # the findings are printed; only the summary remains
+        if self.message:
+            click.echo(self.message, err=True)
+
+
+def _as_json(report: Report, kind: str) -> str:
+    return json.dumps({
+        "target": str(report.target), "kind": kind, "standard": report.standard, "ours": report.ours,
+        "errors": report.errors, "warnings": report.warnings,
+        "issues": [{"file": i.location.file, "line": i.location.line, "col": i.location.col, "level": i.level,
+                    "message": i.message, "rule": i.rule} for i in report.issues],
+    }, ensure_ascii=False, indent=2)
+
+
+def _source_report(target: Path, strict: bool) -> Report:
+    from ..validation import load_course
+
+    try:
+        _, warnings = load_course(target, strict=strict)
+        issues = list(warnings)
+    except SourceInvalid as exc:
+        issues = exc.issues
+    return Report(target, "course source", sort_issues(issues))
+
+
+def _strict(report: Report) -> None:
+    report.issues = [Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i
+                     for i in report.issues]
+
+
+def run_validate(target: Path, *, schemas: Path | None = None, as_json: bool = False,
+                 strict: bool = False) -> Report:
+    """Check TARGET, print every finding, and raise ValidationFailed when there are errors."""
+    if not target.exists():
+        raise EceError(f"{target}: no such file or folder")
+    if schemas is not None and not schemas.is_dir():
+        raise EceError(f"--schemas {schemas}: not a folder")
+    if target.is_dir():
+        kind = "source"
+        report = _source_report(target, strict)
+    else:
+        kind = "package"
+        report = check_package(target, schemas=schemas)
+        if strict:
+            _strict(report)
+    if not report.issues and kind == "package" and report.standard is None:
+        report.issues = [Issue(Location(str(target)), "error", "not a package")]  # cannot happen; never pass
+    if as_json:
+        click.echo(_as_json(report, kind))
+    else:
+        for issue in report.issues:
+            click.echo(str(issue))
+        standard = f" ({report.standard}{', built by ece-scorm' if report.ours else ''})" \
+            if report.standard and kind == "package" else ""
+        summary = f"{target}{standard}: {report.errors} error(s), {report.warnings} warning(s)"
+        if not report.errors:
+            click.echo(summary + ("; ready to upload." if kind == "package" else "; ready to build."))
+    if report.errors:
+        raise ValidationFailed(f"{target}: {report.errors} error(s), {report.warnings} warning(s)"
+                               if not as_json else "")
+    return report

@@ -1,0 +1,257 @@
+"""Read an existing package zip safely: every hazard becomes a finding, never a crash or a hang."""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import Issue, Location
+
+# Limits chosen far above any real e-learning package (ours are ~100 KB; big video courses a few hundred MB)
+# yet low enough that a hostile archive cannot exhaust memory or time.
+MAX_ENTRIES = 10_000
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # one file
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # everything read from one archive
+MAX_RATIO = 100  # uncompressed / compressed, for entries big enough to matter
+RATIO_MIN_BYTES = 1024 * 1024
+MAX_XML_BYTES = 8 * 1024 * 1024  # a manifest this large is either broken or hostile
+CHUNK = 64 * 1024
+
+TEXT_SUFFIXES = (".html", ".htm", ".xhtml", ".js", ".mjs", ".css", ".json", ".xml", ".xsd", ".txt", ".vtt",
+                 ".srt", ".svg", ".md", ".csv", ".yaml", ".yml", ".ini", ".cfg", ".conf", ".env",
+                 ".properties", ".php", ".py", ".sh", ".ts", ".map", ".pem", ".key")
+_NCR = re.compile(rb"&#(?:[0-9]+|[xX][0-9a-fA-F]+);")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_DECL_ENC = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+@dataclass
+class Entry:
+    """One member of the archive, with its bytes when they could be read safely."""
+
+    name: str
+    size: int
+    compressed: int
+    data: bytes | None = None
+    is_dir: bool = False
+
+
+@dataclass
+class Package:
+    """What could be read from a zip, and every problem met while reading it."""
+
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)  # by exact name, in archive order
+    issues: list[Issue] = field(default_factory=list)
+    readable: bool = True
+
+    def error(self, where: str, message: str, rule: str = "", line: int = 0, col: int = 0) -> None:
+        """Record an error at an entry (or the archive itself)."""
+        self.issues.append(Issue(Location(where, line, col), "error", message, rule))
+
+    def warning(self, where: str, message: str, rule: str = "", line: int = 0, col: int = 0) -> None:
+        """Record a warning at an entry (or the archive itself)."""
+        self.issues.append(Issue(Location(where, line, col), "warning", message, rule))
+
+    def files(self) -> list[Entry]:
+        """Return the non-directory entries."""
+        return [e for e in self.entries.values() if not e.is_dir]
+
+    def data(self, name: str) -> bytes | None:
+        """Return the bytes of an entry, or None when absent or unreadable."""
+        e = self.entries.get(name)
+        return e.data if e else None
+
+
+def _unsafe_name(name: str) -> str | None:
+    """Return why an entry name could escape the extraction folder (zip-slip), else None."""
+    if "\x00" in name:
+        return "contains a NUL character"
+    unified = name.replace("\\", "/")
+    if unified.startswith("/") or re.match(r"^[A-Za-z]:", unified):
+        return "is an absolute path"
+    if ".." in unified.split("/"):
+        return "climbs out of the package with '..'"
+    return None
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """Read one entry in chunks, refusing to produce more than `budget` bytes whatever the header claims."""
+    out = bytearray()
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > budget:
+                raise OverflowError(len(out))
+    return bytes(out)
+
+
+def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes: int = MAX_ENTRY_BYTES,
+                 max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: int = MAX_RATIO) -> Package:
+    """Open a zip and read what is safe to read; hazards are recorded as issues on the package."""
+    pkg = Package(path)
+    where = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        pkg.readable = False
+        pkg.error(where, f"not a readable ZIP archive ({exc})", "MUST 2")
+        return pkg
+    except OSError as exc:
+        pkg.readable = False
+        pkg.error(where, f"cannot read the file ({exc.strerror or exc})")
+        return pkg
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > max_entries:
+            pkg.readable = False
+            pkg.error(where, f"the archive holds {len(infos):,} entries, more than the {max_entries:,} "
+                             "a course "
+                      "package plausibly needs; refusing to read it", "MUST 2")
+            return pkg
+        total = 0
+        for info in infos:
+            name = info.filename
+            if name in pkg.entries:
+                pkg.error(name, "the archive holds this entry name twice; LMSs keep one of them at random",
+                          "MUST 2")
+                continue
+            is_dir = name.endswith("/") or stat.S_ISDIR(info.external_attr >> 16)
+            entry = Entry(name, info.file_size, info.compress_size, is_dir=is_dir)
+            pkg.entries[name] = entry
+            why = _unsafe_name(name)
+            if why:
+                # Zip-slip: never read, let alone extract, an entry that points outside the package.
+                pkg.error(name, f"entry name {why}; extracting it would write outside the package "
+                          "(zip-slip)", "MUST 2")
+                continue
+            if is_dir:
+                continue
+            if info.flag_bits & 0x1:
+                pkg.error(name, "entry is encrypted; LMSs cannot read password-protected zips", "MUST 2")
+                continue
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                pkg.error(name, f"entry uses compression method {info.compress_type}; use stored or deflate",
+                          "MUST 2")
+                continue
+            if info.file_size > max_entry_bytes:
+                pkg.error(name, f"entry declares {info.file_size:,} bytes, above the "
+                                f"{max_entry_bytes:,}-byte "
+                          "limit; not read")
+                continue
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size >= RATIO_MIN_BYTES and ratio > max_ratio:
+                pkg.error(name, f"entry expands {ratio:,.0f} times ({info.compress_size:,} → "
+                          f"{info.file_size:,} bytes): a zip bomb; not read")
+                continue
+            budget = min(max_entry_bytes, max_total_bytes - total, info.file_size)
+            try:
+                entry.data = _read_member(zf, info, budget)
+            except OverflowError:
+                pkg.error(name, "entry holds more data than its header declares (or than the read limit); "
+                          "not read", "MUST 2")
+                continue
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
+                    NotImplementedError, RuntimeError) as exc:
+                pkg.error(name, f"entry cannot be decompressed ({exc})", "MUST 2")
+                continue
+            total += len(entry.data)
+            if total >= max_total_bytes:
+                pkg.error(where, f"the archive expands beyond {max_total_bytes:,} bytes; stopped reading")
+                break
+    return pkg
+
+
+def is_text_name(name: str) -> bool:
+    """Return True for file names that hold text by their extension."""
+    return name.lower().endswith(TEXT_SUFFIXES)
+
+
+def looks_binary(data: bytes) -> bool:
+    """Return True when the bytes hold NULs or mostly control characters (an image, a garbage file)."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return bool(head) and controls / len(head) > 0.1
+
+
+def line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of a byte offset."""
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode_text(pkg: Package, name: str, data: bytes, rule: str = "") -> str | None:
+    """Return the UTF-8 text of an entry, or None after recording why it is not UTF-8 text."""
+    # A BOM, or ASCII text interleaved with NULs ("<\0?\0x\0"), is UTF-16 that Moodle cannot read.
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:2] == b"\x00" != data[:1]
+    if utf16:
+        pkg.error(name, "file is UTF-16; save it as UTF-8", rule)
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = line_col(data, exc.start)
+        kind = "binary data" if looks_binary(data) else "not valid UTF-8"
+        pkg.error(name, f"file is {kind} (byte 0x{data[exc.start]:02x})", rule, line, col)
+        return None
+
+
+def parse_xml(pkg: Package, name: str, rule: str) -> etree._Element | None:
+    """Parse an XML entry without entities, DTDs or network; record every refusal as an issue on `rule`."""
+    data = pkg.data(name)
+    if data is None:
+        return None
+    if len(data) > MAX_XML_BYTES:
+        pkg.error(name, f"XML file of {len(data):,} bytes is larger than the {MAX_XML_BYTES:,}-byte limit",
+                  rule)
+        return None
+    if not data.strip():
+        pkg.error(name, "XML file is empty", rule)
+        return None
+    if decode_text(pkg, name, data, rule) is None:
+        return None
+    declared = _XML_DECL_ENC.match(data)
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        pkg.error(name, f"XML declares encoding {declared.group(1).decode()!r}; LMSs read manifests as UTF-8",
+                  rule)
+        return None
+    doctype = _DOCTYPE.search(data)
+    if doctype:
+        line, col = line_col(data, doctype.start())
+        if _ENTITY.search(data):
+            # Billion laughs and XXE both need an entity declaration: refuse before any parser sees it.
+            pkg.error(name, "XML declares entities in a DOCTYPE (entity expansion / external entity attack); "
+                      "refused", rule, line, col)
+            return None
+        pkg.warning(name, "XML carries a DOCTYPE; LMS parsers ignore or reject it", rule, line, col)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                             dtd_validation=False, remove_comments=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        pkg.error(name, f"XML is not well-formed: {exc.msg}", rule, line, col)
+        return None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None and docinfo.internalDTD.entities():
+        pkg.error(name, "XML declares entities; refused", rule)
+        return None
+    return root
+
+
+def numeric_references(data: bytes) -> list[tuple[int, int, str]]:
+    """Return (line, col, text) of every numeric character reference such as &#169;."""
+    return [(*line_col(data, m.start()), m.group().decode()) for m in _NCR.finditer(data)]
