@@ -54,6 +54,19 @@ def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: 
 # --- validate / preview / new (owner: commands/validate.py, preview.py, new.py) --------------------
 # (defined by their owners below this line)
 
+
+@cli.command()
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("--schemas", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of official XSDs (scorm12/, scorm2004_4ed/, cmi5/) to validate manifests against.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(target: Path, schemas: Path | None, as_json: bool, strict: bool) -> None:
+    """Check a course SOURCE folder or a package zip (SCORM 1.2/2004, xAPI, cmi5) before upload."""
+    from .commands.validate import run_validate
+
+    run_validate(target, schemas=schemas, as_json=as_json, strict=strict)
+
 # --- lrs / report (owner: commands/lrs.py, report.py) ----------------------------------------------
 # (defined by their owners below this line)
 
