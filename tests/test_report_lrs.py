@@ -101,8 +101,9 @@ def test_strengths_and_gaps_surface_extremes(seeded, tmp_path):
     doc = parse_html(out.read_text(encoding="utf-8"))
     strengths = [r[2] for r in table_after_heading(doc, "Shared strengths")]
     gaps = [r[2] for r in table_after_heading(doc, "Shared gaps")]
-    assert strengths == [f"{round(v * 100)}%" for v in values[:3]]
-    assert gaps == [f"{round(v * 100)}%" for v in sorted(values)[:3]]
+    assert strengths == [f"{round(v * 100)}%" for v in values if v >= 0.5][:3]
+    assert gaps == [f"{round(v * 100)}%" for v in sorted(values) if v < 0.5][:3]
+    assert strengths and gaps
 
 
 def test_team_filter_names_and_escaping(seeded, tmp_path):

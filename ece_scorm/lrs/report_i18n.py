@@ -19,9 +19,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_data": "No answers match these filters.",
         "summary": "Summary",
         "strengths": "Shared strengths",
-        "strengths_help": "Items with the highest agreement: (Yes + ½ Somewhat) ÷ (Yes + Somewhat + No).",
+        "strengths_help": "Items with agreement of 50% or more, highest first. "
+                          "Agreement = (Yes + ½ Somewhat) ÷ (Yes + Somewhat + No).",
         "gaps": "Shared gaps",
-        "gaps_help": "Items with the lowest agreement: good starting points for the team discussion.",
+        "gaps_help": "Items with agreement under 50%, lowest first: starting points for the team discussion.",
         "uncertain": "What the team does not know",
         "uncertain_help": "Items where at least a quarter of respondents answered “Don't know”.",
         "pillar": "Pillar",
@@ -82,10 +83,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_data": "Aucune réponse ne correspond à ces filtres.",
         "summary": "Sommaire",
         "strengths": "Forces communes",
-        "strengths_help": "Énoncés avec le plus fort accord\u00a0: "
-                          "(Oui + ½ En partie) ÷ (Oui + En partie + Non).",
+        "strengths_help": "Énoncés dont l’accord atteint 50\u00a0% ou plus, du plus élevé au plus faible. "
+                          "Accord = (Oui + ½ En partie) ÷ (Oui + En partie + Non).",
         "gaps": "Lacunes communes",
-        "gaps_help": "Énoncés avec le plus faible accord\u00a0: de bons points de départ pour la discussion.",
+        "gaps_help": "Énoncés dont l’accord est sous 50\u00a0%, du plus faible au plus élevé.",
         "uncertain": "Ce que l’équipe ne sait pas",
         "uncertain_help": "Énoncés auxquels au moins le quart des répondants ont répondu « Je ne sais pas ».",
         "pillar": "Pilier",

@@ -13,6 +13,7 @@ DEFAULT_SCALE_LABELS = {"yes": {"en": "Yes", "fr": "Oui"},
                         "somewhat": {"en": "Somewhat", "fr": "En partie"},
                         "no": {"en": "No", "fr": "Non"},
                         "unknown": {"en": "Don't know", "fr": "Je ne sais pas"}}
+STRENGTH_MIN = 0.5  # agreement at or above this is a strength, below it a gap
 UNCERTAIN_SHARE = 0.25  # an item is "uncertain" when at least this share answered Unknown
 
 
@@ -168,8 +169,10 @@ def aggregate(answers: list[Answer], spec: SaSpec, period: tuple[date, date] | N
             stats.append(ItemStat(pillar.id, item.id, item.text, counts, sum(counts.values())))
         pillars.append((pillar, sorted(stats, key=_sort_key)))
     every = [s for s in every_item(pillars) if s.net is not None]
-    strengths = sorted(every, key=_sort_key)[:top]
-    gaps = sorted(every, key=lambda s: (s.net, -s.share("no"), s.item))[:top]
+    # An item is a strength or a gap, never both: split at 50 % agreement, then rank each side.
+    strengths = sorted((s for s in every if s.net >= STRENGTH_MIN), key=_sort_key)[:top]
+    weakest_first = sorted(every, key=lambda s: (s.net, -s.share("no"), s.item))
+    gaps = [s for s in weakest_first if s.net < STRENGTH_MIN][:top]
     unsure = [s for s in every_item(pillars) if s.n and s.share("unknown") >= UNCERTAIN_SHARE]
     uncertain = sorted(unsure, key=lambda s: (-s.share("unknown"), s.item))[:top]
     respondents = {learner for learner, interaction in latest if interaction.count(".") == 2}
