@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from lxml import etree
 
@@ -48,6 +49,8 @@ def check_scorm_package(path: Path, kind: str, ns: dict[str, str]) -> etree._Ele
     """Assert MUST 1 and 3 and XSD validity for one SCORM zip; return the parsed manifest."""
     entries = read_zip(path)
     assert "imsmanifest.xml" in entries  # MUST 1: at the root, exact name
+    # Moodle's scorm_validate_package refuses a zip holding another imsmanifest.xml below the root.
+    assert [n for n in entries if "imsmanifest.xml" in n] == ["imsmanifest.xml"]
     assert not any(n.endswith("/") or n.startswith(("__MACOSX", "/")) for n in entries)
     assert_valid(kind, entries["imsmanifest.xml"])
     root = etree.fromstring(entries["imsmanifest.xml"])
@@ -252,3 +255,18 @@ def test_xapi_series_is_refused_before_anything_is_written(course, tmp_path):
     result = run(str(course), "--out", str(out), "--format", "scorm12,xapi", "--bundle", "series")
     assert result.exit_code == 1 and "xapi" in result.stderr
     assert not out.exists()
+
+
+def test_shipped_ece_course_builds_schema_valid_scorm_series(tmp_path):
+    source = Path(__file__).resolve().parents[1] / "course_source"
+    listed = yaml.safe_load((source / "course.yaml").read_text(encoding="utf-8"))
+    sa_id = yaml.safe_load((source / listed["self_assessment"]).read_text(encoding="utf-8"))["id"]
+    expected = [*listed["modules"], sa_id]
+    out = tmp_path / "build"
+    result = run(str(source), "--out", str(out), "--format", "scorm12,scorm2004", "--bundle", "series", "-q")
+    assert result.exit_code == 0, result.output
+    for fmt, kind, ns in (("scorm12", "scorm12", CP12), ("scorm2004", "scorm2004", CP2004)):
+        root = check_scorm_package(out / f"ece-series-{fmt}.zip", kind, ns)
+        assert root.xpath("//cp:item[@identifierref]/@identifier", namespaces=ns) == [
+            f"ITEM-{m}" for m in expected]
+        assert root.xpath("string(//cp:organization/cp:title)", namespaces=ns) == listed["title"]["en"]
