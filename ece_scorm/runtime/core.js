@@ -72,6 +72,7 @@
     $(".ece-progress").hidden = false;
     $(".ece-pager").hidden = false;
     $$("[data-step] > h2").forEach(function (h) { h.tabIndex = -1; });
+    if (narrow()) $("#ece-toc details").open = false;  // small screens: content first, contents on demand
     setLang(lang || D.defaultLanguage, false);
     paint();
     show(S.page, S.step, false);
@@ -197,6 +198,8 @@
     saveTimer = setTimeout(save, 800);
   }
 
+  function narrow() { return !!(window.matchMedia && window.matchMedia("(max-width: 40rem)").matches); }
+
   function finished() { return (S.flags & 2) === 2; }
 
   /** Report completion when the module's rule holds and the outcome differs from what was reported. */
@@ -254,6 +257,7 @@
     if (el.hasAttribute("data-goto")) {
       e.preventDefault();
       var i = +el.getAttribute("data-goto");
+      if (narrow()) $("#ece-toc details").open = false;
       return show(i, i === saPage ? S.step : 0, true);
     }
     var action = el.getAttribute("data-action");
@@ -301,6 +305,8 @@
   }
 
   function videoFailed(e) {
+    // Captions blocked on file:// also fire "error" (captured here): only the media itself counts.
+    if (e.target.tagName === "TRACK") return;
     var box = e.currentTarget.closest("[data-video]");
     $("[data-video-error]", box).hidden = false;
     $("details", box).open = true;

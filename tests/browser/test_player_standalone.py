@@ -213,6 +213,15 @@ def test_reflows_at_320px_and_reads_without_javascript(browser, built):
     pg = context.new_page()
     try:
         pg.goto(built["welcome"].as_uri())
+        # Small screens: the contents start collapsed so the page comes first; a link closes them again.
+        toc = pg.get_by_role("navigation", name="Contents")
+        assert not toc.get_by_role("link", name="Check your understanding").is_visible()
+        toc.locator("summary").click()
+        toc.get_by_role("link", name="Check your understanding").click()
+        assert h1(pg) == "Check your understanding"
+        assert not toc.get_by_role("link", name="Why it matters").is_visible()
+        pg.get_by_role("button", name="Previous", exact=True).click()
+        pg.get_by_role("button", name="Previous", exact=True).click()
         for _ in range(3):  # WCAG 1.4.10: no horizontal scrolling at 320 CSS px
             assert pg.evaluate("document.documentElement.scrollWidth") <= 320, h1(pg)
             if pg.get_by_role("button", name="Next", exact=True).is_enabled():
