@@ -69,7 +69,7 @@ def check_package(path: Path, *, schemas: Path | None = None) -> Report:
         report.standard = "xAPI (tincan.xml)"
         refs = check_tincan(pkg)
     used = hygiene.resolve(pkg, refs)
-    if kind == "scorm" and manifest:
+    if kind == "scorm" and report.standard in STANDARD_FORMAT:  # a manifest we could read lists the files
         hygiene.unreferenced(pkg, used, manifest)
     hygiene.check_root_relative(pkg)
     credentials.scan(pkg)
@@ -79,5 +79,7 @@ def check_package(path: Path, *, schemas: Path | None = None) -> Report:
         budget.check_budget(pkg, fmt)
     if schemas is not None and manifest and fmt:
         _schema_check(pkg, manifest, fmt, schemas)
-    report.issues = sort_issues(list(dict.fromkeys(pkg.issues)))
+    # Issue compares by location only, so deduplicate on every field (a parse may be reported twice).
+    unique = {(i.location, i.level, i.message, i.rule): i for i in pkg.issues}
+    report.issues = sort_issues(list(unique.values()))
     return report
