@@ -204,3 +204,21 @@ def test_course_validator_accepts_modules():
         assert [q.id for q in mod.quizzes()] == [quiz_id]
         assert mod.quizzes()[0].passing_score == 80
         assert set(mod.title) == LANGS
+
+
+POSITIVE = {"en": ("Correct.", "Yes."), "fr": ("Exact.", "Oui.")}
+NEGATIVE = {"en": ("Not quite.",), "fr": ("Pas tout à fait.",)}
+
+
+def test_feedback_agrees_with_answer_key(quiz):
+    """A wrong key shows up as praise for a wrong choice: the feedback was written from the content."""
+    for q in quiz["questions"]:
+        if q["type"] == "true_false":
+            verdicts = {side: (side == q["answer"], q["feedback"][side]) for side in ("true", "false")}
+        else:
+            key = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+            verdicts = {c["id"]: (c["id"] in key, c["feedback"]) for c in q["choices"]}
+        for choice_id, (correct, feedback) in verdicts.items():
+            for lang in LANGS:
+                opening = POSITIVE[lang] if correct else NEGATIVE[lang]
+                assert feedback[lang].startswith(opening), f"{q['id']}.{choice_id} ({lang}): {feedback[lang]}"
