@@ -154,7 +154,11 @@ def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes:
                 pkg.error(name, f"entry expands {ratio:,.0f} times ({info.compress_size:,} → "
                           f"{info.file_size:,} bytes): a zip bomb; not read")
                 continue
-            budget = min(max_entry_bytes, max_total_bytes - total, info.file_size)
+            if total + info.file_size > max_total_bytes:
+                pkg.error(where, f"the archive expands beyond {max_total_bytes:,} bytes; stopped reading at "
+                          f"'{name}'")
+                break
+            budget = min(max_entry_bytes, info.file_size)
             try:
                 entry.data = _read_member(zf, info, budget)
             except OverflowError:
@@ -166,9 +170,6 @@ def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes:
                 pkg.error(name, f"entry cannot be decompressed ({exc})", "MUST 2")
                 continue
             total += len(entry.data)
-            if total >= max_total_bytes:
-                pkg.error(where, f"the archive expands beyond {max_total_bytes:,} bytes; stopped reading")
-                break
     return pkg
 
 
