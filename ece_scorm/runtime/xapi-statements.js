@@ -122,7 +122,10 @@
     }
 
     function pageStatement(ev) {
-      return statement("experienced", {objectType: "Activity", id: moduleId + "/page/" + ev.pageId, definition: {
+      // Page IRIs come from the course (ARCHITECTURE §3), not from the LMS's AU id, so that reports can
+      // match them across LMSs; the launch id stays the parent.
+      var pageBase = data.module.activityId || moduleId;
+      return statement("experienced", {objectType: "Activity", id: pageBase + "/page/" + ev.pageId, definition: {
         type: ACT + "lesson", name: langMap(ev.title, langs)}}, null, true);
     }
 

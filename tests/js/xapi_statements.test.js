@@ -169,6 +169,8 @@ test("cmi5: template merged, categories, masteryscore echoed, pass judged on the
   // cmi5-allowed statements keep the template but never the cmi5 category
   const [page] = b.forEvent({type: "page", pageId: "p", title: {en: "P", fr: "P"}});
   valid(page);
+  assert.equal(page.object.id, COURSE + "/introduction/page/p");  // the course's IRI, not the LMS AU id
+  assert.deepEqual(page.context.contextActivities.parent, [{objectType: "Activity", id: "https://lms/au/7"}]);
   assert.equal(page.context.contextActivities.category, undefined);
   assert.equal(page.context.extensions["https://w3id.org/xapi/cmi5/context/extensions/sessionid"], "s-1");
   // the template object itself is not mutated between statements

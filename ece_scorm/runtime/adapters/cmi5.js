@@ -75,7 +75,12 @@
     var listeners = [], box, lrs, builder, launch, launchData, mode = "normal", sk, startedAt = Date.now();
     var outcome = {completed: false, passed: false}, exited = false, stateParams, outcomeParams;
 
-    function emit(st) { listeners.forEach(function (fn) { fn(st); }); }
+    var ended = false;
+    function emit(st) {
+      // Once the session has ended, "all saved" would hide what the learner must do next.
+      if (ended && st.level === "ok") st = {level: "warn", message: MSG.ended, pending: st.pending};
+      listeners.forEach(function (fn) { fn(st); });
+    }
     function sget(k) { try { return session ? session.getItem(sk + k) : null; } catch (e) { return null; } }
     function sset(k, v) { try { if (session) session.setItem(sk + k, v); } catch (e) { /* private mode */ } }
     function add(statements) { statements.forEach(function (s) { box.add(s); }); }
@@ -139,7 +144,7 @@
             registration: launch.registration, activityId: launch.activityId, cmi5: true,
             contextTemplate: launchData.contextTemplate || {},
             masteryScore: launchData.masteryScore == null ? null : launchData.masteryScore});
-          var ended = sget(":terminated") === "1";
+          ended = sget(":terminated") === "1";
           if (sget(":initialized") !== "1" && !ended) {
             sset(":initialized", "1");  // once per session, even across reloads
             startedAt = Date.now();
@@ -152,7 +157,7 @@
           if (ended) {
             // Nothing may follow terminated: show the module read-only and say how to continue.
             exited = true;
-            setTimeout(function () { emit({level: "warn", message: MSG.ended, pending: box.pending()}); }, 0);
+            setTimeout(function () { emit({level: "ok", pending: box.pending()}); }, 0);
           }
           return {state: docs[2].status === 200 ? docs[2].text : null,
             language: preferred(prefs && prefs.languagePreference, data.languages),

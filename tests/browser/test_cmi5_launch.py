@@ -1,0 +1,185 @@
+"""cmi5 AUs launched by a strict LMS (the test launcher) in Chromium, statements in the LRS (MUST 30–32)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from lxml import etree
+
+from tests.support.xapi_session import (
+    COURSE_ID,
+    answer_quiz,
+    build,
+    launchers,
+    leave,
+    new_page,
+    next_,
+    reflect,
+    validation_problems,
+    verb,
+    wait_for_statements,
+    wait_status,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.lrs]
+CMI5 = "https://w3id.org/xapi/cmi5/context/"
+# The LMS's own AU id (CATAPULT style), not the cmi5.xml id: the AU must use the launch value (MUST 31).
+AU_ID = "https://lms.example.org/player/course/7/au/0"
+# A name with spaces: the launcher writes '+' for them (form encoding), as some cmi5 LMSs do.
+ACTOR = {"objectType": "Agent", "name": "Marie Claire Dubé",
+         "account": {"homePage": "https://lms.example.org", "name": "mdube"}}
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("cmi5"), "cmi5")["ece-mini-series-cmi5"]
+
+
+@pytest.fixture()
+def launcher_for(fresh_lrs):
+    yield from launchers(fresh_lrs)
+
+
+def au_url_and_mastery(series) -> tuple[str, float]:
+    """Read the welcome AU's url and masteryScore from the built cmi5.xml, as an LMS import would."""
+    ns = {"c": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
+    root = etree.parse(str(series / "cmi5.xml")).getroot()
+    au = root.find(f"c:au[@id='{COURSE_ID}/welcome']", ns)
+    return au.findtext("c:url", namespaces=ns), float(au.get("masteryScore"))
+
+
+def run_learner(browser, url: str, *, all_correct: bool = True, reload_midway: bool = False,
+                lang: str = "en") -> list[str]:
+    errors: list[str] = []
+    context, page = new_page(browser, errors)
+    try:
+        page.goto(url)
+        wait_status(page, "All your progress is saved|Toute votre progression est enregistrée")
+        if lang != "en":
+            assert page.evaluate("document.documentElement.lang") == lang
+            page.get_by_label("Language / Langue").select_option("en")
+        next_(page)
+        reflect(page, "Trust comes first.")
+        if reload_midway:
+            page.reload()
+            wait_status(page, "This session has ended")
+            return errors + [page.locator("#ece-status").inner_text()]
+        next_(page)
+        answer_quiz(page, all_correct=all_correct)
+        wait_status(page, "All your progress is saved")
+        leave(page)
+    finally:
+        context.close()
+    return errors
+
+
+def test_normal_session_follows_the_cmi5_launch_contract(browser, series, launcher_for, fresh_lrs):
+    path, mastery = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    url = la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery, language="fr-CA,en-US")
+    assert "Marie+Claire" in url  # '+' really is on the wire
+    assert run_learner(browser, url, lang="fr") == []
+    got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+    assert la.violations == []
+    sess = la.sessions[0]
+    assert sess.fetch_calls == 1 and sess.prefs_read
+    assert [verb(s) for s in got] == [
+        "launched", "initialized", "experienced", "experienced", "answered", "experienced", "answered",
+        "answered", "answered", "passed", "completed", "terminated"]
+    assert validation_problems(got) == []
+    mine = got[1:]  # everything after the LMS's own `launched`
+    for s in mine:
+        assert s["actor"] == ACTOR
+        assert s["context"]["registration"] == reg
+        assert s["context"]["extensions"][CMI5 + "extensions/sessionid"] == sess.session_id
+        assert AU_ID in [g["id"] for g in s["context"]["contextActivities"]["grouping"]]
+    passed, completed, terminated = mine[-3:]
+    assert passed["object"]["id"] == completed["object"]["id"] == AU_ID
+    assert passed["result"]["score"] == {"scaled": 1, "raw": 100, "min": 0, "max": 100}
+    assert passed["result"]["success"] is True and passed["result"]["duration"].startswith("PT")
+    assert passed["context"]["extensions"][CMI5 + "extensions/masteryscore"] == mastery  # echoed exactly
+    cats = {c["id"] for c in passed["context"]["contextActivities"]["category"]}
+    assert cats == {CMI5 + "categories/cmi5", CMI5 + "categories/moveon"}
+    assert completed["result"]["completion"] is True and "score" not in completed["result"]
+    assert terminated["result"]["duration"].startswith("PT")
+    allowed = [s for s in mine if verb(s) in ("experienced", "answered")]
+    assert all("category" not in s["context"]["contextActivities"] for s in allowed)
+    # Page IRIs are the course's (ARCHITECTURE §3); the LMS's AU id is their parent.
+    module = f"{COURSE_ID}/welcome"
+    assert [s["object"]["id"] for s in allowed if verb(s) == "experienced"] == [
+        f"{module}/page/why-it-matters", f"{module}/page/watch", f"{module}/page/check"]
+    assert all(s["context"]["contextActivities"]["parent"] == [{"objectType": "Activity", "id": AU_ID}]
+               for s in allowed)
+
+
+def test_reload_keeps_the_token_and_ends_the_session_cleanly(browser, series, launcher_for, fresh_lrs):
+    path, mastery = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    url = la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery)
+    out = run_learner(browser, url, reload_midway=True)
+    assert out[-1].startswith("This session has ended.")
+    assert out[:-1] == []
+    got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+    assert la.sessions[0].fetch_calls == 1  # the reload reused the stored token
+    assert la.violations == []
+    assert [verb(s) for s in got] == ["launched", "initialized", "experienced", "experienced", "answered",
+                                      "terminated"]
+
+
+def test_browse_mode_sends_no_completion(browser, series, launcher_for, fresh_lrs):
+    path, mastery = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    url = la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery, launch_mode="Browse")
+    assert run_learner(browser, url) == []
+    got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+    assert la.violations == []
+    verbs = [verb(s) for s in got]
+    assert not {"completed", "passed", "failed"} & set(verbs)
+    assert verbs[1] == "initialized" and verbs[-1] == "terminated"
+    assert verbs.count("answered") == 4
+
+
+def test_launched_mastery_score_decides_pass_or_fail(browser, series, launcher_for, fresh_lrs):
+    """The course passes at 67 %; this LMS launched 0.9, so 67 % must be reported as failed."""
+    path, _ = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    url = la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=0.9)
+    assert run_learner(browser, url, all_correct=False) == []
+    got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+    assert la.violations == []
+    failed = [s for s in got if verb(s) == "failed"]
+    assert len(failed) == 1 and not [s for s in got if verb(s) == "passed"]
+    assert failed[0]["result"]["score"] == {"scaled": 0.67, "raw": 67, "min": 0, "max": 100}
+    assert failed[0]["result"]["success"] is False
+    assert failed[0]["context"]["extensions"][CMI5 + "extensions/masteryscore"] == 0.9
+
+
+def test_a_used_fetch_url_is_reported_and_nothing_is_sent(browser, series, launcher_for, fresh_lrs):
+    path, mastery = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    url = la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery)
+    errors: list[str] = []
+    first, page = new_page(browser, errors)
+    try:
+        page.goto(url)
+        wait_status(page, "All your progress is saved")
+    finally:
+        first.close()
+    # Another window (no sessionStorage) opened with the same link: the fetch URL answers "Already in Use".
+    second, page = new_page(browser, errors)
+    try:
+        page.goto(url)
+        text = wait_status(page, "did not give this activity access")
+        assert "Already in Use" in text
+        assert page.locator("#ece-notice").is_visible()  # progress kept in the browser, and it says so
+    finally:
+        second.close()
+    assert errors == []
+    assert la.sessions[0].fetch_calls == 2
+    assert la.violations == []
