@@ -8,8 +8,6 @@ Rules: moodle-requirements.md §5.1 MUST 15–22.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,8 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.browser import describe_violations, run_axe
-from tests.support.scorm_host import close_course, extract_package, host_log, launch
-from tests.support.scorm_learner import ScriptedLearner, lms_answers
+from tests.support.scorm_host import build_packages, close_course, host_log, launch
+from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,17 +25,9 @@ MODULES = [m.id for m in COURSE.modules]
 FRENCH = {"patient-partners", "self-assessment"}  # learners whose LMS preference is French
 
 
-def build_packages(fmt: str, out: Path) -> dict[str, Path]:
-    """Build every module with the real CLI and extract each zip; return module id -> folder."""
-    run = subprocess.run([sys.executable, "-m", "ece_scorm", "build", str(ROOT / "course_source"),
-                          "--format", fmt, "--out", str(out / "zips")], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return {m: extract_package(out / "zips" / f"ece-{m}-{fmt}.zip", out / m) for m in MODULES}
-
-
 @pytest.fixture(scope="module")
 def lms(lms_server, tmp_path_factory):
-    for module_id, folder in build_packages("scorm12", tmp_path_factory.mktemp("scorm12")).items():
+    for module_id, folder in build_packages("scorm12", MODULES, tmp_path_factory.mktemp("scorm12")).items():
         lms_server.add_package(f"s12-{module_id}", folder)
     return lms_server
 
@@ -60,7 +50,7 @@ def test_learner_completes_module_and_lms_holds_everything(lms, lms_page, learne
     errors: list[str] = []
     lms_page.on("pageerror", lambda e: errors.append(str(e)))
     frame = launch(lms_page, lms, "12", f"s12-{module_id}", learner_key)
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     assert frame.evaluate("document.documentElement.lang") == lang  # LMS learner preference -> UI language
     if module_id == "introduction":
         assert_axe_clean(frame, "text page under the LMS")
@@ -103,7 +93,7 @@ def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_k
     module = COURSE.module("staff-teams")
     (quiz,) = module.quizzes()
     frame = launch(lms_page, lms, "12", "s12-staff-teams", learner_key)
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     learner = ScriptedLearner(frame, module, "en")
     learner.run(stop_before="knowledge-check")
     for i in range(3):
@@ -115,7 +105,7 @@ def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_k
     assert len(mid["interactions"]) == len(learner.outcome.answers)
 
     frame = launch(lms_page, lms, "12", "s12-staff-teams", learner_key)
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     again = ScriptedLearner(frame, module, "en")
     assert again.h1() == to_text(module.pages[-1].title["en"])  # back on the quiz page
     # The three answers given before leaving come back checked and locked.
@@ -142,7 +132,7 @@ def test_failing_lms_is_shown_and_nothing_answered_is_lost(lms, lms_page, learne
     (quiz,) = module.quizzes()
     lms.learner(learner_key, commit_ok=False)
     frame = launch(lms_page, lms, "12", "s12-leadership", learner_key)
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     status = frame.locator("#ece-status")
     assert status.get_attribute("role") == "status"
     assert "could not be saved" in status.inner_text()  # even the first commit failed: the learner sees it
@@ -158,7 +148,7 @@ def test_failing_lms_is_shown_and_nothing_answered_is_lost(lms, lms_page, learne
 
     lms.learner(learner_key, commit_ok=True)  # the LMS works again: the next launch sends everything
     frame = launch(lms_page, lms, "12", "s12-leadership", learner_key)
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     assert "envoyées à votre plateforme" in status_text(frame)
     cmi = lms.stored(learner_key)
     held = [(i["id"], i["type"], i["student_response"], i["result"])
@@ -171,7 +161,7 @@ def test_failing_lms_is_shown_and_nothing_answered_is_lost(lms, lms_page, learne
 def test_refused_values_are_shown_and_sent_later(lms, lms_page, learner_key):
     module = COURSE.module("patient-partners")
     frame = launch(lms_page, lms, "12", "s12-patient-partners", learner_key, fail_set="cmi.interactions")
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     learner = ScriptedLearner(frame, module, "en")
     learner.run(stop_before="recognition")
     status = status_text(frame)
@@ -181,7 +171,7 @@ def test_refused_values_are_shown_and_sent_later(lms, lms_page, learner_key):
     assert lms.stored(learner_key)["comments"]  # the full reflection text still reached the LMS
 
     frame = launch(lms_page, lms, "12", "s12-patient-partners", learner_key)
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     cmi = lms.stored(learner_key)
     expected = [a.interaction_id for a in learner.outcome.answers]
     assert [i["id"] for i in cmi["interactions"].values()] == expected
@@ -190,7 +180,7 @@ def test_refused_values_are_shown_and_sent_later(lms, lms_page, learner_key):
 def test_popup_window_finds_the_api_on_its_opener(lms, lms_page, learner_key):
     module = COURSE.module("leadership")
     frame = launch(lms_page, lms, "12", "s12-leadership", learner_key, mode="popup")
-    frame.wait_for_selector(".ece-page:not([hidden]) h1")
+    wait_for_player(frame)
     learner = ScriptedLearner(frame, module, "en")
     learner.run(stop_before="co-leadership")
     close_course(lms_page, lms, learner_key)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -227,6 +229,14 @@ def close_course(page: Any, server: LmsServer, learner: str, *, timeout: float =
     )
     page.wait_for_function("() => window.eceHost.finished", timeout=timeout * 1000)
     server.wait_for(lambda: len(server.learner(learner).commits) > before, timeout)
+
+
+def build_packages(fmt: str, modules: list[str], out: Path) -> dict[str, Path]:
+    """Build the ECE course with the real CLI (`ece-scorm build`); extract each zip; map module -> folder."""
+    run = subprocess.run([sys.executable, "-m", "ece_scorm", "build", str(ROOT / "course_source"),
+                          "--format", fmt, "--out", str(out / "zips")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return {m: extract_package(out / "zips" / f"ece-{m}-{fmt}.zip", out / m) for m in modules}
 
 
 def runtime_cmi(host_page: Any) -> dict[str, Any]:

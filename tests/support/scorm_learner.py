@@ -78,6 +78,14 @@ def plan_question(q: Question, index: int, total: int, passing: int) -> list[str
     return right
 
 
+def wait_for_player(frame: Any, timeout_ms: float = 15_000) -> Any:
+    """Wait until the player has started its adapter and shown a page (its progress bar is visible)."""
+    started = ("() => { const p = document.querySelector('.ece-progress');"
+               " return !!(window.ECE_DATA && p && !p.hidden); }")
+    frame.wait_for_function(started, timeout=timeout_ms)
+    return frame
+
+
 class ScriptedLearner:
     """Drive the player in `frame` through `module` in `lang`, recording the expected LMS data."""
 
