@@ -67,6 +67,15 @@ def validate(target: Path, schemas: Path | None, as_json: bool, strict: bool) ->
 
     run_validate(target, schemas=schemas, as_json=as_json, strict=strict)
 
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Create a minimal, valid course (English and French) in a new or empty DIRECTORY."""
+    from .commands.new import run_new
+
+    run_new(directory)
+
 # --- lrs / report (owner: commands/lrs.py, report.py) ----------------------------------------------
 # (defined by their owners below this line)
 
