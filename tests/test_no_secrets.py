@@ -53,7 +53,7 @@ def scan(name: str, data: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> list[Path]:
-    """Build every format, per-module and series bundles, with LRS credentials present in the environment."""
+    """Build every format (mini course: both bundles; ECE course: defaults), LRS credentials in the env."""
     out = tmp_path_factory.mktemp("no-secrets")
     env = {"ECE_LRS_ENDPOINT": f"https://{PLANTED_USER}:{PLANTED_PASSWORD}@lrs.example.org/xapi/",
            "ECE_LRS_USERNAME": PLANTED_USER, "ECE_LRS_PASSWORD": PLANTED_PASSWORD,
@@ -66,6 +66,10 @@ def packages(tmp_path_factory) -> list[Path]:
                     "-q"]
             result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
             assert result.exit_code == 0, result.output
+    # The shipped ECE course too, every format with its default bundle.
+    args = ["build", str(ROOT / "course_source"), "--format", "all", "--out", str(out / "ece"), "-q"]
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
     zips = sorted(out.rglob("*.zip"))
     assert {z.stem.rsplit("-", 1)[-1] for z in zips} == {"scorm12", "scorm2004", "xapi", "cmi5"}
     return zips
