@@ -1,0 +1,268 @@
+"""The core's side of the adapter contract (ARCHITECTURE §5), observed through a recording adapter.
+
+The adapter here is a probe, not the thing under test: it records what the real core sends, so the events,
+completion results, state saves and exit calls that the SCORM/xAPI adapters rely on are checked exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from ece_scorm.render import render_module
+from ece_scorm.validation import load_course
+
+pytestmark = pytest.mark.browser
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
+COURSE_ID = "https://example.org/courses/ece-mini"
+
+PROBE = """
+window.ECE = window.ECE || {}; ECE.adapters = ECE.adapters || {};
+window.__probe = {events: [], states: [], completes: []};
+ECE.adapters.probe = function (data) {
+  var mode = sessionStorage.getItem("probe-mode") || "lms";
+  return {
+    name: "probe",
+    start: function () {
+      if (mode === "none") return null;
+      return Promise.resolve({state: sessionStorage.getItem("probe-state"),
+                              language: mode === "fr" ? "fr-CA" : null,
+                              learnerName: "Ada", mode: "normal", resumed: false});
+    },
+    record: function (e) { __probe.events.push(JSON.parse(JSON.stringify(e))); },
+    saveState: function (s) { __probe.states.push(s); sessionStorage.setItem("probe-state", s); },
+    complete: function (r) { __probe.completes.push(r); },
+    exit: function (f) { localStorage.setItem("probe-exit", JSON.stringify(f)); },
+    onStatus: function (fn) {
+      setTimeout(function () { fn({level: "warn", message: {en: "Saving later", fr: "Enregistrement différé"},
+                                   pending: 2}); }, 10);
+    }
+  };
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Render the minimal course with format "probe" (no adapter file: the test page supplies one)."""
+    course, _ = load_course(MINIMAL)
+    out = {}
+    for module in course.modules:
+        root = tmp_path_factory.mktemp("probe-" + module.id)
+        for f in render_module(course, module, "probe", course.languages):
+            (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+            (root / f.path).write_bytes(f.data)
+        out[module.id] = root / "index.html"
+    return out
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(5000)
+    context.add_init_script(PROBE)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+def events(page, kind: str | None = None) -> list[dict]:
+    evs = page.evaluate("__probe.events")
+    return [e for e in evs if kind is None or e["type"] == kind]
+
+
+def strip(ev: dict) -> dict:
+    return {
+        k: v
+        for k, v in ev.items()
+        if k not in ("timestamp", "latencyMs", "prompt", "choices", "title", "scale")
+    }
+
+
+def test_events_completion_state_and_exit(page, built):
+    page.goto(built["welcome"].as_uri())
+    expect(page.locator("#ece-status")).to_have_text("Saving later (2)")
+    assert page.locator("#ece-notice").is_hidden()  # an LMS answered: no standalone notice
+    first = events(page, "page")
+    assert first == [
+        {
+            "type": "page",
+            "pageId": "why-it-matters",
+            "index": 0,
+            "total": 3,
+            "title": {"en": "Why it matters", "fr": "Pourquoi c’est important"},
+        }
+    ]
+
+    page.get_by_role("button", name="Next", exact=True).click()
+    box = page.get_by_role("textbox", name="What stood out for you?")
+    box.fill("Relationships first.")
+    box.blur()
+    (text,) = events(page, "answer")
+    assert strip(text) == {
+        "type": "answer",
+        "kind": "text",
+        "promptId": "stood-out",
+        "interactionId": "r.stood-out",
+        "activityId": f"{COURSE_ID}/reflection/stood-out",
+        "response": "Relationships first.",
+    }
+    assert text["prompt"] == {"en": "What stood out for you?", "fr": "Qu’est-ce qui vous a marqué?"}
+
+    page.get_by_role("button", name="Next", exact=True).click()
+    answer_quiz(
+        page,
+        {
+            "How many pillars are there?": ["Two"],
+            "Which are pillars?": ["Patient partners", "Leadership"],
+            "Engagement-capable environments are built on relationships.": ["False"],
+        },
+    )
+    answers = [strip(e) for e in events(page, "answer")[1:]]
+    base = {"type": "answer", "quizId": "welcome-check", "attempt": 1}
+    assert answers == [
+        base
+        | {
+            "kind": "choice",
+            "questionId": "pillar-count",
+            "interactionId": "q.welcome-check.pillar-count",
+            "activityId": f"{COURSE_ID}/quiz/welcome-check/pillar-count",
+            "response": ["a"],
+            "correct": ["b"],
+            "success": False,
+        },
+        base
+        | {
+            "kind": "choice",
+            "questionId": "pillars",
+            "interactionId": "q.welcome-check.pillars",
+            "activityId": f"{COURSE_ID}/quiz/welcome-check/pillars",
+            "response": ["partners", "leadership"],
+            "correct": ["partners", "leadership"],
+            "success": True,
+        },
+        base
+        | {
+            "kind": "true-false",
+            "questionId": "relationships",
+            "interactionId": "q.welcome-check.relationships",
+            "activityId": f"{COURSE_ID}/quiz/welcome-check/relationships",
+            "response": ["false"],
+            "correct": ["true"],
+            "success": False,
+        },
+    ]
+    choice_event = events(page, "answer")[1]
+    assert [c["id"] for c in choice_event["choices"]] == ["a", "b", "c"]
+    assert choice_event["choices"][1]["text"] == {"en": "Three", "fr": "Trois"}
+    assert isinstance(choice_event["latencyMs"], int) and choice_event["timestamp"].endswith("Z")
+    # 1 of 3 right: 33% < 67%, one attempt left -> not finished, nothing completed yet.
+    assert events(page, "quiz-result") == [
+        {"type": "quiz-result", "quizId": "welcome-check", "scoreRaw": 33, "passed": False, "attempt": 1}
+    ]
+    assert page.evaluate("__probe.completes") == []
+
+    page.get_by_role("button", name="Try again").click()
+    expect(page.locator(".ece-page:not([hidden]) [data-attempt]")).to_have_text("Attempt 2 of 2")
+    answer_quiz(
+        page,
+        {
+            "How many pillars are there?": ["Three"],
+            "Which are pillars?": ["Patient partners", "Leadership"],
+            "Engagement-capable environments are built on relationships.": ["True"],
+        },
+    )
+    assert events(page, "quiz-result")[-1] == {
+        "type": "quiz-result",
+        "quizId": "welcome-check",
+        "scoreRaw": 100,
+        "passed": True,
+        "attempt": 2,
+    }
+    assert [e["attempt"] for e in events(page, "answer")[4:]] == [2, 2, 2]
+    (done,) = page.evaluate("__probe.completes")
+    assert {k: done[k] for k in ("completed", "passed", "scoreRaw")} == {
+        "completed": True,
+        "passed": True,
+        "scoreRaw": 100,
+    }
+    assert done["durationMs"] >= 0
+    saved = page.evaluate("__probe.states")
+    assert saved and len(saved) == len(set(saved))  # saved after changes, never the same state twice in a row
+
+    page.reload()  # pagehide of the finished module: exit(true); then resume from the saved state
+    assert page.evaluate("localStorage.getItem('probe-exit')") == "true"
+    assert page.locator(".ece-page:not([hidden]) h1").inner_text() == "Check your understanding"
+    expect(page.locator(".ece-page:not([hidden]) [data-result]")).to_have_text(
+        "Your score: 100%. The pass mark is 67%: passed."
+    )
+    assert page.evaluate("__probe.events") == [] and page.evaluate("__probe.completes") == []
+
+
+def answer_quiz(page, picks: dict[str, list[str]]) -> None:
+    """Tick the labelled choices of each question (by its prompt) and press its Check button."""
+    for question, labels in picks.items():
+        group = page.get_by_role("group", name=question, exact=True)
+        for label in labels:
+            group.get_by_label(label, exact=True).check()
+        group.get_by_role("button", name="Check").click()
+
+
+def test_self_assessment_events_and_completion(page, built):
+    page.goto(built["practice"].as_uri())
+    page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill(" BLUE-7 ")
+    page.get_by_role("radio", name="Leadership").check()
+    assert events(page, "team-code") == [{"type": "team-code", "code": "BLUE-7"}]
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("group", name="Leaders champion engagement.").get_by_role(
+        "radio", name="Somewhat"
+    ).check()
+    (likert,) = events(page, "answer")
+    assert strip(likert) == {
+        "type": "answer",
+        "kind": "likert",
+        "pillarId": "leadership",
+        "itemId": "l01",
+        "interactionId": "sa.leadership.l01",
+        "activityId": f"{COURSE_ID}/self-check/leadership/l01",
+        "response": "somewhat",
+    }
+    assert [s["id"] for s in likert["scale"]] == ["yes", "somewhat", "no", "unknown"]
+    for _ in range(2):
+        page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("textbox", name="One key strength").fill("Listening")
+    page.get_by_role("textbox", name="One opportunity").focus()
+    assert strip(events(page, "answer")[-1]) == {
+        "type": "answer",
+        "kind": "text",
+        "promptId": "strength",
+        "interactionId": "sa.strength",
+        "activityId": f"{COURSE_ID}/self-check/prompt/strength",
+        "response": "Listening",
+    }
+    page.get_by_role("button", name="Next", exact=True).click()  # summary reached
+    assert page.evaluate("__probe.completes") == []  # "next-steps" page not seen yet
+    page.get_by_role("button", name="Next", exact=True).click()
+    (done,) = page.evaluate("__probe.completes")
+    assert (done["completed"], done["passed"], done["scoreRaw"]) == (True, None, None)
+
+
+def test_language_from_the_lms_and_standalone_fallback(page, built):
+    page.goto(built["welcome"].as_uri())
+    page.evaluate("sessionStorage.setItem('probe-mode', 'fr')")
+    page.reload()
+    assert page.evaluate("localStorage.getItem('probe-exit')") == "false"  # left unfinished: suspend
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"
+    expect(page.locator("#ece-status")).to_have_text("Enregistrement différé (2)")
+    page.evaluate("sessionStorage.setItem('probe-mode', 'none'); sessionStorage.removeItem('probe-state')")
+    page.reload()
+    notice = page.locator("#ece-notice")
+    expect(notice).to_be_visible()
+    assert notice.inner_text() == "No learning system found — your progress is saved in this browser only."
+    assert page.evaluate("__probe.events") == []  # the standalone adapter took over
