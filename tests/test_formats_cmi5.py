@@ -122,3 +122,25 @@ def test_module_without_description_is_described_by_its_title(schema):
     texts = {ls.get("lang"): ls.text for ls in doc.findall("c:au/c:description/c:langstring", NS)}
     assert texts == {"en": "Module introduction & more", "fr": "Module introduction et plus"}
     assert schema.validate(doc), schema.error_log
+
+
+def test_shipped_ece_course_cmi5_validates_with_one_au_per_module(schema):
+    """The real course: four modules with knowledge checks, then the self-assessment AU."""
+    from ece_scorm.validation import load_course
+
+    course, _ = load_course(ROOT / "course_source")
+    files = {m.id: [f"{m.id}/index.html"] for m in course.modules}
+    doc = etree.fromstring(cmi5.manifest(course, list(course.modules), files, list(course.languages), True))
+    assert schema.validate(doc), schema.error_log
+    aus = doc.findall("c:au", NS)
+    assert [a.get("id") for a in aus] == [course.activity_id(m) for m in course.modules]
+    assert len(aus) >= 2 and course.modules[-1].kind == "self_assessment"
+    for au, module in zip(aus, course.modules, strict=True):
+        if module.kind == "self_assessment":
+            assert (au.get("moveOn"), au.get("masteryScore")) == ("Completed", None)
+        elif module.quizzes():
+            expected = max(q.passing_score for q in module.quizzes()) / 100
+            assert au.get("moveOn") == "CompletedAndPassed"
+            assert float(au.get("masteryScore")) == expected
+        for el in au.iter(f"{{{NS['c']}}}langstring"):
+            assert el.get("lang") in ("en", "fr") and el.text.strip()
