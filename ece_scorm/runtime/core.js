@@ -5,11 +5,12 @@
   var D, S, adapter, review = false, lastSaved = null, saveTimer = 0, exited = false;
   var i18n = ECE.i18n, t = i18n.t, tl = i18n.tl, pick = i18n.pick;
   var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
-  var quizIdx = {}, recordedText = {}, lastStatus = null, noticeKey = null;
+  var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null;
   ECE.adapters = ECE.adapters || {};
 
   function $(sel, ctx) { return (ctx || document).querySelector(sel); }
   function $$(sel, ctx) { return Array.prototype.slice.call((ctx || document).querySelectorAll(sel)); }
+  function setText(sel, text) { var el = $(sel); if (el) el.textContent = text; }
   function langOf(el) { var s = el.closest("[lang]"); return s ? s.getAttribute("lang") : i18n.lang; }
   function base() { return D.course.id.replace(/\/+$/, ""); }
   function now() { return new Date().toISOString(); }
@@ -68,6 +69,7 @@
     var lang = S.lang >= 0 ? D.languages[S.lang] : matchLang(info.language);
     (navigator.languages || [navigator.language]).forEach(function (l) { lang = lang || matchLang(l); });
     Object.keys(S.texts).forEach(function (k) { recordedText[k] = S.texts[k]; });
+    if (S.sa) recordedTeam = S.sa.team.trim();
     bind();
     $(".ece-progress").hidden = false;
     $(".ece-pager").hidden = false;
@@ -86,8 +88,8 @@
     var sel = $("#ece-lang");
     if (sel) sel.value = lang;
     $$("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
-    $("[data-i18n-course]").textContent = pick(D.course.title);
-    $("[data-i18n-module]").textContent = pick(D.module.title);
+    setText("[data-i18n-course]", pick(D.course.title));
+    setText("[data-i18n-module]", pick(D.module.title));
     $$("[data-goto]").forEach(function (a) {
       var p = D.pages[+a.getAttribute("data-goto")];
       a.textContent = pick(p.title);
@@ -144,8 +146,9 @@
     var seen = S.visited.filter(Boolean).length, pct = Math.round(100 * seen / P);
     var text = t("progressText", { n: index + 1, total: P, pct: pct });
     if (index === saPage) text += " · " + t("stepOf", { n: S.step + 1, total: steps.length });
-    $("#ece-progress-text").textContent = text;
-    $("#ece-progress-bar").value = pct;
+    setText("#ece-progress-text", text);
+    var bar = $("#ece-progress-bar");
+    if (bar) bar.value = pct;
     var onSa = index === saPage;
     $("#ece-prev").disabled = index === 0 && !(onSa && nextStep(S.step, -1) >= 0);
     $("#ece-next").disabled = index === P - 1 && !(onSa && nextStep(S.step, 1) >= 0);
@@ -221,7 +224,21 @@
     save();
   }
 
+  /** Record free texts typed but never blurred (tab closed mid-sentence), so no answer is lost. */
+  function flushTexts() {
+    Object.keys(S.texts).forEach(function (key) {
+      if (recordedText[key] === S.texts[key]) return;
+      recordedText[key] = S.texts[key];
+      ECE.sa.recordText(key);
+    });
+    if (S.sa && S.sa.team.trim() !== recordedTeam) {
+      recordedTeam = S.sa.team.trim();
+      record({ type: "team-code", code: recordedTeam });
+    }
+  }
+
   function onPageHide() {
+    if (S && !review) flushTexts();
     save();
     if (exited || review || !adapter) return;
     exited = true;
@@ -293,7 +310,10 @@
       return save();
     }
     if (el.hasAttribute("data-team")) {
-      record({ type: "team-code", code: S.sa.team.trim() });
+      if (S.sa.team.trim() !== recordedTeam) {
+        recordedTeam = S.sa.team.trim();
+        record({ type: "team-code", code: recordedTeam });
+      }
       return save();
     }
     if (el.hasAttribute("data-c")) return ECE.quiz.select(el.closest("fieldset"));

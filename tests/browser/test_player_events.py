@@ -6,6 +6,7 @@ completion results, state saves and exit calls that the SCORM/xAPI adapters rely
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,11 @@ ECE.adapters.probe = function (data) {
                               language: mode === "fr" ? "fr-CA" : null,
                               learnerName: "Ada", mode: "normal", resumed: false});
     },
-    record: function (e) { __probe.events.push(JSON.parse(JSON.stringify(e))); },
+    record: function (e) {
+      __probe.events.push(JSON.parse(JSON.stringify(e)));
+      var log = JSON.parse(sessionStorage.getItem("probe-log") || "[]");
+      sessionStorage.setItem("probe-log", JSON.stringify(log.concat([e])));
+    },
     saveState: function (s) { __probe.states.push(s); sessionStorage.setItem("probe-state", s); },
     complete: function (r) { __probe.completes.push(r); },
     exit: function (f) { localStorage.setItem("probe-exit", JSON.stringify(f)); },
@@ -266,3 +271,22 @@ def test_language_from_the_lms_and_standalone_fallback(page, built):
     expect(notice).to_be_visible()
     assert notice.inner_text() == "No learning system found — your progress is saved in this browser only."
     assert page.evaluate("__probe.events") == []  # the standalone adapter took over
+
+
+def test_texts_typed_but_not_blurred_are_recorded_when_the_page_is_left(page, built):
+    page.goto(built["practice"].as_uri())
+    page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("RED-1")
+    assert events(page, "team-code") == []  # no "change" yet: the field still has focus
+    page.reload()  # pagehide
+    log = json.loads(page.evaluate("sessionStorage.getItem('probe-log')"))
+    assert [e for e in log if e["type"] == "team-code"] == [{"type": "team-code", "code": "RED-1"}]
+    page.get_by_role("navigation", name="Contents").get_by_role("link", name="Next steps").click()
+    page.get_by_role("textbox", name="What is one action you can take this month?").fill("Invite a partner")
+    page.reload()
+    log = json.loads(page.evaluate("sessionStorage.getItem('probe-log')"))
+    texts = [(e["interactionId"], e["response"]) for e in log if e.get("kind") == "text"]
+    assert texts == [("r.first-action", "Invite a partner")]
+    assert page.get_by_role("textbox", name="What is one action you can take this month?").input_value() == (
+        "Invite a partner"
+    )
+    assert len([e for e in log if e["type"] == "team-code"]) == 1  # not sent again after the resume
