@@ -87,6 +87,26 @@ def _safe_rel(path: str) -> bool:
     return not path.startswith("/") and ".." not in path.split("/") and "\\" not in path
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Keep compiled templates for the process: a build renders 20 packages, each with a fresh Environment."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # Jinja checks the bucket's source checksum, so an edited template is compiled again.
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+# Shared by every Environment below; they all use the same options, so compiled code is interchangeable.
+_BYTECODE = _MemoryBytecodeCache()
+
+
 def environment(theme: Theme) -> jinja2.Environment:
     """Return the Jinja2 Environment for a theme: autoescape on, undefined names are errors."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(theme.templates))]
@@ -101,4 +121,5 @@ def environment(theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_BYTECODE,
     )
