@@ -20,6 +20,8 @@ ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "span": {"l
               "th": {"scope"}, "*": {"lang"}}
 # Only web and mail links: javascript:, data:, vbscript: URLs are dropped by nh3.
 URL_SCHEMES = {"http", "https", "mailto"}
+# A build renders each module once per format (4x) with the same texts: results are cached per text.
+CACHE_SIZE = 8192
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +52,7 @@ def _clean(html: str, tags: set[str]) -> str:
     ).strip()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def to_html(text: str) -> Markup:
     """Render block Markdown to sanitized HTML."""
     md = _parser()
@@ -58,11 +61,13 @@ def to_html(text: str) -> Markup:
     return Markup(_clean(md.renderer.render(tokens, md.options, {}), TAGS))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def to_inline_html(text: str) -> Markup:
     """Render one line of Markdown (a choice, a prompt, a list item) to sanitized inline HTML."""
     return Markup(_clean(_parser().renderInline(text or ""), INLINE_TAGS))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def to_text(text: str) -> str:
     """Return the plain text of inline Markdown (for ECE_DATA prompts and titles)."""
     md = _parser()
