@@ -179,10 +179,12 @@ def test_self_assessment_flow_and_summary(page, built):
     assert_axe_clean(page, "self-assessment items (en)")
     next_(page)
     page.get_by_role("textbox", name="What surprised you?").fill("How much we already do.")
+    assert_axe_clean(page, "self-assessment reflections (en)")
     next_(page)
     page.get_by_role("textbox", name="One key strength").fill("Leaders who listen.")
     page.get_by_role("textbox", name="Who will lead it?").fill("Our manager")
     page.keyboard.press("Tab")
+    assert_axe_clean(page, "self-assessment plan (en)")
     next_(page)
     summary = page.locator(".ece-page:not([hidden]) [data-summary]")
     text = summary.inner_text()
@@ -206,6 +208,11 @@ def test_self_assessment_flow_and_summary(page, built):
     group = page.get_by_role("group", name="L’engagement a un budget.")
     assert group.get_by_role("radio", name="Je ne sais pas").is_checked()
     assert_axe_clean(page, "self-assessment items (fr)")
+    page.get_by_role("button", name="Précédent", exact=True).click()
+    start = page.get_by_role("group", name="Quel pilier correspond le mieux à votre rôle?")
+    assert start.get_by_role("radio", name="Leadership").is_checked()
+    assert page.get_by_role("textbox", name=re.compile("^Code d’équipe")).input_value() == "BLUE-7"
+    assert_axe_clean(page, "self-assessment start (fr)")
 
 
 def test_reflows_at_320px_and_reads_without_javascript(browser, built):
