@@ -212,3 +212,16 @@ def test_player_bundle_parses_and_fits_the_size_budget(fmt, tmp_path):
 def test_compact_js_keeps_code_and_drops_comments():
     source = "/* a\n * b */\nvar a = 1; // keep\n  // drop\n\n    /* x */ var b = '//not a comment';\n"
     assert render.compact_js(source) == "var a = 1; // keep\nvar b = '//not a comment';\n"
+
+
+def test_single_language_package(minimal):
+    rendered = render.render_module(minimal, minimal.module("welcome"), "scorm12", ["fr"])
+    files = {f.path: f.data for f in rendered}
+    data = data_of(files)
+    assert (data["languages"], data["defaultLanguage"]) == (["fr"], "fr")
+    assert set(data["strings"]) == {"fr"} and set(data["pages"][0]["title"]) == {"fr"}
+    doc = lxml.html.document_fromstring(files["index.html"].decode("utf-8"))
+    assert doc.get("lang") == "fr"
+    assert {s.get("lang") for s in doc.xpath("//section[@class='ece-page']")} == {"fr"}
+    assert not doc.xpath("//select[@id='ece-lang']")  # nothing to switch to
+    assert doc.xpath("string(//button[@id='ece-next'])") == "Suivant"

@@ -30,7 +30,8 @@ ECE.adapters.probe = function (data) {
       if (mode === "none") return null;
       return Promise.resolve({state: sessionStorage.getItem("probe-state"),
                               language: mode === "fr" ? "fr-CA" : null,
-                              learnerName: "Ada", mode: "normal", resumed: false});
+                              learnerName: "Ada", resumed: false,
+                              mode: mode === "review" ? "review" : "normal"});
     },
     record: function (e) {
       __probe.events.push(JSON.parse(JSON.stringify(e)));
@@ -290,3 +291,13 @@ def test_texts_typed_but_not_blurred_are_recorded_when_the_page_is_left(page, bu
         "Invite a partner"
     )
     assert len([e for e in log if e["type"] == "team-code"]) == 1  # not sent again after the resume
+
+
+def test_review_mode_reports_nothing(page, built):
+    page.goto(built["welcome"].as_uri())
+    page.evaluate("sessionStorage.setItem('probe-mode', 'review')")
+    page.reload()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("textbox", name="What stood out for you?").fill("Looking back")
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert page.evaluate("[__probe.events, __probe.states, __probe.completes]") == [[], [], []]

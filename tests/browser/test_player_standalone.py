@@ -229,6 +229,12 @@ def test_reflows_at_320px_and_reads_without_javascript(browser, built):
         assert not toc.get_by_role("link", name="Why it matters").is_visible()
         pg.get_by_role("button", name="Previous", exact=True).click()
         pg.get_by_role("button", name="Previous", exact=True).click()
+        # WCAG 2.4.7: keyboard focus is visible (outline drawn by the theme).
+        pg.get_by_role("button", name="Next", exact=True).focus()
+        pg.keyboard.press("Shift+Tab")
+        pg.keyboard.press("Tab")
+        style = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert pg.evaluate("document.activeElement.textContent") == "Next" and style == "solid"
         for _ in range(3):  # WCAG 1.4.10: no horizontal scrolling at 320 CSS px
             assert pg.evaluate("document.documentElement.scrollWidth") <= 320, h1(pg)
             if pg.get_by_role("button", name="Next", exact=True).is_enabled():
