@@ -76,6 +76,20 @@ def new(directory: Path) -> None:
 
     run_new(directory)
 
+
+@cli.command()
+@click.argument("source", default="course_source", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="scorm12", show_default=True,
+              help="Which LMS to imitate: a SCORM API in the page, or an in-memory xAPI / cmi5 endpoint.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+def preview(source: Path, fmt: str, port: int, no_open: bool) -> None:
+    """Serve the course on 127.0.0.1 beside a live panel of what an LMS would record; rebuild on change."""
+    from .commands.preview import run_preview
+
+    run_preview(source, fmt=fmt, port=port, open_browser=not no_open)
+
 # --- lrs / report (owner: commands/lrs.py, report.py) ----------------------------------------------
 # (defined by their owners below this line)
 
