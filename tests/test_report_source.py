@@ -75,7 +75,9 @@ def test_quiz_labels_and_right_answers_from_source(course, tmp_path):
     question = quiz.questions[0]
     right = ",".join(sorted(question.correct))
     wrong = next(c.id for c in question.choices if c.id not in question.correct)
-    rows = [("Ana Tremblay", "9 February 2026, 10:00 AM", [(f"q.{quiz.id}.{question.id}", right, "correct")]),
+    # A SCORM 1.2 package reports choices as one letter per position (a = first choice): Moodle shows codes.
+    codes = ",".join("abcdefghij"[i] for i, c in enumerate(question.choices) if c.id in question.correct)
+    rows = [("Ana Tremblay", "9 February 2026, 10:00 AM", [(f"q.{quiz.id}.{question.id}", codes, "correct")]),
             ("Ben Roy", "9 February 2026, 11:00 AM", [(f"q.{quiz.id}.{question.id}", wrong, "wrong"),
                                                       (f"q.{quiz.id}.{question.id}", right, "correct")])]
     export = _moodle_file(tmp_path / "quiz.txt", rows)
@@ -88,6 +90,10 @@ def test_quiz_labels_and_right_answers_from_source(course, tmp_path):
         row = next(csv.DictReader(fh))
     assert (row["module"], row["responses"], row["correct"], row["learners"]) == (module.id, "3", "2", "2")
     assert float(row["share_correct_first_attempt"]) == pytest.approx(0.5)
+    expected = {c.id: 2 for c in question.choices if c.id in question.correct}
+    expected[wrong] = 1
+    assert dict(part.split("=") for part in row["choices"].split("; ")) == {
+        c.id: str(expected.get(c.id, 0)) for c in question.choices}
     html = out.read_text(encoding="utf-8")
     assert module.title["fr"] in html
     marked = [c for c in question.choices if c.id in question.correct]

@@ -10,6 +10,7 @@ from datetime import date
 from .records import Answer, Event, in_period
 
 RESPONSE_SEPARATOR = "[,]"  # xAPI choice responses (ARCHITECTURE §6)
+SCORM12_CODES = "abcdefghijklmnopqrstuvwxyz0123456789"  # runtime/adapters/scorm12.js: choice index -> code
 
 
 @dataclass
@@ -47,6 +48,23 @@ def _split(response: str) -> list[str]:
     return [part.strip() for part in response.split(sep) if part.strip()]
 
 
+def decode_choices(tokens: list[str], order: list[str]) -> list[str]:
+    """Map SCORM 1.2 response codes (a, b, … by choice position; t/f) back to choice ids."""
+    if not order or all(t in order for t in tokens):
+        return tokens
+    out = []
+    for token in tokens:
+        if token in order:
+            out.append(token)
+        elif order == ["true", "false"] and token in ("t", "f"):
+            out.append("true" if token == "t" else "false")
+        elif len(token) == 1 and token in SCORM12_CODES and SCORM12_CODES.index(token) < len(order):
+            out.append(order[SCORM12_CODES.index(token)])
+        else:
+            out.append(token)
+    return out
+
+
 def quiz_items(answers: Iterable[Answer], period: tuple[date, date] | None = None, team: str | None = None,
                labels: dict | None = None) -> list[QuestionStat]:
     """Return per-question statistics, in module/quiz/question order of first appearance or of `labels`."""
@@ -70,7 +88,7 @@ def quiz_items(answers: Iterable[Answer], period: tuple[date, date] | None = Non
                 stat.choices[cid] = 0
         stat.responses += 1
         stat.correct += ans.success is True
-        chosen = _split(ans.response)
+        chosen = decode_choices(_split(ans.response), list(stat.choice_labels))
         for cid in chosen:
             stat.choices[cid] = stat.choices.get(cid, 0) + 1
         if ans.success is True and not (labels or {}).get(ans.interaction, {}).get("correct"):
