@@ -37,6 +37,10 @@
     if (D.selfAssessment) D.selfAssessment.pillars.forEach(function (p) {
       p.items.forEach(function (it) { items.push({ pillar: p, item: it }); });
     });
+    // While an adapter looks for its LMS (up to a few seconds, MUST 15) show the first page, not all of them.
+    $$(".ece-page").forEach(function (sec) {
+      sec.hidden = !(sec.getAttribute("lang") === D.defaultLanguage && sec.getAttribute("data-index") === "0");
+    });
     var primary = D.format === "standalone" ? null : resolveAdapter(D.format);
     if (primary && primary.onStatus) primary.onStatus(showStatus);
     Promise.resolve()
@@ -71,10 +75,10 @@
     Object.keys(S.texts).forEach(function (k) { recordedText[k] = S.texts[k]; });
     if (S.sa) recordedTeam = S.sa.team.trim();
     bind();
-    $(".ece-progress").hidden = false;
-    $(".ece-pager").hidden = false;
+    $$(".ece-progress, .ece-pager").forEach(function (el) { el.hidden = false; });
     $$("[data-step] > h2").forEach(function (h) { h.tabIndex = -1; });
-    if (narrow()) $("#ece-toc details").open = false;  // small screens: content first, contents on demand
+    var toc = $("#ece-toc details");
+    if (toc && narrow()) toc.open = false;  // small screens: content first, contents on demand
     setLang(lang || D.defaultLanguage, false);
     paint();
     show(S.page, S.step, false);
@@ -96,8 +100,10 @@
       a.setAttribute("href", "#" + lang + "-p-" + p.id);
     });
     var notice = $("#ece-notice");
-    notice.hidden = !noticeKey;
-    if (noticeKey) notice.textContent = t(noticeKey);
+    if (notice) {
+      notice.hidden = !noticeKey;
+      notice.textContent = noticeKey ? t(noticeKey) : "";
+    }
     if (lastStatus) showStatus(lastStatus);
   }
 
@@ -274,7 +280,8 @@
     if (el.hasAttribute("data-goto")) {
       e.preventDefault();
       var i = +el.getAttribute("data-goto");
-      if (narrow()) $("#ece-toc details").open = false;
+      var toc = $("#ece-toc details");
+      if (toc && narrow()) toc.open = false;
       return show(i, i === saPage ? S.step : 0, true);
     }
     var action = el.getAttribute("data-action");

@@ -250,3 +250,22 @@ def test_reflows_at_320px_and_reads_without_javascript(browser, built):
         assert pg.locator("h1:visible").count() == 6
     finally:
         context.close()
+
+
+def test_scorm_package_without_an_lms_falls_back_to_this_browser(browser, tmp_path):
+    course, _ = load_course(MINIMAL)
+    for f in render_module(course, course.module("welcome"), "scorm12", course.languages):
+        (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f.path).write_bytes(f.data)
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        pg.goto((tmp_path / "index.html").as_uri())
+        # While the SCORM adapter looks for an API (MUST 15: a few seconds) the learner sees page 1 only.
+        assert pg.locator("h1:visible").all_inner_texts() == ["Why it matters"]
+        expect(pg.locator("#ece-notice")).to_have_text(
+            "No learning system found — your progress is saved in this browser only.", timeout=10000)
+        next_(pg)
+        assert h1(pg) == "Watch and reflect"
+    finally:
+        context.close()
