@@ -195,6 +195,12 @@ def test_self_assessment_flow_and_summary(page, built):
     assert "Leaders who listen." in text and "Our manager" in text
     assert page.get_by_role("button", name="Print or save as PDF").is_visible()
     assert_axe_clean(page, "self-assessment summary (en)")
+    page.emulate_media(media="print")  # the printout is the summary, without the player's chrome
+    assert summary.is_visible() and page.locator(".ece-module-title").is_visible()
+    for chrome in ("#ece-toc", ".ece-pager", ".ece-progress", "#ece-notice", "#ece-lang"):
+        assert page.locator(chrome).is_hidden(), chrome
+    assert page.get_by_role("button").count() == 0
+    page.emulate_media(media="screen")
 
     page.reload()
     page.get_by_label("Language / Langue").select_option("fr")
