@@ -258,15 +258,21 @@
     var out = {};
     ["en", "fr"].forEach(function (l) {
       out[l] = MESSAGES[code][l].replace(/\{(\w+)\}/g, function (m, k) {
-        return vars && vars[k] != null ? String(vars[k]) : m;
+        var v = vars && vars[k];
+        if (v != null && typeof v === "object") v = v[l];
+        return v != null ? String(v) : m;
       });
     });
     return { code: code, message: out };
   }
 
+  /** The LMS's error code and text, e.g. {en: "error 101: General Exception", fr: "erreur 101 : …"}. */
   function errorDetail(r) {
     var d = (r.text || "").trim();
-    return (r.code === "false" || r.code === "exception" ? "" : "error " + r.code + (d ? ": " : "")) + d;
+    if (r.code === "false") return { en: "the LMS answered false", fr: "la plateforme a répondu « false »" };
+    if (r.code === "terminated") return { en: "the session is already closed", fr: "la session est déjà fermée" };
+    if (r.code === "exception") return { en: d, fr: d };
+    return { en: "error " + r.code + (d ? ": " + d : ""), fr: "erreur " + r.code + (d ? " : " + d : "") };
   }
 
   ECE.scorm = {

@@ -36,6 +36,7 @@
     var inError = false;
     var memo = {}; // per-session facts a dialect learns about the LMS (e.g. how it treats cmi.comments)
     var uid = 0;
+    var dismissing = false; // the page is being unloaded (pagehide)
 
     var chosenLang = null; // set by the core through setLanguage() when the learner switches
 
@@ -90,13 +91,17 @@
     }
 
     /** Write everything pending, then commit (MUST 21); report failures to the learner. */
-    function sync(directOps) {
+    function sync(directOps, quiet) {
       if (!ch || ch.terminated || mode === "review") return true;
       var failures = [];
       applyPending(failures);
       applyDirect(directOps, failures);
+      if (dismissing) return !failures.length; // LMSFinish (a beacon) carries these values
       var c = ch.commit();
       if (c.ok) outbox.dropApplied();
+      // A hidden page may be unloading, when browsers refuse the LMS's synchronous request: say nothing
+      // then; whatever is unconfirmed stays in the outbox and the next visible commit reports it.
+      if (quiet && (!c.ok || failures.length)) return false;
       if (!c.ok) {
         inError = true;
         emit("error", "commit-failed", { detail: S.errorDetail(c) });
@@ -111,17 +116,23 @@
       return true;
     }
 
-    function write(items) {
-      if (!ch || ch.terminated || mode === "review") return true; // review mode: the LMS keeps nothing new
+    function write(items, directOps) {
+      if (!ch || mode === "review") return true; // review mode: the LMS keeps nothing new
       items.forEach(function (item) { outbox.add(item); });
-      return sync();
+      // After LMSFinish the API is closed (MUST 22): the outbox keeps this for the next launch.
+      if (ch.terminated) return false;
+      return sync(directOps);
     }
 
     function onVisibility() {
       try {
-        if (win.document.visibilityState === "hidden") sync(d.sessionTimeOps(Date.now() - startedAt));
+        if (win.document.visibilityState === "hidden") sync(d.sessionTimeOps(Date.now() - startedAt), true);
       } catch (e) { /* never let a page event throw */ }
     }
+
+    // Added before the core's pagehide handler, whose last saves must not try a synchronous commit
+    // (browsers block it during page dismissal) but ride on LMSFinish's beacon.
+    function onDismiss() { dismissing = true; }
 
     function onPageHide() { adapter.exit(); }
 
@@ -155,8 +166,11 @@
           if (mode !== "review" && d.notStarted(info.status) && !outbox.slot("status")) {
             outbox.add({ slot: "status", ops: d.startStatusOps(mode) }); // MUST 18: explicit status
           }
-          win.addEventListener("visibilitychange", onVisibility);
-          win.addEventListener("pagehide", onPageHide);
+          win.document.addEventListener("visibilitychange", onVisibility); // fired at the document
+          win.addEventListener("pagehide", onDismiss, true);
+          // Finish after the core's own pagehide handler (added once start() resolves) has saved its last
+          // state: listeners run in the order they were added.
+          setTimeout(function () { if (!ch.terminated) win.addEventListener("pagehide", onPageHide); }, 0);
           if (mode !== "review") {
             var ok = sync();
             if (ok && earlier) emit("ok", "replayed", {});
@@ -209,15 +223,14 @@
         var items = [];
         if (lastResult.scoreRaw != null) items.push({ slot: "score", ops: d.scoreOps(clampScore(lastResult.scoreRaw)) });
         items.push({ slot: "status", ops: d.statusOps(lastResult) });
-        if (!ch || ch.terminated || mode === "review") return true;
-        items.forEach(function (item) { outbox.add(item); });
-        return sync(d.sessionTimeOps(Date.now() - startedAt));
+        return write(items, d.sessionTimeOps(Date.now() - startedAt));
       },
 
       exit: function (finished) {
         if (!ch || ch.terminated) return true; // MUST 22: finish once, then never call the API again
-        win.removeEventListener("visibilitychange", onVisibility);
+        win.document.removeEventListener("visibilitychange", onVisibility);
         win.removeEventListener("pagehide", onPageHide);
+        win.removeEventListener("pagehide", onDismiss, true);
         var done = finished === undefined || finished === null ? !!(lastResult && lastResult.completed) : !!finished;
         var failures = [];
         if (mode !== "review") {

@@ -196,3 +196,31 @@ def test_popup_finds_the_api_on_its_opener_and_resumes(probe, lms_page, learner_
     frame = launch(lms_page, probe, "12", "probe", learner_key, mode="popup")
     info = start(frame)
     assert (info["state"], info["resumed"], info["location"]) == ("state-after-p3", True, "p3")
+
+
+def test_hidden_page_commits_and_a_state_saved_while_hiding_reaches_the_lms(probe, lms_page, learner_key):
+    frame = launch(lms_page, probe, "12", "probe", learner_key)
+    frame.wait_for_function("() => typeof window.probeAdapter === 'function'")
+    frame.evaluate("(d) => probeAdapter('scorm12', d)", DATA)
+    # Like the core: its pagehide handler, added as soon as start() resolves, saves the state one last time.
+    frame.evaluate("""() => adapter.start().then((info) => {
+        addEventListener('pagehide', () => adapter.saveState('saved-while-hiding'));
+        return info;
+    })""")
+    before = [c[0] for c in host_log(lms_page)].count("commit")
+    frame.evaluate("""() => {
+        Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+        document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));
+    }""")
+    calls = host_log(lms_page)
+    assert [c[0] for c in calls].count("commit") == before + 1  # MUST 21: commit when hidden
+    assert calls[-2][:2] == ["set", "cmi.core.session_time"]
+    assert statuses(frame) == []
+    close_course(lms_page, probe, learner_key)
+    stored = probe.stored(learner_key)
+    assert stored["suspend_data"] == "saved-while-hiding"
+    assert stored["core"]["exit"] == "suspend"
+    frame = launch(lms_page, probe, "12", "probe", learner_key)
+    info = start(frame)
+    assert info["state"] == "saved-while-hiding"
+    assert statuses(frame) == []  # it went with LMSFinish: nothing was left to send again

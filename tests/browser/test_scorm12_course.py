@@ -108,6 +108,7 @@ def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_k
     wait_for_player(frame)
     again = ScriptedLearner(frame, module, "en")
     assert again.h1() == to_text(module.pages[-1].title["en"])  # back on the quiz page
+    assert status_text(frame) == ""  # the last session was saved: nothing to replay, nothing to report
     # The three answers given before leaving come back checked and locked.
     first = quiz.questions[0]
     group = again.visible.get_by_role("group", name=to_text(first.prompt["en"]), exact=True)
