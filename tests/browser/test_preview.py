@@ -100,8 +100,9 @@ def test_scorm12_preview_records_edits_reload_and_errors_show(course, page):
         server.stop()
 
 
-def test_xapi_preview_lists_statements_from_the_in_memory_endpoint(course, page):
-    server = serve(course, "xapi")
+@pytest.mark.parametrize("fmt", ["xapi", "cmi5"])
+def test_xapi_and_cmi5_preview_list_statements_from_the_in_memory_endpoint(course, page, fmt):
+    server = serve(course, fmt)
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
@@ -116,6 +117,25 @@ def test_xapi_preview_lists_statements_from_the_in_memory_endpoint(course, page)
         actor = stored[0]["actor"]
         assert actor["mbox"] == "mailto:learner@preview.invalid"
         assert all(s["context"]["registration"] == stored[0]["context"]["registration"] for s in stored)
+        if fmt == "cmi5":  # the AU read LMS.LaunchData and merged its contextTemplate (MUST 31)
+            session = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+            assert all(s["context"]["extensions"].get(session) for s in stored)
         page.wait_for_function("document.querySelector('#outbox').textContent.includes('0 waiting')")
+    finally:
+        server.stop()
+
+
+def test_scorm2004_preview_uses_the_2004_api(course, page):
+    server = serve(course, "scorm2004")
+    try:
+        page.goto(server.url)
+        frame = page.frame_locator("#course")
+        frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
+        frame.locator("#ece-next").click()
+        page.wait_for_function("document.querySelector('#calls').textContent.includes('Commit(')")
+        data = model(page)
+        assert data["cmi.learner_name"] == "Learner, Preview"
+        assert data["cmi.completion_status"] == "incomplete" and data["cmi.suspend_data"]
+        assert page.locator("#calls li.bad").count() == 0, page.locator("#calls").inner_text()
     finally:
         server.stop()
