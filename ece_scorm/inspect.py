@@ -137,6 +137,11 @@ def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes:
                 continue
             if is_dir:
                 continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                # A symlink entry can point anywhere once extracted (zip-slip by another route).
+                pkg.error(name, "entry is a symbolic link; extracting it could expose files outside the "
+                          "package", "MUST 2")
+                continue
             if info.flag_bits & 0x1:
                 pkg.error(name, "entry is encrypted; LMSs cannot read password-protected zips", "MUST 2")
                 continue

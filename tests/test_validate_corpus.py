@@ -70,6 +70,9 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "cmi5-reserved-launch-parameter": ("cmi5.xml", "error", "MUST 30", "reserved launch parameter(s) "
                                                                        "endpoint"),
     "cmi5-entity-declaration": ("cmi5.xml", "error", "MUST 30", "declares entities"),
+    "symlink-entry": ("media/passwd", "error", "MUST 2", "symbolic link"),
+    "credentials-password-in-js": ("app.js", "error", "MUST 27",
+                                   "password assignment ('password = \"Tr0ub4dor"),
     "ours-state-over-budget": ("ece-data.js", "error", "MUST 20", "5,000 characters, above SCORM 1.2"),
 }
 WARNING_ONLY = {name for name, exp in EXPECTED.items() if exp[1] == "warning"}
@@ -158,3 +161,12 @@ def test_json_lists_counts_and_standard(tmp_path):
     assert report["standard"] == "xAPI (tincan.xml)" and report["kind"] == "package"
     assert report["errors"] == sum(1 for i in report["issues"] if i["level"] == "error") >= 1
     assert Path(report["target"]).name == "tc.zip"
+
+
+def test_code_that_names_a_password_variable_is_not_a_finding(tmp_path):
+    """`password: e.value` in JavaScript reads a form field; only the quoted literal is a secret."""
+    path = tmp_path / "js.zip"
+    path.write_bytes(CASES["credentials-password-in-js"]())
+    issues = json.loads(validate("--json", str(path)).output)["issues"]
+    found = [(i["file"], i["line"], i["col"]) for i in issues if i["rule"] == "MUST 27"]
+    assert found == [("app.js", 1, 47)]  # "var password" starts at column 47

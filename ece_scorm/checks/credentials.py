@@ -11,6 +11,7 @@ from ..inspect import Package, line_col
 from .hygiene import text_entries
 
 MAX_SCAN_BYTES = 16 * 1024 * 1024  # per file; larger text files are scanned up to this point
+_CODE = (".js", ".mjs", ".ts", ".html", ".htm", ".xhtml", ".json", ".css", ".svg", ".map")
 
 
 def _basic_is_credentials(token: bytes) -> bool:
@@ -46,14 +47,16 @@ def scan(pkg: Package) -> None:
     """Record an error for every credential-looking string in every text file."""
     for entry, data in text_entries(pkg):
         data = data[:MAX_SCAN_BYTES]
+        code = entry.name.lower().endswith(_CODE)
         for label, pattern in PATTERNS:
             for m in pattern.finditer(data):
                 if label.startswith("an HTTP Basic") and not _basic_is_credentials(m.group(1)):
                     continue
                 if label == "a password assignment":
+                    quoted = re.search(rb"[=:]\s*[\"']", m.group()) is not None
                     value = re.split(rb"[=:]\s*[\"']?", m.group(), maxsplit=1)[-1]
-                    if _PLACEHOLDER.match(value):
-                        continue
+                    if _PLACEHOLDER.match(value) or (code and not quoted):
+                        continue  # in code, `password: e.value` is a variable, not a secret
                 line, col = line_col(data, m.start())
                 shown = m.group()[:24].decode("ascii", "replace")
                 pkg.error(entry.name, f"looks like {label} ('{shown}…'); never ship credentials in a "

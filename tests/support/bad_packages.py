@@ -183,6 +183,17 @@ def _corrupt_deflate() -> bytes:
     return bytes(data)
 
 
+def _symlink() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in scorm12_files().items():
+            zf.writestr(name, data)
+        link = zipfile.ZipInfo("media/passwd")
+        link.external_attr = (0o120777 << 16)  # S_IFLNK: the entry's data is the link target
+        zf.writestr(link, "/etc/passwd")
+    return buf.getvalue()
+
+
 def _too_many(n: int = 10_001) -> bytes:
     files = scorm12_files()
     files.update({f"media/f{i:05d}.txt": b"" for i in range(n)})
@@ -274,6 +285,9 @@ CASES: dict[str, Callable[[], bytes]] = {
     "external-entity-xxe": lambda: zip_of({"imsmanifest.xml": xxe_manifest("/etc/hostname"),
                                            "index.html": INDEX,
                                            "player.js": PLAYER}),
+    "symlink-entry": _symlink,
+    "credentials-password-in-js": lambda: with_file(
+        "app.js", b'login({user: e.user, password: e.value}); var password = "Tr0ub4dor&3";\n'),
     "ours-state-over-budget": lambda: with_file("ece-data.js", ece_data("scorm12", 5000, 4096)),
 }
 
