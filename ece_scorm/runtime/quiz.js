@@ -89,7 +89,8 @@
           el.checked = !!(a.mask & (1 << +el.getAttribute("data-c")));
           el.disabled = lock;
         });
-        fs.querySelector("[data-action='check']").disabled = lock;
+        // aria-disabled, not disabled: the button keeps keyboard focus after Check instead of dropping it.
+        fs.querySelector("[data-action='check']").setAttribute("aria-disabled", String(lock));
         var fb = fs.querySelector("[data-fb]");
         fb.hidden = !a.checked;
         fb.className = "ece-feedback " + (ok ? "ece-ok" : "ece-ko");

@@ -107,6 +107,9 @@ def test_navigate_answer_resume_and_switch_language(page, built):
     shown = [line for line in q1.locator("[data-fb]").inner_text().split("\n") if line.strip()]
     assert shown == ["Correct.", "Yes, three pillars.", "Well done."]
     assert q1.get_by_role("radio", name="Two").is_disabled()
+    # WCAG 2.4.3: focus stays on the (now inert) Check button rather than falling back to <body>.
+    assert page.evaluate("document.activeElement.getAttribute('aria-disabled')") == "true"
+    assert page.evaluate("document.activeElement.textContent") == "Check"
     page.wait_for_function("document.getElementById('ece-live').textContent.startsWith('Correct.')")
     q2 = page.get_by_role("group", name="Which are pillars?")
     q2.get_by_role("checkbox", name="Patient partners").check()  # incomplete: leadership missing
