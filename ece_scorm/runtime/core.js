@@ -57,12 +57,13 @@
       .catch(fail);
   }
 
-  function matchLang(tag) {
-    if (!tag) return null;
-    tag = String(tag).toLowerCase();
-    for (var i = 0; i < D.languages.length; i++) {
-      var l = D.languages[i];
-      if (tag === l || tag.split(/[-_]/)[0] === l || (l === "fr" && tag === "fre") || (l === "en" && tag === "eng")) return l;
+  /** Map a language preference ("fr-CA", "fre", or a list like cmi5's "fr-CA,en-US") to a module language. */
+  function matchLang(pref) {
+    var tags = String(pref || "").toLowerCase().split(/\s*,\s*/);
+    for (var j = 0; j < tags.length; j++) {
+      var tag = tags[j].split(/[-_;]/)[0];
+      tag = { fre: "fr", fra: "fr", eng: "en" }[tag] || tag;
+      if (tag && D.languages.indexOf(tag) >= 0) return tag;
     }
     return null;
   }

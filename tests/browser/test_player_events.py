@@ -29,7 +29,7 @@ ECE.adapters.probe = function (data) {
     start: function () {
       if (mode === "none") return null;
       return Promise.resolve({state: sessionStorage.getItem("probe-state"),
-                              language: mode === "fr" ? "fr-CA" : null,
+                              language: mode === "fr" ? "de-DE, fr-CA;q=0.8, en" : null,
                               learnerName: "Ada", resumed: false,
                               mode: mode === "review" ? "review" : "normal"});
     },
