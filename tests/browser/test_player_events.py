@@ -301,3 +301,25 @@ def test_review_mode_reports_nothing(page, built):
     page.get_by_role("textbox", name="What stood out for you?").fill("Looking back")
     page.get_by_role("button", name="Next", exact=True).click()
     assert page.evaluate("[__probe.events, __probe.states, __probe.completes]") == [[], [], []]
+
+
+def test_exhausted_attempts_fail_the_module(page, built):
+    page.goto(built["welcome"].as_uri())
+    toc = page.get_by_role("navigation", name="Contents")
+    toc.get_by_role("link", name="Watch and reflect").click()
+    toc.get_by_role("link", name="Check your understanding").click()
+    wrong = {
+        "How many pillars are there?": ["Five"],
+        "Which are pillars?": ["Budget"],
+        "Engagement-capable environments are built on relationships.": ["True"],
+    }
+    answer_quiz(page, wrong)
+    page.get_by_role("button", name="Try again").click()
+    answer_quiz(page, wrong)
+    # 1 of 3 right on the last of 2 attempts: failed, no retry, the module is finished with passed=false.
+    result = page.locator(".ece-page:not([hidden]) [data-result]")
+    assert result.inner_text() == "Your score: 33%. The pass mark is 67%. No attempts left."
+    assert page.get_by_role("button", name="Try again").count() == 0
+    (done,) = page.evaluate("__probe.completes")
+    assert (done["completed"], done["passed"], done["scoreRaw"]) == (True, False, 33)
+    assert [e["passed"] for e in events(page, "quiz-result")] == [False, False]
