@@ -89,8 +89,10 @@ def wait_for_player(frame: Any, timeout_ms: float = 15_000) -> Any:
 class ScriptedLearner:
     """Drive the player in `frame` through `module` in `lang`, recording the expected LMS data."""
 
-    def __init__(self, frame: Any, module: Module, lang: str, *, team_code: str = "TEAM-7") -> None:
+    def __init__(self, frame: Any, module: Module, lang: str, *, team_code: str = "TEAM-7",
+                 on_screen: Any = None) -> None:
         self.frame = frame
+        self.on_screen = on_screen  # called with a screen kind ("quiz+text", "sa:plan"…) once it is filled in
         self.module = module
         self.lang = lang
         self.team_code = team_code
@@ -105,6 +107,10 @@ class ScriptedLearner:
     @property
     def visible(self) -> Any:
         return self.frame.locator(".ece-page:not([hidden])")
+
+    def screen(self, kind: str) -> None:
+        if self.on_screen:
+            self.on_screen(kind)
 
     def h1(self) -> str:
         return self.visible.locator("h1").inner_text()
@@ -129,6 +135,7 @@ class ScriptedLearner:
             if page.id == stop_before:
                 return self.outcome
             self.page(page)
+            self.screen("+".join(sorted({b.type for b in page.blocks})))
             if i < len(pages) - 1:
                 self.next()
         return self.outcome
@@ -181,6 +188,7 @@ class ScriptedLearner:
         for o in others:
             group = self.visible.get_by_role("group", name=self.t("otherPillars"), exact=True)
             group.get_by_role("checkbox", name=to_text(sa.pillars[o].title[self.lang]), exact=True).check()
+        self.screen("sa:start")
         self.next()
         for pi, pillar in enumerate(sa.pillars):
             if pi != primary and pi not in others:
@@ -194,16 +202,20 @@ class ScriptedLearner:
                 self.outcome.answers.append(Answer(f"sa.{pillar.id}.{item.id}", "likert", point.id))
             for r in pillar.reflections:
                 self.write(to_text(r.text[self.lang]), f"sa.{r.id}")
+            self.screen("sa:pillar")
             self.next()
         if sa.reflections:
             for r in sa.reflections:
                 self.write(to_text(r.text[self.lang]), f"sa.{r.id}")
+            self.screen("sa:reflect")
             self.next()
         for r in (sa.strength, sa.opportunity, sa.first_step, sa.first_step_lead):
             self.write(to_text(r.text[self.lang]), f"sa.{r.id}")
+        self.screen("sa:plan")
         self.next()
         summary = self.visible.locator("[data-summary]")
         assert self.team_code in summary.inner_text()
+        self.screen("sa:summary")
 
 
 def lms_answers(outcome: Outcome) -> list[Answer]:
