@@ -41,13 +41,14 @@ READY_PROBE = """
   }).observe(document, {subtree: true, attributes: true, attributeFilter: ['hidden']});
 })();
 """
-READY_TIME = """() => {
+READY_TIME = r"""() => {
   const mark = performance.getEntriesByName('ece-ready')[0];
   const nav = performance.getEntriesByType('navigation')[0];
+  const js = performance.getEntriesByType('resource').filter(e => /(ece-data|ece-player)\.js$/.test(e.name));
   return {ready: mark ? mark.startTime : window.__eceBench.ready, fromMark: !!mark,
           ttfb: nav.responseStart, html: nav.responseEnd, parsed: nav.domInteractive,
           dclStart: nav.domContentLoadedEventStart, dcl: nav.domContentLoadedEventEnd,
-          load: nav.loadEventEnd};
+          load: nav.loadEventEnd, scripts: Math.max(0, ...js.map(e => e.responseEnd))};
 }"""
 PAGE_CHANGES = """async () => {
   const out = [], next = document.getElementById('ece-next');
@@ -96,6 +97,10 @@ FILL_SCREEN = """(opts) => {
   next.click();
   return true;
 }"""
+
+
+CDP_METRICS = {"ScriptDuration": "JavaScript", "RecalcStyleDuration": "style recalculation",
+               "LayoutDuration": "layout", "TaskDuration": "all main-thread tasks"}
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -152,11 +157,19 @@ def _tti(browser, url: str, runs: int) -> tuple[list[dict], list[dict]]:
     for i in range(runs):
         context, page, errors = _new_page(browser)
         try:
+            # Chromium's own main-thread accounting says what the time went to (script, style, layout).
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable", {"timeDomain": "timeTicks"})
             page.add_init_script(READY_PROBE)
-            page.goto(url, wait_until="load")
+            page.goto(url, wait_until="commit")
             page.wait_for_function("() => performance.getEntriesByName('ece-ready').length || "
-                                   "window.__eceBench.ready !== null")
-            readies.append(page.evaluate(READY_TIME))
+                                   "(window.__eceBench && window.__eceBench.ready !== null)")
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            page.wait_for_load_state("load")
+            ready = page.evaluate(READY_TIME)
+            ready.update({k: metrics.get(k, 0.0) * 1000 for k in CDP_METRICS})
+            ready["nodes"] = metrics.get("Nodes", 0)
+            readies.append(ready)
             if i == 0 or runs <= 2 or i % 2 == 0:  # the click-through is longer: every other run is enough
                 changes.extend(page.evaluate(PAGE_CHANGES))
             if errors:
@@ -205,10 +218,12 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
                  target=TTI_TARGET_MS)
     # Where time to interactive goes: network, HTML parsing + script execution, then the player's boot().
     html = Figure("… of which: index.html received (responseEnd)", "ms", [r["html"] for r in readies])
-    parsed = Figure("… document parsed, scripts run (domInteractive)", "ms", [r["parsed"] for r in readies])
+    parsed = Figure("… document parsed (domInteractive)", "ms", [r["parsed"] for r in readies])
     dcl = Figure("… DOMContentLoaded end", "ms", [r["dcl"] for r in readies])
-    boot = Figure("… player boot (DOMContentLoaded start → ready)", "ms",
-                  [r["ready"] - r["dclStart"] for r in readies])
+    boot = Figure("… player scripts received → ready (run + boot)", "ms",
+                  [r["ready"] - max(r["scripts"], r["parsed"]) for r in readies])
+    work_figs = [Figure(f"Main thread until ready: {label} (CDP Performance.getMetrics)", "ms",
+                        [r[key] for r in readies]) for key, label in CDP_METRICS.items()]
     load = Figure("load event end (media included)", "ms", [r["load"] for r in readies])
     focus = Figure("Page change: click Next → new heading focused", "ms", [c["focus"] for c in changes])
     frame = Figure("Page change: click Next → next frame rendered", "ms", [c["frame"] for c in changes])
@@ -222,8 +237,10 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
         f"navigation start → player ready ({source}). Page change: `#ece-next` clicked in the page, timed "
         "to the new heading holding focus, and to the next rendered frame; every Next of the module "
         "(self-assessment steps included).",
-        [tti, html, parsed, dcl, boot, load, focus, frame],
-        notes=[f"{len(changes)} page changes measured; {not_focused} left focus elsewhere than a heading."],
+        [tti, html, parsed, dcl, boot, load, *work_figs, focus, frame],
+        notes=[f"{len(changes)} page changes measured; {not_focused} left focus elsewhere than a heading.",
+               f"DOM nodes at ready: {int(readies[0]['nodes']):,} (index.html holds every page of the module "
+               "in every language; the player hides all but one)."],
     )
     rows = []
     for module in course.modules:
