@@ -278,3 +278,24 @@ def test_scorm_package_without_an_lms_falls_back_to_this_browser(browser, tmp_pa
         assert h1(pg) == "Watch and reflect"
     finally:
         context.close()
+
+
+def test_blocked_storage_is_told_to_the_learner(browser, built):
+    context = browser.new_context()
+    context.add_init_script(
+        "Object.defineProperty(window, 'localStorage',"
+        " {get() { throw new DOMException('denied', 'SecurityError'); }});"
+    )
+    pg = context.new_page()
+    try:
+        pg.goto(built["welcome"].as_uri())
+        expect(pg.locator("#ece-status")).to_have_text(
+            "This browser does not allow saving: your progress will be lost when you close the page.")
+        pg.get_by_label("Language / Langue").select_option("fr")
+        expect(pg.locator("#ece-status")).to_have_text(
+            "Ce navigateur ne permet pas l’enregistrement : votre progression sera perdue à la fermeture "
+            "de la page.")
+        pg.get_by_role("button", name="Suivant", exact=True).click()  # the course still works
+        assert h1(pg) == "Regarder et réfléchir"
+    finally:
+        context.close()
