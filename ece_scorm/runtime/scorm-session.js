@@ -136,6 +136,14 @@
 
     function onPageHide() { adapter.exit(); }
 
+    // A failed attempt with attempts left is not a grade yet: with adlcp:masteryscore in the manifest,
+    // Moodle would turn a stored raw score into lesson_status "failed" at LMSFinish (moodle-requirements §1.5).
+    function finalResult(ev) {
+      if (ev.passed) return true;
+      var quiz = (data.quizzes || []).filter(function (q) { return q.id === ev.quizId; })[0];
+      return !!quiz && quiz.attempts > 0 && ev.attempt >= quiz.attempts;
+    }
+
     var engine = { emit: emit, memo: memo, lang: currentLang };
 
     var adapter = {
@@ -201,7 +209,7 @@
             items.push({ kind: "comment", uid: ++uid, id: ev.interactionId, text: String(ev.response || ""),
               lang: currentLang(), timestamp: ev.timestamp || Date.now() });
           }
-        } else if (event.type === "quiz-result" && event.scoreRaw != null) {
+        } else if (event.type === "quiz-result" && event.scoreRaw != null && finalResult(event)) {
           items.push({ slot: "score", ops: d.scoreOps(clampScore(event.scoreRaw)) });
         } else {
           return true;

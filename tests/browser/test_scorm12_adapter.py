@@ -224,3 +224,22 @@ def test_hidden_page_commits_and_a_state_saved_while_hiding_reaches_the_lms(prob
     info = start(frame)
     assert info["state"] == "saved-while-hiding"
     assert statuses(frame) == []  # it went with LMSFinish: nothing was left to send again
+
+
+def test_a_failed_attempt_with_attempts_left_is_not_a_grade(probe, lms_page, learner_key):
+    data = dict(DATA, quizzes=[{"id": "check", "attempts": 3, "passingScore": 80, "questions": []}])
+    frame = launch(lms_page, probe, "12", "probe", learner_key)
+    frame.wait_for_function("() => typeof window.probeAdapter === 'function'")
+    frame.evaluate("(d) => probeAdapter('scorm12', d)", data)
+    frame.evaluate("() => adapter.start()")
+
+    def result(score: int, passed: bool, attempt: int) -> str:
+        call(frame, "record", {"type": "quiz-result", "quizId": "check", "scoreRaw": score,
+                               "passed": passed, "attempt": attempt})
+        return frame.evaluate("() => window.parent.eceHost.api.cmi.core.score.raw")
+
+    # Moodle would turn a stored raw below the manifest's masteryscore into "failed" at LMSFinish.
+    assert result(57, False, 1) == ""
+    assert result(71, False, 3) == "71"  # attempts used up: final
+    assert result(86, True, 3) == "86"
+    assert frame.evaluate("() => window.parent.eceHost.api.cmi.core.lesson_status") == "incomplete"
