@@ -179,6 +179,23 @@ def ece_data(
     }
 
 
+def theme_assets(theme: themes.Theme) -> list[tuple[str, bytes]]:
+    """Return the theme's static files other than its stylesheets (fonts, images), as player/<path>.
+
+    The stylesheets are concatenated into player/ece-player.css, so their relative url()s resolve there.
+    """
+    static = theme.root / "static"
+    out = []
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        rel = path.relative_to(static).as_posix()
+        if rel in theme.css:
+            continue
+        if not SAFE_PATH.match(rel):
+            raise RenderError(f"{path}: error: theme file names may use only A-Za-z0-9._- and '/'")
+        out.append(("player/" + rel, path.read_bytes()))
+    return out
+
+
 def _media(course: Course, module: Module) -> list[tuple[str, object]]:
     found: dict[str, object] = {}
     for page in module.pages:
@@ -238,6 +255,7 @@ def render_module(
         OutputFile(prefix + "player/ece-player.js", runtime_js(fmt).encode("utf-8")),
         OutputFile(prefix + "player/ece-player.css", runtime_css(theme).encode("utf-8")),
     ]
+    files += [OutputFile(prefix + path, data) for path, data in theme_assets(theme)]
     for path, loc in _media(course, module):
         files.append(OutputFile(prefix + path, _read_media(course, path, loc)))
     return sorted(files, key=lambda f: f.path)

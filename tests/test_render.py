@@ -166,6 +166,8 @@ def test_course_local_theme_overrides_templates_and_strings(tmp_path):
     (theme_dir / "templates").mkdir(parents=True)
     (theme_dir / "static").mkdir()
     (theme_dir / "static" / "brand.css").write_text(":root { --ece-accent: #123456; }\n")
+    (theme_dir / "static" / "img").mkdir()
+    (theme_dir / "static" / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     (theme_dir / "theme.yaml").write_text("css: [brand.css]\nstrings: {en: {next: Continue}}\n")
     index = (Path(themes.REPO_THEMES) / "default" / "templates" / "index.html.j2").read_text()
     (theme_dir / "templates" / "index.html.j2").write_text(index.replace("<body", "<body data-brand=\"yes\""))
@@ -174,6 +176,9 @@ def test_course_local_theme_overrides_templates_and_strings(tmp_path):
     assert b'data-brand="yes"' in files["index.html"]
     assert files["player/ece-player.css"].endswith(b":root { --ece-accent: #123456; }\n")
     assert data_of(files)["strings"]["en"]["next"] == "Continue"
+    # Other static files ship beside the stylesheet, so url(img/logo.svg) in brand.css resolves.
+    assert files["player/img/logo.svg"] == b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    assert "player/brand.css" not in files
 
 
 def test_unknown_or_broken_theme_is_a_clear_error(tmp_path):
