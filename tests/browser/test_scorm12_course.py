@@ -15,7 +15,7 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.browser import describe_violations, run_axe
-from tests.support.scorm_host import build_packages, close_course, host_log, launch
+from tests.support.scorm_host import build_packages, close_course, host_log, launch, runtime_cmi
 from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
 
 pytestmark = pytest.mark.browser
@@ -143,6 +143,30 @@ def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_k
     assert cmi["core"]["score"]["raw"] == str(again.outcome.scores[quiz.id])
     for iid, body in learner.outcome.texts.items():
         assert cmi["comments"].count(f"[{iid}] {body}") == 1
+
+
+def test_retried_quiz_appends_interactions_and_grades_only_the_final_attempt(lms, lms_page, learner_key):
+    module = COURSE.module("leadership")
+    (quiz,) = module.quizzes()
+    frame = launch(lms_page, lms, "12", "s12-leadership", learner_key)
+    wait_for_player(frame)
+    learner = ScriptedLearner(frame, module, "en")
+    learner.run(stop_before="knowledge-check")
+    learner.quiz(quiz, all_wrong=True)
+    assert learner.outcome.scores[quiz.id] == 0
+    core = runtime_cmi(lms_page)["cmi"]["core"]
+    assert (core["score"]["raw"], core["lesson_status"]) == ("", "incomplete")  # attempts left: no grade yet
+    learner.visible.get_by_role("button", name="Try again", exact=True).click()
+    learner.quiz(quiz)
+    close_course(lms_page, lms, learner_key)
+    cmi = lms.stored(learner_key)
+    rows = [(i["id"], i["type"], i["student_response"], i["result"])
+            for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))]
+    assert rows == [a.scorm12() for a in lms_answers(learner.outcome)]
+    ids = [r[0] for r in rows]
+    assert all(ids.count(f"q.{quiz.id}.{q.id}") == 2 for q in quiz.questions)  # ARCHITECTURE §3: same id
+    assert cmi["core"]["lesson_status"] == "passed"
+    assert cmi["core"]["score"]["raw"] == str(learner.outcome.scores[quiz.id])
 
 
 def test_failing_lms_is_shown_and_nothing_answered_is_lost(lms, lms_page, learner_key):

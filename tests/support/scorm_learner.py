@@ -150,12 +150,14 @@ class ScriptedLearner:
             elif isinstance(block, SelfAssessmentBlock):
                 self.self_assessment(block.self_assessment)
 
-    def quiz(self, quiz: Any, *, only: int | None = None) -> None:
+    def quiz(self, quiz: Any, *, only: int | None = None, all_wrong: bool = False) -> None:
         """Answer the questions of a knowledge check (or just question `only`) and press Check on each."""
         total = len(quiz.questions)
         right = 0
         for i, q in enumerate(quiz.questions):
             pick = plan_question(q, i, total, quiz.passing_score)
+            if all_wrong:
+                pick = [next(c.id for c in q.choices if c.id not in q.correct)]
             right += sorted(pick) == sorted(q.correct)
             if only is not None and i != only:
                 continue
