@@ -243,6 +243,10 @@
       en: "Your learning platform did not confirm the end of this session ({detail}). Your answers are kept in this browser and will be sent at your next visit.",
       fr: "Votre plateforme d’apprentissage n’a pas confirmé la fin de cette session ({detail}). Vos réponses sont conservées dans ce navigateur et seront envoyées à votre prochaine visite.",
     },
+    "session-ended": {
+      en: "This session with your learning platform has ended. Your answers are kept in this browser and will be sent when you open the module again.",
+      fr: "Cette session avec votre plateforme d’apprentissage est terminée. Vos réponses sont conservées dans ce navigateur et seront envoyées lorsque vous rouvrirez le module.",
+    },
     "comment-cut": {
       en: "Your reflection is longer than your learning platform can keep in its comments; the beginning was saved there and the full text stays in this module.",
       fr: "Votre réflexion dépasse ce que votre plateforme d’apprentissage peut conserver dans ses commentaires; le début y a été enregistré et le texte complet reste dans ce module.",

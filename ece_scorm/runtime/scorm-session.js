@@ -35,8 +35,8 @@
     var lastResult = null;
     var inError = false;
     var memo = {}; // per-session facts a dialect learns about the LMS (e.g. how it treats cmi.comments)
-    var uid = 0;
     var dismissing = false; // the page is being unloaded (pagehide)
+    var endedTold = false;
 
     var chosenLang = null; // set by the core through setLanguage() when the learner switches
 
@@ -120,7 +120,10 @@
       if (!ch || mode === "review") return true; // review mode: the LMS keeps nothing new
       items.forEach(function (item) { outbox.add(item); });
       // After LMSFinish the API is closed (MUST 22): the outbox keeps this for the next launch.
-      if (ch.terminated) return false;
+      if (ch.terminated) {
+        if (!endedTold && !dismissing) { endedTold = true; emit("warn", "session-ended", {}); }
+        return false;
+      }
       return sync(directOps);
     }
 
@@ -203,10 +206,10 @@
           var ev = event.type === "team-code"
             ? { kind: "text", interactionId: "sa.team-code", response: event.code || "", timestamp: Date.now() }
             : event;
-          items.push({ kind: "interaction", uid: ++uid, indexed: d.interactions,
+          items.push({ kind: "interaction", indexed: d.interactions,
             ops: d.interaction(ev, currentLang(), data) });
           if (ev.kind === "text" && event.type === "answer") {
-            items.push({ kind: "comment", uid: ++uid, id: ev.interactionId, text: String(ev.response || ""),
+            items.push({ kind: "comment", id: ev.interactionId, text: String(ev.response || ""),
               lang: currentLang(), timestamp: ev.timestamp || Date.now() });
           }
         } else if (event.type === "quiz-result" && event.scoreRaw != null && finalResult(event)) {
@@ -229,7 +232,9 @@
       complete: function (result) {
         lastResult = result || {};
         var items = [];
-        if (lastResult.scoreRaw != null) items.push({ slot: "score", ops: d.scoreOps(clampScore(lastResult.scoreRaw)) });
+        if (lastResult.scoreRaw != null) {
+          items.push({ slot: "score", ops: d.scoreOps(clampScore(lastResult.scoreRaw)) });
+        }
         items.push({ slot: "status", ops: d.statusOps(lastResult) });
         return write(items, d.sessionTimeOps(Date.now() - startedAt));
       },
@@ -247,6 +252,8 @@
           applyDirect(d.exitOps(done, Date.now() - startedAt), failures);
         }
         var r = ch.finish();
+        // A page kept in the back/forward cache may show again after pagehide: writes then go to the outbox.
+        win.addEventListener("pageshow", function (e) { if (e.persisted) dismissing = false; });
         // LMSs send the final commit with sendBeacon and report success blindly (Moodle, scorm-again), so
         // after a refused commit nothing is taken as saved: the next launch sends it again (comments,
         // location, state and status are idempotent; a 1.2 interaction may then appear twice, never zero).

@@ -149,3 +149,20 @@ def test_no_lms_is_reported_after_searching(probe, lms_page, learner_key):
     frame = launch(lms_page, probe, "2004", "probe", learner_key, mode="noapi")
     assert start(frame, timeout_ms=1000) is None
     assert [s["code"] for s in statuses(frame)] == ["no-lms"]
+
+
+def test_answers_after_terminate_are_kept_for_the_next_launch(probe, lms_page, learner_key):
+    frame = launch(lms_page, probe, "2004", "probe", learner_key)
+    start(frame)
+    call(frame, "exit", False)
+    assert call(frame, "exit", False) is True  # safe to call twice; Terminate was called once
+    assert call(frame, "record", likert("leadership", "l05", "yes")) is False  # MUST 22: API closed
+    (status,) = statuses(frame)
+    assert (status["code"], status["level"]) == ("session-ended", "warn")
+    assert [c[0] for c in host_log(lms_page)].count("finish") == 1
+    probe.wait_for(lambda: probe.stored(learner_key).get("exit") == "suspend")
+
+    frame = launch(lms_page, probe, "2004", "probe", learner_key)
+    start(frame)
+    q = probe.stored(learner_key)["interactions"]["0"]
+    assert (q["id"], q["learner_response"]) == ("sa.leadership.l05", "yes")
