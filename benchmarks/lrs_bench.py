@@ -23,24 +23,44 @@ sys.path.insert(0, str(ROOT))
 from tests.support.lrs_cohort import COURSE, cohort  # noqa: E402  (needs ROOT on sys.path)
 from tests.support.lrs_server import start_lrs  # noqa: E402
 
-# Child programs print one JSON line of measurements on their last stdout line. Peak memory is VmHWM
-# (reset by exec), not ru_maxrss (which Linux carries over from the forking parent).
+# The baseline keeps a set of ids (simplest correct dedup), so its memory grows; ours keeps only the ids
+# at the current `stored` boundary. Child programs print one JSON line of measurements on their last
+# stdout line. Peak memory is VmHWM (reset by exec), not ru_maxrss (Linux carries it over from the parent).
 BASELINE = r"""
 import json, sys, time, urllib.parse, urllib.request
-endpoint, auth = sys.argv[1], sys.argv[2]
+endpoint, auth, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3"}
 root = urllib.parse.urlsplit(endpoint)
-url = endpoint + "statements?" + urllib.parse.urlencode({"limit": "500"})
-start, n = time.perf_counter(), 0
-while url:
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=120) as resp:
-        page = json.loads(resp.read())
-    n += len(page["statements"])
-    more = page.get("more")
-    url = f"{root.scheme}://{root.netloc}{more}" if more else None
+
+def get(url):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=300) as resp:
+        return json.loads(resp.read())
+
+start, n, ids = time.perf_counter(), 0, set()
+if mode == "more":  # follow the LRS's `more` links as they come
+    url = endpoint + "statements?limit=500"
+    while url:
+        page = get(url)
+        n += len(page["statements"])
+        ids.update(s["id"] for s in page["statements"])
+        url = f"{root.scheme}://{root.netloc}{page['more']}" if page.get("more") else None
+else:  # page newest-first with `until` = oldest stored seen, skipping ids already counted at that time
+    until, limit = None, 500
+    while True:
+        query = {"limit": str(limit), **({"until": until} if until else {})}
+        page = get(endpoint + "statements?" + urllib.parse.urlencode(query))["statements"]
+        fresh = [s for s in page if s["id"] not in ids]
+        n += len(fresh)
+        ids.update(s["id"] for s in fresh)
+        if len(page) < limit:
+            break
+        if fresh:
+            until, limit = page[-1]["stored"], 500
+        else:
+            limit *= 2
 elapsed = time.perf_counter() - start
 hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
-print(json.dumps({"statements": n, "seconds": elapsed, "max_rss_kib": hwm}))
+print(json.dumps({"statements": n, "distinct": len(ids), "seconds": elapsed, "max_rss_kib": hwm}))
 """
 
 CLI = r"""
@@ -119,7 +139,10 @@ def main() -> None:
         print(f"loaded {results['statements']:,} statements in {load:.1f}s", file=sys.stderr)
         env = {**os.environ, **server.env(), "PYTHONPATH": str(ROOT)}
 
-        base = _child(BASELINE, [server.endpoint, server.auth], env)
+        chain = _child(BASELINE, [server.endpoint, server.auth, "more"], env)
+        results["urllib_following_more_links"] = chain  # Learning Locker's cursor loses statements here
+        print(f"more-link chain: {chain}", file=sys.stderr)
+        base = _child(BASELINE, [server.endpoint, server.auth, "until"], env)
         assert base["statements"] == results["statements"], base
         base["statements_per_s"] = round(base["statements"] / base["seconds"])
         results["baseline_urllib_paging"] = base

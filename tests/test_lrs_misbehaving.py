@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +20,8 @@ from ece_scorm.cli import cli
 def _statement(i: int) -> dict:
     return {"id": f"00000000-0000-4000-8000-{i:012d}", "actor": {"mbox": "mailto:a@example.org"},
             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-            "object": {"id": f"https://example.org/c/page/{i}"}, "timestamp": "2026-01-01T00:00:00Z"}
+            "object": {"id": f"https://example.org/c/page/{i}"}, "timestamp": "2026-01-01T00:00:00Z",
+            "stored": f"2026-01-01T00:00:0{9 - i}.000Z"}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -131,14 +133,14 @@ def test_slow_answers_time_out(bad_lrs):
 
 def test_broken_more_link_leaves_no_partial_file(bad_lrs, tmp_path):
     out = tmp_path / "export.csv"
-    result = _run(bad_lrs, "broken-more", "--format", "csv", "-o", str(out))
+    result = _run(bad_lrs, "broken-more", "--format", "csv", "-o", str(out), "--ascending")
     assert result.exit_code == 1
     assert "/xAPI/statements/more/abc: HTTP 404" in result.output
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_more_link_loop_is_detected(bad_lrs):
-    result = _run(bad_lrs, "loop-more")
+    result = _run(bad_lrs, "loop-more", "--ascending")
     assert result.exit_code == 1 and "same 'more' link twice" in result.output
 
 
@@ -152,3 +154,51 @@ def test_connection_refused_is_reported_without_traceback(tmp_path):
     assert proc.returncode == 1
     assert "connection failed" in proc.stderr and "gave up after 2 attempt(s)" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+class _TimeOrderedHandler(_Handler):
+    """Honours `until` and `limit` like a conformant LRS, but its `more` cursor skips statements.
+
+    This is Learning Locker's cursor bug in miniature (its cursor compares UUID strings that do not sort
+    by time); the client must page with `until` and stay correct even across a run of statements sharing
+    one `stored` time that is longer than a page.
+    """
+
+    def do_GET(self) -> None:
+        server = self.server
+        server.hits.append(self.path)
+        query = dict(parse_qsl(urlsplit(self.path).query))
+        rows = server.rows
+        if "until" in query:
+            rows = [r for r in rows if r["stored"] <= query["until"]]
+        limit = int(query.get("limit", "500"))
+        page = rows[:limit]
+        more = "/xAPI/statements?cursor=skips-half" if len(rows) > limit else ""
+        if "cursor" in query:
+            page = rows[len(rows) // 2:][:limit]
+        self._send(200, json.dumps({"statements": page, "more": more}).encode())
+
+
+def test_pages_by_stored_time_past_a_skipping_cursor_and_long_ties():
+    rows = []
+    for i in range(1234):
+        minute, second = divmod(i - 700, 60)
+        stored = "2026-01-01T00:00:00.000Z" if i < 700 else f"2026-01-01T01:{minute:02d}:{second:02d}.500Z"
+        rows.append({**_statement(i), "stored": stored})
+    rows.sort(key=lambda r: (r["stored"], r["id"]), reverse=True)
+    server = _QuietServer(("127.0.0.1", 0), _TimeOrderedHandler)
+    server.rows, server.hits = rows, []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/xAPI/"
+        result = CliRunner().invoke(cli, ["lrs", "query", "--endpoint", endpoint, "--format", "jsonl"],
+                                    env={"ECE_LRS_AUTH": "Basic eDp5"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    got = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [s["id"] for s in got] == [r["id"] for r in rows]  # all, once each, newest first
+    assert not any("cursor" in hit for hit in server.hits)
+    assert any("limit=1000" in hit for hit in server.hits)  # the 700-statement tie outgrew a 500 page

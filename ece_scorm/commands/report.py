@@ -83,8 +83,7 @@ def load(inputs: Inputs) -> Loaded:
             state["next"] = (count // 5000 + 1) * 5000
 
     client = LrsClient(config, progress=progress)
-    query = StatementQuery(activity=loaded.course_id, related_activities=bool(loaded.course_id),
-                           ascending=True)
+    query = StatementQuery(activity=loaded.course_id, related_activities=bool(loaded.course_id))
     for stmt in client.statements(query):
         record = from_statement(stmt, loaded.course_id)
         if isinstance(record, Answer):

@@ -9,6 +9,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tincan import Agent, RemoteLRS
@@ -19,6 +20,7 @@ from .config import LrsConfig
 
 XAPI_VERSION = "1.0.3"
 PAGE_SIZE = 500
+MAX_WIDEN = 64  # how far a page may grow to get past statements sharing one `stored` time
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # Filters we send; a `more` link that carries one of them with another value is broken (see _next_url).
 FILTER_KEYS = ("agent", "verb", "activity", "registration", "since", "until", "related_activities")
@@ -98,6 +100,15 @@ def actor_key(actor: dict | None) -> str:
     if isinstance(account, dict):
         return f"{account.get('homePage', '')}#{account.get('name', '')}"
     return ""
+
+
+def _stored(stmt: dict) -> datetime:
+    value = stmt.get("stored")
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise LrsError(f"LRS returned a statement with an invalid 'stored' time: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @contextlib.contextmanager
@@ -188,19 +199,12 @@ class LrsClient:
         return data
 
     def statements(self, query: StatementQuery, limit: int | None = None) -> Iterator[dict]:
-        """Yield statements one page at a time, following `more` until done or `limit` reached."""
-        params = query.params()
-        params["limit"] = str(self.page_size if limit is None else min(self.page_size, limit))
-        page = self._get("statements", params)
-        seen_more: set[str] = set()
+        """Yield matching statements (newest first, or oldest first when ascending) until done or `limit`."""
+        size = self.page_size if limit is None else max(1, min(self.page_size, limit))
+        pages = self._pages_by_more(query, size) if query.ascending else self._pages_by_stored(query, size)
         count = 0
-        while True:
-            statements = page.get("statements")
-            if not isinstance(statements, list):
-                raise LrsError("LRS answered a statements query without a 'statements' list")
-            for stmt in statements:
-                if not isinstance(stmt, dict):
-                    continue
+        for batch in pages:
+            for stmt in batch:
                 if query.agent is not None and actor_key(stmt.get("actor")) != actor_key(query.agent):
                     continue  # defends against a `more` link that lost the agent filter
                 yield stmt
@@ -209,6 +213,61 @@ class LrsClient:
                     return
             if self.progress:
                 self.progress(count)
+
+    @staticmethod
+    def _page(page: dict) -> list[dict]:
+        statements = page.get("statements")
+        if not isinstance(statements, list):
+            raise LrsError("LRS answered a statements query without a 'statements' list")
+        return [s for s in statements if isinstance(s, dict)]
+
+    def _pages_by_stored(self, query: StatementQuery, size: int) -> Iterator[list[dict]]:
+        """Page newest-first by re-querying with `until` = the oldest `stored` time seen so far.
+
+        Learning Locker's cursor compares version-1 UUID strings, which do not sort by time: once the stored
+        statements span more than ~7 minutes its `more` chain skips statements or ends early. `until` is
+        inclusive, so the statements at the boundary time come back and are skipped by id.
+        """
+        params = query.params()
+        until = params.pop("until", None)
+        boundary: datetime | None = None
+        boundary_text = ""
+        at_boundary: set[str] = set()
+        request = size
+        while True:
+            window = {"limit": str(request), **({"until": until} if until else {})}
+            page = self._get("statements", {**params, **window})
+            statements = self._page(page)
+            fresh = []
+            for stmt in statements:
+                stored = _stored(stmt)
+                if boundary is not None and (stored > boundary or (stored == boundary
+                                                                   and str(stmt.get("id")) in at_boundary)):
+                    continue  # already yielded from an earlier page
+                if stored != boundary:
+                    boundary, boundary_text, at_boundary = stored, str(stmt["stored"]), set()
+                at_boundary.add(str(stmt.get("id")))
+                fresh.append(stmt)
+            if fresh:
+                yield fresh
+            if not statements or (len(statements) < request and not page.get("more")):
+                return  # the LRS has nothing older
+            if fresh:
+                request, until = size, boundary_text
+            elif len(statements) >= request and request < size * MAX_WIDEN:
+                request *= 2  # more statements share one `stored` time than fit a page: widen the page
+            else:
+                return  # nothing new at or before the boundary
+
+    def _pages_by_more(self, query: StatementQuery, size: int) -> Iterator[list[dict]]:
+        """Page by following the LRS's `more` links (ascending order cannot use `until`)."""
+        params = {**query.params(), "limit": str(size)}
+        page = self._get("statements", params)
+        seen_more: set[str] = set()
+        while True:
+            statements = self._page(page)
+            if statements:
+                yield statements
             more = page.get("more") or ""
             if not more or not statements:
                 return
