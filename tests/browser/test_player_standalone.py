@@ -149,7 +149,8 @@ def test_navigate_answer_resume_and_switch_language(page, built):
     assert fq1.get_by_role("radio", name="Trois").is_checked()
     assert fq1.locator("[data-verdict]").inner_text() == "Bonne réponse."
     fresult = page.locator(".ece-page:not([hidden]) [data-result]").inner_text()
-    assert fresult == "Votre résultat : 67 %. Le seuil de réussite est de 67 % : réussi."
+    # French typography: no-break spaces before ":" and "%".
+    assert fresult == "Votre résultat\u00a0: 67\u00a0%. Le seuil de réussite est de 67\u00a0%\u00a0: réussi."
     assert_axe_clean(page, "quiz page (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
     fbox = page.get_by_role("textbox", name="Qu’est-ce qui vous a marqué?")
@@ -208,7 +209,7 @@ def test_self_assessment_flow_and_summary(page, built):
     page.reload()
     page.get_by_label("Language / Langue").select_option("fr")
     ftext = page.locator(".ece-page:not([hidden]) [data-summary]").inner_text()
-    assert "Code d’équipe : BLUE-7" in ftext
+    assert "Code d’équipe\u00a0: BLUE-7" in ftext
     assert "Oui (1)\nLes leaders défendent l’engagement." in ftext
     assert_axe_clean(page, "self-assessment summary (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
@@ -293,8 +294,8 @@ def test_blocked_storage_is_told_to_the_learner(browser, built):
             "This browser does not allow saving: your progress will be lost when you close the page.")
         pg.get_by_label("Language / Langue").select_option("fr")
         expect(pg.locator("#ece-status")).to_have_text(
-            "Ce navigateur ne permet pas l’enregistrement : votre progression sera perdue à la fermeture "
-            "de la page.")
+            "Ce navigateur ne permet pas l’enregistrement\u00a0: votre progression sera perdue "
+            "à la fermeture de la page.")
         pg.get_by_role("button", name="Suivant", exact=True).click()  # the course still works
         assert h1(pg) == "Regarder et réfléchir"
     finally:
