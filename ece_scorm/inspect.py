@@ -96,11 +96,34 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> byt
     return bytes(out)
 
 
+def declared_entries(path: Path) -> int | None:
+    """Return the entry count of the end-of-central-directory record, read before zipfile parses anything."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 65_557))  # the record (22 bytes) plus the longest comment (65,535)
+            tail = fh.read()
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 12:
+        return None
+    return int.from_bytes(tail[at + 10:at + 12], "little")
+
+
 def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes: int = MAX_ENTRY_BYTES,
                  max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: int = MAX_RATIO) -> Package:
     """Open a zip and read what is safe to read; hazards are recorded as issues on the package."""
     pkg = Package(path)
     where = path.name
+    count = declared_entries(path)
+    if count is not None and count > max_entries:
+        # Refuse before zipfile builds a million ZipInfo objects from a hostile central directory.
+        pkg.readable = False
+        pkg.error(where, f"the archive holds {count:,} entries, more than the {max_entries:,} a course "
+                  "package plausibly needs; refusing to read it", "MUST 2")
+        return pkg
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:

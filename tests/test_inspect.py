@@ -77,3 +77,13 @@ def test_decode_reports_position_of_bad_byte():
     assert (issue.location.line, issue.location.col) == (2, 9)
     assert "not valid UTF-8 (byte 0xe9)" in issue.message
     assert decode_text(pkg, "g.txt", "\ufeffété".encode()) == "été"
+
+
+def test_entry_count_is_read_from_the_end_record_before_parsing(tmp_path):
+    # An end-of-central-directory record claiming 50,000 entries, and nothing else worth parsing.
+    count = (50_000).to_bytes(2, "little")
+    eocd = b"PK\x05\x06" + b"\0" * 6 + count + count + b"\0" * 10
+    path = tmp_path / "claims.zip"
+    path.write_bytes(b"junk" * 10 + eocd)
+    pkg = read_package(path)
+    assert not pkg.readable and "50,000 entries" in pkg.issues[0].message

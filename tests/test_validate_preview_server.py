@@ -104,3 +104,22 @@ def test_preview_assets_hold_both_languages():
     js = (Path(__file__).resolve().parents[1] / "ece_scorm" / "preview_assets" / "preview.js").read_text()
     for key in ("title", "errorsTitle", "panelTitle", "reloaded", "outbox"):
         assert js.count(f"{key}:") >= 2, key  # one entry per language, en and fr
+
+
+def test_a_broken_source_is_reported_then_served_once_fixed(tmp_path, capsys):
+    course = tmp_path / "c"
+    run_new(course)
+    module = course / "modules" / "getting-started.yaml"
+    good = module.read_text(encoding="utf-8")
+    module.write_text(good.replace("estimated_minutes:", "estimated_minutez:", 1), encoding="utf-8")
+    server = PreviewServer(course, "xapi", 0)
+    try:
+        state = server.preview.state()
+        assert state["modules"] == [] and any("estimated_minutez" in e for e in state["errors"])
+        assert "estimated_minutez" in capsys.readouterr().err  # the terminal shows it too
+        module.write_text(good, encoding="utf-8")
+        server.preview.rebuild()
+        state = server.preview.state()
+        assert state["errors"] == [] and [m["id"] for m in state["modules"]] == ["getting-started"]
+    finally:
+        server.stop()

@@ -343,7 +343,8 @@ class PreviewServer:
         self.httpd.stopping = True
         with self.preview.changed:
             self.preview.changed.notify_all()
-        self.httpd.shutdown()
+        if self.thread:  # shutdown() waits for serve_forever(), which never ran without start()
+            self.httpd.shutdown()
         self.httpd.server_close()
 
 
