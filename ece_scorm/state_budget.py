@@ -105,8 +105,31 @@ class Budget:
     text_max: int
 
 
+MAX_BITS = 30  # quiz.js / selfassessment.js keep choices and pillars in 32-bit masks
+MAX_SCALE = 35  # state.js writes one base-36 character per self-assessment item
+
+
+def _shape_problems(module: Module) -> list[str]:
+    problems = [
+        f"question '{q.id}' of quiz '{quiz.id}' has {len(q.choices)} choices (at most {MAX_BITS})"
+        for quiz in module.quizzes()
+        for q in quiz.questions
+        if len(q.choices) > MAX_BITS
+    ]
+    sa = module.self_assessment()
+    if sa is not None and len(sa.pillars) > MAX_BITS:
+        problems.append(f"self-assessment '{sa.id}' has {len(sa.pillars)} pillars (at most {MAX_BITS})")
+    if sa is not None and len(sa.scale) > MAX_SCALE:
+        problems.append(f"self-assessment '{sa.id}' has {len(sa.scale)} scale points (at most {MAX_SCALE})")
+    return problems
+
+
 def check(module: Module, fmt: str, languages: int = 2) -> Budget:
     """Return the module's budget, or raise BuildFailed when its state could exceed the format's limit."""
+    problems = _shape_problems(module)
+    if problems:
+        raise BuildFailed(f"module '{module.id}': the player's resume state cannot hold this module: "
+                          + "; ".join(problems))
     cap = text_max(module, fmt, languages)
     limit = LIMITS.get(fmt)
     if limit is not None and text_count(module) and cap < MIN_TEXT_MAX:

@@ -127,3 +127,10 @@ def test_minimal_fixture_fits_scorm12():
     for module in course.modules:
         budget = state_budget.check(module, "scorm12")
         assert budget.worst_case <= 4096 and budget.text_max == 255
+
+
+def test_shapes_the_state_encoding_cannot_hold_are_refused():
+    module = C.module(quizzes=(C.quiz(choices=31),))
+    with pytest.raises(BuildFailed, match="question 'x0' of quiz 'q1' has 31 choices \\(at most 30\\)"):
+        state_budget.check(module, "xapi")
+    assert state_budget.check(C.module(quizzes=(C.quiz(choices=30),)), "xapi").worst_case > 0
