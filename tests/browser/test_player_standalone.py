@@ -300,3 +300,23 @@ def test_blocked_storage_is_told_to_the_learner(browser, built):
         assert h1(pg) == "Regarder et réfléchir"
     finally:
         context.close()
+
+
+def test_quiz_works_with_the_keyboard_alone(page, built):
+    page.goto(built["welcome"].as_uri())
+    toc = page.get_by_role("navigation", name="Contents")
+    toc.get_by_role("link", name="Check your understanding").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    for _ in range(4):  # intro paragraph has no link: h1 -> first radio group
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "radio":
+            break
+    page.keyboard.press("ArrowDown")  # Two -> Three
+    assert page.get_by_role("radio", name="Three").is_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('ece-live').textContent.startsWith('Correct.')")
+    page.keyboard.press("Tab")  # next question's first checkbox
+    page.keyboard.press("Space")
+    assert page.get_by_role("checkbox", name="Patient partners").is_checked()
