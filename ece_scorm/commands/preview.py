@@ -7,6 +7,7 @@ and Server-Sent Events reload the page; source errors are shown in the page and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import threading
@@ -155,7 +156,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            # The page may go away (a reload while a statement is in flight): nobody is left to answer.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
     def _json(self, data, status: int = 200) -> None:
         self._send(status, "application/json; charset=utf-8", json.dumps(data, ensure_ascii=False).encode())

@@ -32,7 +32,7 @@
       connection: "Connexion au serveur d’aperçu perdue; nouvelle tentative…"}
   };
   var lang = (function () { try { return localStorage.getItem("ece-preview-lang") || "en"; } catch (e) { return "en"; } })();
-  var state = null, current = null, shownVersion = 0, models = {}, calls = [];
+  var state = null, current = null, shownVersion = 0, models = {}, calls = [], callCount = 0, statementCount = 0;
 
   function $(id) { return document.getElementById(id); }
   function t(key, vars) {
@@ -105,7 +105,7 @@
 
     function model() { return models[mid].data; }
     function log(call, args, result, code) {
-      calls.unshift({call: call, args: args, result: result, code: code});
+      calls.unshift({n: ++callCount, call: call, args: args, result: result, code: code});
       calls.length = Math.min(calls.length, 300);
       if (code) say("rejected", {call: call + "(" + args.map(JSON.stringify).join(", ") + ")", code: code,
         text: ERRORS[code] || ""});
@@ -207,6 +207,7 @@
       li.textContent = c.call + "(" + c.args.map(function (a) { return JSON.stringify(a); }).join(", ") + ") → " +
         JSON.stringify(c.result) + (c.code ? "  [" + c.code + " " + (ERRORS[c.code] || "") + "]" : "");
       if (c.code) li.className = "bad";
+      li.value = c.n;  // numbered in call order while the newest stays on top
       ol.appendChild(li);
     });
   }
@@ -224,6 +225,7 @@
     pre.textContent = JSON.stringify(st, null, 2);
     d.appendChild(s); d.appendChild(pre); li.appendChild(d);
     li.dataset.verb = verb;
+    li.value = ++statementCount;
     $("statements").insertBefore(li, $("statements").firstChild);
   }
 
@@ -307,7 +309,7 @@
     });
     $("module").addEventListener("change", function () { launch($("module").value); });
     $("restart").addEventListener("click", function () {
-      if (current) { delete models[current]; calls = []; launch(current); }
+      if (current) { delete models[current]; calls = []; callCount = 0; launch(current); }
     });
     $("offline").addEventListener("change", function () {
       fetch("/api/lrs-offline?" + ($("offline").checked ? "on" : "off"));
