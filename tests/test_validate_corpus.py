@@ -52,6 +52,8 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "referenced-file-absent": ("imsmanifest.xml", "error", "MUST 3", "file 'player.js' is not in the zip"),
     "unreferenced-file": ("notes/draft.txt", "warning", "", "not listed in the manifest"),
     "root-relative-url": ("index.html", "error", "MUST 4", "root-relative URL"),
+    "html-link-wrong-case": ("index.html", "error", "MUST 3", "'Player.js' is 'player.js' in the zip"),
+    "html-link-missing": ("index.html", "warning", "MUST 3", "'css/theme.css' is not in the zip"),
     "not-a-zip": ("{zip}", "error", "MUST 2", "not a readable ZIP archive"),
     "truncated-zip": ("{zip}", "error", "MUST 2", "not a readable ZIP archive"),
     "corrupt-deflate": ("index.html", "error", "MUST 2", "cannot be decompressed"),

@@ -72,6 +72,7 @@ def check_package(path: Path, *, schemas: Path | None = None) -> Report:
     if kind == "scorm" and report.standard in STANDARD_FORMAT:  # a manifest we could read lists the files
         hygiene.unreferenced(pkg, used, manifest)
     hygiene.check_root_relative(pkg)
+    hygiene.check_html_links(pkg)
     credentials.scan(pkg)
     fmt = STANDARD_FORMAT.get(report.standard or "")
     if fmt and budget.ours(pkg):

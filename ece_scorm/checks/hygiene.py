@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from ..inspect import Package, is_text_name, line_col
@@ -151,3 +153,50 @@ def text_entries(pkg: Package):
             continue
         if is_text_name(e.name) or not looks_binary(e.data):
             yield e, e.data
+
+
+class _Links(HTMLParser):
+    """Collect (line, url) of src/href/poster attributes; script bodies are not parsed as markup."""
+
+    ATTRS = ("src", "href", "poster")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("a", "base"):
+            return  # links may point anywhere; <base> changes resolution and is rare in packages
+        for name, value in attrs:
+            if name in self.ATTRS and value:
+                self.found.append((self.getpos()[0], value.strip()))
+
+
+def check_html_links(pkg: Package) -> None:
+    """Resolve the files each HTML page loads (scripts, styles, media) with exact case (MUST 3)."""
+    by_fold = {e.name.casefold(): e.name for e in pkg.files()}
+    for e in pkg.files():
+        if e.data is None or not e.name.lower().endswith((".html", ".htm", ".xhtml")):
+            continue
+        parser = _Links()
+        try:
+            parser.feed(e.data.decode("utf-8", "replace"))
+            parser.close()
+        except (AssertionError, ValueError):  # HTMLParser gives up on some broken markup
+            continue
+        folder = e.name.rsplit("/", 1)[0] + "/" if "/" in e.name else ""
+        for line, url in parser.found:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("//", "#", "/")) or not parts.path or "{" in url:
+                continue  # external, in-page, root-relative (check_root_relative) or a template placeholder
+            target = posixpath.normpath(folder + unquote(parts.path))
+            if target.startswith("../") or target == "..":
+                pkg.error(e.name, f"'{url}' points outside the package", "MUST 4", line)
+            elif target in pkg.entries:
+                continue
+            elif target.casefold() in by_fold:
+                actual = by_fold[target.casefold()]
+                pkg.error(e.name, f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files "
+                          "up with exact case (404)", "MUST 3", line)
+            else:
+                pkg.warning(e.name, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)

@@ -258,6 +258,10 @@ CASES: dict[str, Callable[[], bytes]] = {
     "unreferenced-file": lambda: with_file("notes/draft.txt", b"old draft\n"),
     "root-relative-url": lambda: zip_of({**scorm12_files(), "index.html": INDEX.replace(b'src="player.js"',
                                                                                          b'src="/player.js"')}),
+    "html-link-wrong-case": lambda: zip_of({**scorm12_files(), "index.html": INDEX.replace(
+        b'src="player.js"', b'src="Player.js"')}),
+    "html-link-missing": lambda: zip_of({**scorm12_files(), "index.html": INDEX.replace(
+        b"</head>", b'<link rel="stylesheet" href="css/theme.css"></head>')}),
     "not-a-zip": lambda: b"This is a text file renamed to .zip, not an archive.\n" * 10,
     "truncated-zip": lambda: good_scorm12()[:-40],
     "corrupt-deflate": _corrupt_deflate,
