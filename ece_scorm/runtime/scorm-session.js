@@ -37,6 +37,8 @@
     var memo = {}; // per-session facts a dialect learns about the LMS (e.g. how it treats cmi.comments)
     var dismissing = false; // the page is being unloaded (pagehide)
     var endedTold = false;
+    var scheduled = null; // the commit queued for the end of the current task
+    var pendingDirect = []; // values written with that commit but not kept in the outbox (session time)
 
     var chosenLang = null; // set by the core through setLanguage() when the learner switches
 
@@ -124,7 +126,18 @@
         if (!endedTold && !dismissing) { endedTold = true; emit("warn", "session-ended", {}); }
         return false;
       }
-      return sync(directOps);
+      pendingDirect = pendingDirect.concat(directOps || []);
+      // One commit for what the core writes in one go (an answer and the state after it): each commit
+      // is a blocking request to the LMS, and MUST 21 asks for one after each change, not each value.
+      if (!scheduled) {
+        scheduled = Promise.resolve().then(function () {
+          var ops = pendingDirect;
+          pendingDirect = [];
+          scheduled = null;
+          return sync(ops);
+        });
+      }
+      return scheduled;
     }
 
     function onVisibility() {

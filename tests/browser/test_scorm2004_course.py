@@ -14,7 +14,7 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.browser import describe_violations, run_axe
-from tests.support.scorm_host import build_packages, close_course, host_log, launch
+from tests.support.scorm_host import build_packages, close_course, host_log, launch, uncommitted_changes
 from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
 
 pytestmark = pytest.mark.browser
@@ -110,8 +110,10 @@ def test_learner_completes_module_and_lms_holds_everything(lms, lms_page, learne
     comments = [(c["location"], c["comment"]) for c in cmi["comments_from_learner"].values()]
     flat = [(iid, f"{{lang={lang}}}" + " ¶ ".join(body.splitlines())) for iid, body in outcome.texts.items()]
     assert comments == flat  # each reflection once, in full
-    calls = [c[0] for c in host_log(lms_page)]
+    log = host_log(lms_page)
+    calls = [c[0] for c in log]
     assert calls.count("initialize") == 1 and calls.count("finish") == 1  # MUST 22
+    assert uncommitted_changes(log, "cmi.location") == []  # MUST 21: commit after each change
 
 
 def test_resume_after_suspend_restores_page_answers_and_lms_data(lms, lms_page, learner_key):

@@ -239,6 +239,24 @@ def build_packages(fmt: str, modules: list[str], out: Path) -> dict[str, Path]:
     return {m: extract_package(out / "zips" / f"ece-{m}-{fmt}.zip", out / m) for m in modules}
 
 
+def uncommitted_changes(calls: list[list[Any]], location: str) -> list[str]:
+    """Return the answers/page changes that a later answer or page change found still uncommitted (MUST 21).
+
+    `calls` is host_log(); a change is an interaction record (its `id` set) or a new `location` value.
+    """
+    late, pending = [], None
+    for call in calls:
+        change = call[0] == "set" and (
+            (".interactions." in call[1] and call[1].endswith(".id")) or call[1] == location)
+        if change:
+            if pending is not None:
+                late.append(pending)
+            pending = f"{call[1]}={call[2]}"
+        elif call[0] in ("commit", "finish"):
+            pending = None
+    return late + ([pending] if pending else [])
+
+
 def runtime_cmi(host_page: Any) -> dict[str, Any]:
     """Return the CMI data model the scorm-again runtime on the host page currently holds."""
     return host_page.evaluate("() => window.eceHost.snapshot()")

@@ -154,5 +154,6 @@
     applyComment: applyComment,
   };
 
-  ECE.adapters.scorm12 = function (data, options) { return S.session(data, dialect, options); };
+  // null (no adapter) if scorm-api.js / scorm-session.js were not bundled: the core then runs standalone.
+  ECE.adapters.scorm12 = function (data, options) { return S && S.session ? S.session(data, dialect, options) : null; };
 })(typeof window !== "undefined" ? window : this);

@@ -127,5 +127,6 @@
     applyComment: applyComment,
   };
 
-  ECE.adapters.scorm2004 = function (data, options) { return S.session(data, dialect, options); };
+  // null (no adapter) if scorm-api.js / scorm-session.js were not bundled: the core then runs standalone.
+  ECE.adapters.scorm2004 = function (data, options) { return S && S.session ? S.session(data, dialect, options) : null; };
 })(typeof window !== "undefined" ? window : this);
