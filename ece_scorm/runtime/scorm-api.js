@@ -96,6 +96,17 @@
     return r;
   };
 
+  function isPair(op) {
+    return Array.isArray(op) && op.length === 2 && typeof op[0] === "string" && typeof op[1] === "string";
+  }
+
+  /** Accept only items this code writes: localStorage is shared with anything on the LMS's origin. */
+  function wellFormed(i) {
+    if (!i || typeof i !== "object") return false;
+    if (i.kind === "comment") return typeof i.id === "string" && typeof i.text === "string";
+    return Array.isArray(i.ops) && i.ops.every(isPair) && (i.indexed == null || typeof i.indexed === "string");
+  }
+
   /** A list of pending writes kept in localStorage until the LMS confirms a commit ("never lose data"). */
   function Outbox(storage, key) {
     this.storage = storage;
@@ -104,7 +115,7 @@
     try {
       var raw = storage && storage.getItem(key);
       var parsed = raw ? JSON.parse(raw) : [];
-      if (Array.isArray(parsed)) this.items = parsed.filter(function (i) { return i && typeof i === "object"; });
+      if (Array.isArray(parsed)) this.items = parsed.filter(wellFormed);
     } catch (e) {
       this.items = []; // unreadable local copy: the LMS still has everything it confirmed
     }

@@ -243,3 +243,22 @@ def test_a_failed_attempt_with_attempts_left_is_not_a_grade(probe, lms_page, lea
     assert result(71, False, 3) == "71"  # attempts used up: final
     assert result(86, True, 3) == "86"
     assert frame.evaluate("() => window.parent.eceHost.api.cmi.core.lesson_status") == "incomplete"
+
+
+def test_a_corrupt_local_copy_is_ignored(probe, lms_page, learner_key):
+    key = f"ece-scorm:scorm12:{DATA['module']['activityId']}:{learner_key}"
+    frame = launch(lms_page, probe, "12", "probe", learner_key)
+    frame.evaluate("(k) => localStorage.setItem(k, '{not json')", key)
+    assert start(frame)["state"] is None
+    assert statuses(frame) == []
+    frame = launch(lms_page, probe, "12", "probe", learner_key)
+    frame.evaluate("""(k) => localStorage.setItem(k, JSON.stringify([
+        {slot: "state", state: "ok-state", ops: [["cmi.suspend_data", "ok-state"]]},
+        {ops: "not a list"}, {kind: "comment", id: 5}, null, 42,
+        {indexed: "cmi.interactions", ops: [["id", {}]]}]))""", key)
+    info = start(frame)
+    assert info["state"] == "ok-state"  # the one well-formed item is kept and sent
+    assert [s["code"] for s in statuses(frame)] == ["replayed"]
+    close_course(lms_page, probe, learner_key)
+    assert probe.stored(learner_key)["suspend_data"] == "ok-state"
+    assert "interactions" not in probe.stored(learner_key) or probe.stored(learner_key)["interactions"] == {}
