@@ -124,15 +124,19 @@ def test_must13_identifiers_survive_edits(course):
     assert before.xpath("//@identifier | //@identifierref") == after.xpath("//@identifier | //@identifierref")
 
 
-def test_series_is_a_flat_tree_with_flow_only(course):
+def test_series_wraps_scos_in_one_root_item_with_flow_only(course):
     root = etree.fromstring(build(course, list(course.modules), series=True))
-    items = root.xpath("//cp:organization/cp:item", namespaces=NS)
+    # MUST 14: one non-launchable root item inside the organization, the SCOs as its children.
+    (wrapper,) = root.xpath("//cp:organization/cp:item", namespaces=NS)
+    assert wrapper.get("identifierref") is None and wrapper.get("identifier") == "ROOT-ece"
+    items = wrapper.xpath("cp:item", namespaces=NS)
     assert [i.get("identifierref") for i in items] == [f"RES-{mod.id}" for mod in course.modules]
-    assert not root.xpath("//cp:item/cp:item", namespaces=NS)
-    (seq,) = root.xpath("//imsss:sequencing", namespaces=NS)
-    assert seq.getparent().tag == f"{{{NS['cp']}}}organization"
-    assert [(c.tag, dict(c.attrib)) for c in seq] == [
-        (f"{{{NS['imsss']}}}controlMode", {"choice": "true", "flow": "true"})]
+    assert not root.xpath("//cp:item/cp:item/cp:item", namespaces=NS)  # MUST 23: no deeper tree
+    seqs = root.xpath("//imsss:sequencing", namespaces=NS)
+    assert {s.getparent().get("identifier") for s in seqs} == {"ROOT-ece", "ORG-ece"}
+    for seq in seqs:
+        assert [(c.tag, dict(c.attrib)) for c in seq] == [
+            (f"{{{NS['imsss']}}}controlMode", {"choice": "true", "flow": "true"})]
 
 
 def test_must23_to_must25_no_rules_objectives_thresholds_or_launch_data(course):

@@ -1,10 +1,10 @@
 """SCORM 2004 4th Edition manifest (imsmanifest.xml): a flat activity tree Moodle and strict LMSs both run.
 
 Sequencing is kept to what MUST 23-25 allow: no rules, rollups, objectives or completion thresholds, no
-adlcp:dataFromLMS. A single-module package needs no sequencing at all. A series package lists one item per
-module directly under the organization (the organization is already the root activity of a 2004 activity
-tree) and declares only `<imsss:controlMode choice="true" flow="true"/>` on it: flow defaults to false,
-which would forbid the continue/previous requests that move a learner from one module to the next. No primary
+adlcp:dataFromLMS. A single-module package needs no sequencing at all. A series package wraps one item per
+module in a single non-launchable root item (MUST 14, as in SCORM 1.2) and declares only
+`<imsss:controlMode choice="true" flow="true"/>` on that cluster and on the organization: flow defaults to
+false, which would forbid the continue/previous requests that move a learner from one module to the next. No primary
 objective is declared, so no scaled_passing_score reaches the SCO (MUST 25): the player sets
 cmi.success_status itself (MUST 18).
 """
@@ -66,13 +66,20 @@ def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping
     organizations = _xml.sub(root, _cp("organizations"), default=org_id)  # MUST 10
     organization = _xml.sub(organizations, _cp("organization"), identifier=org_id)
     _xml.sub(organization, _cp("title"), _xml.plain_title(course.title, lang))
+    parent = organization
+    if series:
+        # MUST 14: Moodle's previous/next/sibling navigation needs one non-launchable root item around the SCOs.
+        parent = _xml.sub(organization, _cp("item"), identifier=_xml.root_item_id(course))
+        _xml.sub(parent, _cp("title"), _xml.plain_title(course.title, lang))
     for module in modules:
-        item = _xml.sub(organization, _cp("item"), identifier=_xml.item_id(module),
+        item = _xml.sub(parent, _cp("item"), identifier=_xml.item_id(module),
                         identifierref=_xml.resource_id(module))
         _xml.sub(item, _cp("title"), _xml.plain_title(module.title, lang))
     if series:
-        sequencing = _xml.sub(organization, f"{{{NS_IMSSS}}}sequencing")
-        _xml.sub(sequencing, f"{{{NS_IMSSS}}}controlMode", choice="true", flow="true")
+        # flow defaults to false, which would forbid continue/previous between modules (MUST 23: nothing more).
+        for cluster in (parent, organization):
+            sequencing = _xml.sub(cluster, f"{{{NS_IMSSS}}}sequencing")
+            _xml.sub(sequencing, f"{{{NS_IMSSS}}}controlMode", choice="true", flow="true")
 
     resources = _xml.sub(root, _cp("resources"))
     for module in modules:
