@@ -82,6 +82,7 @@
     var timers = opts.timers || {setTimeout: setTimeout.bind(null), clearTimeout: clearTimeout.bind(null)};
     var random = opts.random || Math.random;
     var listeners = [], running = null, timer = null, failures = 0, authError = null, stopped = false;
+    var inflight = {};
     var last = null;
 
     function items() { return store.read(key); }
@@ -132,11 +133,14 @@
 
     /** Send a batch; split it on 409/400/413 so one bad or known statement cannot block the others. */
     function deliver(batch, keepalive) {
+      var ids = batch.map(function (s) { return s.id; });
+      // One request per statement at a time: the loop and a keepalive flush never carry the same id.
+      ids.forEach(function (id) { inflight[id] = 1; });
       return Promise.resolve()
         .then(function () { return opts.send(batch, {keepalive: !!keepalive}); })
         .then(function (status) { return status; }, function () { return 0; })
         .then(function (status) {
-          var ids = batch.map(function (s) { return s.id; });
+          ids.forEach(function (id) { delete inflight[id]; });
           if (status >= 200 && status < 300) { removeIds(ids); return "ok"; }
           if (status === 409 && batch.length === 1) { removeIds(ids); return "ok"; }
           if ((status === 409 || status === 400 || status === 413) && batch.length > 1) {
@@ -155,12 +159,18 @@
         });
     }
 
+    function settled() {
+      failures = 0;
+      var bad = rejected().length > 0;
+      emit(bad ? "warn" : "ok", bad ? "rejected" : "saved");
+    }
+
+    function sendable() { return items().filter(function (s) { return !inflight[s.id]; }); }
+
     function loop() {
-      var list = items();
+      var list = sendable();
       if (!list.length) {
-        failures = 0;
-        var bad = rejected().length > 0;
-        emit(bad ? "warn" : "ok", bad ? "rejected" : "saved");
+        if (!pending()) settled();  // else a keepalive request carries the rest and reports when done
         return Promise.resolve();
       }
       return deliver(batchOf(list, maxBytes), false).then(function (outcome) {
@@ -194,14 +204,16 @@
 
     /** Send what fits in one keepalive request (page is going away); the rest replays on next launch. */
     function flushKeepalive() {
-      var list = items();
-      if (!list.length || authError) return Promise.resolve();
-      var batch = batchOf(list, KEEPALIVE_BYTES);
-      return opts.send(batch, {keepalive: true}).then(function (status) {
-        if ((status >= 200 && status < 300) || (status === 409 && batch.length === 1)) {
-          removeIds(batch.map(function (s) { return s.id; }));
-        }
-      }, function () { /* kept in storage: replayed on the next launch */ });
+      // Statements already in a normal request are left to it: if the page unloads and cancels it, they
+      // are still in storage and replay on the next launch.
+      var list = sendable();
+      if (!list.length || authError || stopped) return Promise.resolve();
+      return deliver(batchOf(list, KEEPALIVE_BYTES), true).then(function (outcome) {
+        if (outcome === "auth") emit("error", "auth", authError);
+        else if (outcome === "retry") schedule(base);  // the page stayed: the loop takes over
+        else if (sendable().length) schedule(0);
+        else if (!pending()) settled();
+      });
     }
 
     /** Retry at once (e.g. the browser came back online), forgetting the backoff. */

@@ -53,6 +53,22 @@ def pending_shown(page) -> int:
     return int(match.group(1)) if match else 0
 
 
+def delivered(lrs, reg, n: int) -> None:
+    """Wait until the LRS holds n statements of this registration (the connection is healthy up to here)."""
+    wait_for_statements(lrs, reg, lambda s: len(s) >= n)
+
+
+def wait_pending(page, la, reg, n: int, timeout: float = 30000) -> None:
+    """Wait until the learner is shown `n` waiting records; fail with what is shown and kept otherwise."""
+    try:
+        page.wait_for_function(
+            "(n) => new RegExp('\\\\b' + n + ' records are waiting').test("
+            "document.getElementById('ece-status').textContent)", arg=n, timeout=timeout)
+    except Exception as err:  # Playwright's TimeoutError: report the state, not just the timeout
+        kept = [(verb(s), s["object"]["id"].rsplit("/", 1)[-1]) for s in stored_outbox(page, la, reg)]
+        raise AssertionError(f"status {page.locator('#ece-status').inner_text()!r}; kept {kept}") from err
+
+
 def test_offline_then_reload_while_offline_then_back_every_statement_arrives_once(
         browser, packages, launcher_for, fresh_lrs):
     la = launcher_for(packages["ece-mini-welcome-xapi"])
@@ -62,14 +78,13 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
     context, page = new_page(browser, errors)
     try:
         page.goto(url)
-        wait_status(page, "All your progress is saved")
         next_(page)
+        delivered(fresh_lrs, reg, 3)  # initialized, two pages
         la.mode = "offline"  # the LRS connection drops mid-module
         reflect(page, "Written while offline.")
         wait_status(page, "records are waiting")
         next_(page)
-        page.wait_for_function("() => /\\b2 records are waiting/.test(document.getElementById('ece-status')"
-                               ".textContent)")
+        wait_pending(page, la, reg, 2)
         # The learner sees exactly what the browser keeps.
         assert pending_shown(page) == len(stored_outbox(page, la, reg)) == 2
         assert {verb(s) for s in stored_outbox(page, la, reg)} == {"answered", "experienced"}
@@ -78,8 +93,7 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
         page.locator(".ece-page:not([hidden]) h1", has_text="Check your understanding").wait_for()
         wait_status(page, "records are waiting")
         answer_quiz(page)
-        page.wait_for_function("() => /\\b10 records are waiting/.test(document.getElementById('ece-status')"
-                               ".textContent)", timeout=20000)
+        wait_pending(page, la, reg, 10)
         kept = stored_outbox(page, la, reg)
         assert pending_shown(page) == len(kept) == 10
         la.mode = "ok"  # back online: the backoff retry delivers everything without any learner action
@@ -114,7 +128,7 @@ def test_lost_replies_are_resent_with_the_same_ids_and_stored_once(browser, pack
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
-        wait_status(page, "All your progress is saved")
+        delivered(fresh_lrs, reg, 2)  # initialized, first page
         la.mode = "lost-reply"
         next_(page)
         wait_status(page, "records are waiting")
@@ -142,12 +156,11 @@ def test_browser_offline_and_back_online_flushes_at_once(browser, packages, laun
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
-        wait_status(page, "All your progress is saved")
+        delivered(fresh_lrs, reg, 2)
         context.set_offline(True)
         next_(page)
         reflect(page, "No network here.")
-        page.wait_for_function("() => /\\b2 records are waiting/.test(document.getElementById('ece-status')"
-                               ".textContent)")
+        wait_pending(page, la, reg, 2)
         time.sleep(3)  # let the backoff grow past the time we allow for delivery below
         context.set_offline(False)
         started = time.monotonic()
@@ -169,7 +182,7 @@ def test_server_errors_are_retried_until_delivered(browser, packages, launcher_f
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
-        wait_status(page, "All your progress is saved")
+        delivered(fresh_lrs, reg, 2)
         la.mode = "503"
         next_(page)
         wait_status(page, "1 records are waiting")
@@ -190,7 +203,7 @@ def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_lau
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
-        wait_status(page, "All your progress is saved")
+        delivered(fresh_lrs, reg, 2)
         la.mode = "401"
         next_(page)
         text = wait_status(page, "refused the credentials")

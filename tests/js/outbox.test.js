@@ -249,3 +249,22 @@ test("authFailed (e.g. from the State API) stops sending and reports the error",
   assert.equal(statuses[statuses.length - 1].level, "error");
   assert.match(statuses[statuses.length - 1].message.en, /\(403\)/);
 });
+
+test("a keepalive flush during a normal send never carries the same statement twice", async () => {
+  const storage = new Store(), lrs = new Lrs(), timers = new Timers();
+  let release;
+  const slow = {send: (b, o) => (o.keepalive ? lrs.send(b, o)
+    : new Promise((r) => { release = () => r(lrs.send(b, o)); }))};
+  const box = Outbox.create({key: "k", storage, timers, random: () => 1, send: slow.send});
+  const a = st(), b = st();
+  box.add(a);
+  await timers.run(0);  // a is now in a normal request that has not answered
+  box.add(b);
+  await box.flushKeepalive();
+  release();
+  await settle();
+  await timers.run(0);
+  const sent = lrs.calls.flatMap((c) => c.ids);
+  assert.deepEqual(sent.sort(), [a.id, b.id].sort());
+  assert.equal(box.pending(), 0);
+});

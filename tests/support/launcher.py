@@ -82,7 +82,7 @@ class Launcher:
             owner = launcher
 
         for handler in (Content, Lms):
-            srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            srv = _Server(("127.0.0.1", 0), handler)
             srv.daemon_threads = True
             threading.Thread(target=srv.serve_forever, daemon=True).start()
             self._servers.append(srv)
@@ -180,6 +180,15 @@ class Launcher:
     def session_for(self, authorization: str | None) -> Session | None:
         """Return the launch whose credentials these are."""
         return next((s for s in self.sessions if authorization and s.auth == authorization), None)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser closing a connection mid-answer (page left, context closed) is normal here.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _now() -> str:
