@@ -73,7 +73,8 @@ def schema(root: str, kind: str) -> etree.XMLSchema:
     lines.append("</xs:schema>")
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(_Offline(folder.resolve()))
-    driver = etree.fromstring("\n".join(lines).encode(), parser, base_url=(folder / "driver.xsd").as_uri())
+    driver = etree.fromstring("\n".join(lines).encode(), parser,
+                              base_url=(folder.resolve() / "driver.xsd").as_uri())
     try:
         return etree.XMLSchema(driver)
     except etree.XMLSchemaParseError as exc:

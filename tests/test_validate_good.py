@@ -50,6 +50,14 @@ def test_our_packages_validate_clean_against_rules_and_official_schemas(built):
         assert report["ours"] is True
 
 
+def test_schemas_folder_may_be_given_as_a_relative_path(built, monkeypatch):
+    """README documents `--schemas ../shared/schemas`: a relative folder must work, not crash."""
+    monkeypatch.chdir(ROOT)
+    result = validate("--strict", "--schemas", "../shared/schemas", str(built[0]))
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
 def test_state_budget_is_checked_per_sco_in_our_packages(built, tmp_path):
     """Raise worstCase above the SCORM 1.2 limit in a real package: validate must catch it (MUST 20)."""
     source = next(p for p in built if p.name.endswith("-scorm12.zip"))
