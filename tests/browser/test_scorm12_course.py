@@ -163,6 +163,16 @@ def test_retried_quiz_appends_interactions_and_grades_only_the_final_attempt(lms
     assert learner.outcome.scores[quiz.id] == 0
     core = runtime_cmi(lms_page)["cmi"]["core"]
     assert (core["score"]["raw"], core["lesson_status"]) == ("", "incomplete")  # attempts left: no grade yet
+    close_course(lms_page, lms, learner_key)  # leave between attempts
+    # The LMS applies the manifest's mastery score at LMSFinish (Moodle's default); with no raw score
+    # stored the learner is not marked failed while attempts are left.
+    left = lms.stored(learner_key)
+    assert left["student_data"]["mastery_score"] == str(quiz.passing_score)
+    assert (left["core"]["lesson_status"], left["core"]["score"]["raw"]) == ("incomplete", "")
+
+    frame = launch(lms_page, lms, "12", "s12-leadership", learner_key)
+    wait_for_player(frame)
+    learner.frame = frame
     learner.visible.get_by_role("button", name="Try again", exact=True).click()
     learner.quiz(quiz)
     close_course(lms_page, lms, learner_key)

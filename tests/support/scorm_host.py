@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST_DIR = Path(__file__).resolve().parent / "scorm_host"
@@ -107,12 +108,21 @@ class LmsServer:
 
     # -- request handling -------------------------------------------------------------------------
 
-    def learner_json(self, key: str) -> bytes:
-        """Answer the host page's launch request: the learner's settings and stored data."""
+    def learner_json(self, key: str, package: str) -> bytes:
+        """Answer the host page's launch request: the learner's settings, stored data, mastery score."""
         rec = self.learner(key)
+        mastery = self.mastery(package)
         with self.lock:
-            body = {"name": rec.name, "language": rec.language, "cmi": rec.cmi}
+            body = {"name": rec.name, "language": rec.language, "cmi": rec.cmi, "mastery": mastery}
         return json.dumps(body).encode()
+
+    def mastery(self, package: str) -> str:
+        """Return the package's adlcp:masteryscore, which Moodle passes as cmi.student_data.mastery_score."""
+        manifest = self.packages.get(package, Path("/nonexistent")) / "imsmanifest.xml"
+        if not manifest.is_file():
+            return ""
+        found = etree.parse(str(manifest)).xpath("//*[local-name()='masteryscore']/text()")
+        return str(found[0]).strip() if found else ""
 
     def commit(self, key: str, raw: bytes) -> bytes:
         """Store one commit (unless this learner's LMS refuses commits); answer as scorm-again expects."""
@@ -173,7 +183,8 @@ def _make_handler(server: LmsServer) -> type[BaseHTTPRequestHandler]:
             elif parts[0] == "pkg" and len(parts) == 3 and parts[1] in server.packages:
                 self._file(server.packages[parts[1]], parts[2])
             elif parts[0] == "lms" and len(parts) == 3 and parts[2] == "launch":
-                self._send(200, server.learner_json(parts[1]))
+                package = parse_qs(url.query).get("pkg", [""])[0]
+                self._send(200, server.learner_json(parts[1], package))
             else:
                 self._send(404, b"not found", "text/plain")
 

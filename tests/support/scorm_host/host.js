@@ -37,6 +37,9 @@
     c.core.lesson_mode = "normal";
     c.core.credit = "credit";
     if (data.language) c.student_preference.language = data.language;
+    // Moodle passes the manifest's adlcp:masteryscore; scorm-again, like Moodle's default "mastery score
+    // overrides status", then rewrites lesson_status from score.raw at LMSFinish.
+    if (data.mastery) c.student_data.mastery_score = data.mastery;
     var s = data.cmi;
     if (!s) { c.core.entry = "ab-initio"; return; }
     var core = s.core || {};
@@ -141,7 +144,7 @@
     main.appendChild(frame);
   }
 
-  fetch("/lms/" + encodeURIComponent(learner) + "/launch")
+  fetch("/lms/" + encodeURIComponent(learner) + "/launch?pkg=" + encodeURIComponent(q.get("pkg") || ""))
     .then(function (r) { return r.json(); })
     .then(function (data) {
       if (mode === "noapi") return null;
