@@ -47,7 +47,9 @@
 
   /** Find the API, retrying for a few seconds as the LMS frame may still be loading (MUST 15). */
   function findAPI(win, name, check, timeoutMs, intervalMs) {
-    var deadline = Date.now() + (timeoutMs == null ? 3000 : timeoutMs);
+    var alone = false; // a top-level window nobody opened (file://, a preview) has no LMS to wait for
+    try { alone = win.top === win && !win.opener; } catch (e) { alone = false; }
+    var deadline = Date.now() + (alone ? 0 : timeoutMs == null ? 3000 : timeoutMs);
     return new Promise(function (resolve) {
       (function attempt() {
         var api = searchAPI(win, name, check);

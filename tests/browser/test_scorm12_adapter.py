@@ -262,3 +262,11 @@ def test_a_corrupt_local_copy_is_ignored(probe, lms_page, learner_key):
     close_course(lms_page, probe, learner_key)
     assert probe.stored(learner_key)["suspend_data"] == "ok-state"
     assert "interactions" not in probe.stored(learner_key) or probe.stored(learner_key)["interactions"] == {}
+
+
+def test_a_top_level_window_nobody_opened_does_not_wait_for_an_lms(probe, lms_page):
+    lms_page.goto(f"{probe.base}/pkg/probe/index.html")
+    started = lms_page.evaluate("() => Date.now()")
+    assert start(lms_page.main_frame) is None
+    assert lms_page.evaluate("() => Date.now()") - started < 1000  # no 3-second search when alone
+    assert [s["code"] for s in statuses(lms_page.main_frame)] == ["no-lms"]
