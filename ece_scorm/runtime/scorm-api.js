@@ -256,6 +256,10 @@
       en: "Your learning platform did not confirm the end of this session ({detail}). Your answers are kept in this browser and will be sent at your next visit.",
       fr: "Votre plateforme d’apprentissage n’a pas confirmé la fin de cette session ({detail}). Vos réponses sont conservées dans ce navigateur et seront envoyées à votre prochaine visite.",
     },
+    "not-kept": {
+      en: "Your learning platform does not keep {element}; the rest of your progress is saved.",
+      fr: "Votre plateforme d’apprentissage ne conserve pas {element}; le reste de votre progression est enregistré.",
+    },
     "session-ended": {
       en: "This session with your learning platform has ended. Your answers are kept in this browser and will be sent when you open the module again.",
       fr: "Cette session avec votre plateforme d’apprentissage est terminée. Vos réponses sont conservées dans ce navigateur et seront envoyées lorsque vous rouvrirez le module.",

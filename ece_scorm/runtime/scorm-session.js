@@ -80,9 +80,20 @@
         if (item.applied) return;
         var r = apply(item);
         if (r.ok) item.applied = true;
+        else if (r.code === d.unimplemented) skip(item, r);
         else failures.push(r);
       });
       outbox.persist();
+    }
+
+    // SCORM 1.2 makes cmi.comments, cmi.interactions and cmi.student_preference optional: an LMS without
+    // them answers "not implemented" every time, so retrying would only repeat an error. Say so once.
+    function skip(item, r) {
+      item.applied = true;
+      var family = String(r.element || "").split(".").slice(0, 2).join(".");
+      if (memo["skip:" + family]) return;
+      memo["skip:" + family] = true;
+      emit("warn", "not-kept", { element: family });
     }
 
     function applyDirect(ops, failures) {

@@ -270,3 +270,18 @@ def test_a_top_level_window_nobody_opened_does_not_wait_for_an_lms(probe, lms_pa
     assert start(lms_page.main_frame) is None
     assert lms_page.evaluate("() => Date.now()") - started < 1000  # no 3-second search when alone
     assert [s["code"] for s in statuses(lms_page.main_frame)] == ["no-lms"]
+
+
+def test_an_lms_without_the_optional_comments_element_is_not_an_error(probe, lms_page, learner_key):
+    frame = launch(lms_page, probe, "12", "probe", learner_key, fail_set="cmi.comments", fail_code="401")
+    start(frame)
+    call(frame, "record", text("one", "First."))
+    call(frame, "record", text("two", "Second."))
+    (status,) = statuses(frame)  # told once, not at every commit
+    assert (status["code"], status["level"]) == ("not-kept", "warn")
+    assert frame.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('ece-scorm:'))") == []
+    assert "does not keep cmi.comments" in status["message"]["en"]
+    close_course(lms_page, probe, learner_key)
+    stored = probe.stored(learner_key)
+    assert [i["id"] for i in stored["interactions"].values()] == ["r.one", "r.two"]
+    assert stored["comments"] == ""

@@ -91,11 +91,11 @@ class LmsServer:
             return json.loads(json.dumps(rec.cmi)) if rec and rec.cmi else {}
 
     def host_url(self, version: str, package: str, learner: str, *, mode: str = "iframe",
-                 comments: str = "replace", fail_set: str = "") -> str:
+                 comments: str = "replace", fail_set: str = "", fail_code: str = "") -> str:
         """Return the host page URL launching `package` for `learner` (mode iframe|popup|noapi)."""
         q = f"v={version}&pkg={package}&learner={learner}&mode={mode}&comments={comments}"
         if fail_set:
-            q += f"&failset={fail_set}"
+            q += f"&failset={fail_set}&failcode={fail_code}"
         return f"{self.base}/host/host.html?{q}"
 
     def wait_for(self, condition: Any, timeout: float = 10.0) -> None:

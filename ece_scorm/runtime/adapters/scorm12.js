@@ -117,6 +117,7 @@
       err: "LMSGetLastError", errStr: "LMSGetErrorString", diag: "LMSGetDiagnostic" },
     stateLimit: 4096, // MUST 20
     suspendData: "cmi.suspend_data",
+    unimplemented: "401", // "not implemented" (optional 1.2 elements)
     interactions: "cmi.interactions",
 
     readStart: function (ch) {

@@ -90,6 +90,7 @@
       err: "GetLastError", errStr: "GetErrorString", diag: "GetDiagnostic" },
     stateLimit: 64000, // MUST 20
     suspendData: "cmi.suspend_data",
+    unimplemented: "402", // "not implemented" (Unimplemented Data Model Element)
     interactions: "cmi.interactions",
 
     readStart: function (ch) {

@@ -2,7 +2,8 @@
  *
  * Query: v=12|2004, pkg=<served package name>, learner=<key>, mode=iframe|popup|noapi,
  *        comments=replace|append (append = Moodle 4.5's cmi.comments behaviour, measured 2026-11),
- *        failset=<element prefix> (the LMS refuses SetValue on those elements: fault injection).
+ *        failset=<element prefix> (the LMS refuses SetValue on those elements: fault injection),
+ *        failcode=<error code> for those refusals (default: the standard's general failure).
  * At launch it restores what the test LMS server stored, the way Moodle's get_scorm_default does
  * (moodle-requirements §1.4 for 1.2; §2.2 for 2004: only after cmi.exit = suspend).
  */
@@ -13,6 +14,7 @@
   var learner = q.get("learner") || "learner";
   var mode = q.get("mode") || "iframe";
   var failSet = q.get("failset") || "";
+  var failCode = q.get("failcode") || "";
   var appendComments = q.get("comments") === "append";
   var pkgUrl = "/pkg/" + encodeURIComponent(q.get("pkg") || "") + "/index.html";
   var host = { calls: [], api: null, ready: false, finished: false, injectedError: "0" };
@@ -98,7 +100,7 @@
   // A facade is used only for fault injection: every call still goes to the real runtime, except a
   // SetValue on an element under `failset`, which fails with the standard "general" error code.
   function faulty(api) {
-    var code = v === "12" ? "101" : "351";
+    var code = failCode || (v === "12" ? "101" : "351");
     var names = v === "12"
       ? ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError",
          "LMSGetErrorString", "LMSGetDiagnostic"]
