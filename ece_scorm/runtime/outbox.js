@@ -134,7 +134,7 @@
     /** Send a batch; split it on 409/400/413 so one bad or known statement cannot block the others. */
     function deliver(batch, keepalive) {
       var ids = batch.map(function (s) { return s.id; });
-      // One request per statement at a time: the loop and a keepalive flush never carry the same id.
+      // The loop skips what another request carries (see sendable); only a keepalive flush may repeat it.
       ids.forEach(function (id) { inflight[id] = 1; });
       return Promise.resolve()
         .then(function () { return opts.send(batch, {keepalive: !!keepalive}); })
@@ -204,9 +204,10 @@
 
     /** Send what fits in one keepalive request (page is going away); the rest replays on next launch. */
     function flushKeepalive() {
-      // Statements already in a normal request are left to it: if the page unloads and cancels it, they
-      // are still in storage and replay on the next launch.
-      var list = sendable();
+      // Everything still pending goes, in order, including what a normal request carries right now: the
+      // page may cancel that request, and a cmi5 LMS refuses anything that arrives after `terminated`.
+      // Order beats deduplication; the ids make a double delivery harmless.
+      var list = items();
       if (!list.length || authError || stopped) return Promise.resolve();
       return deliver(batchOf(list, KEEPALIVE_BYTES), true).then(function (outcome) {
         if (outcome === "auth") emit("error", "auth", authError);

@@ -183,3 +183,39 @@ def test_a_used_fetch_url_is_reported_and_nothing_is_sent(browser, series, launc
     assert errors == []
     assert la.sessions[0].fetch_calls == 2
     assert la.violations == []
+
+
+def test_every_au_of_the_shipped_ece_series_starts_and_ends_cleanly(browser, tmp_path_factory, launcher_for,
+                                                                    fresh_lrs):
+    """The real course: each AU (four modules and the self-assessment) opens under a strict LMS."""
+    from tests.support.xapi_session import ROOT
+
+    built = build(tmp_path_factory.mktemp("ece-cmi5"), "cmi5", source=ROOT / "course_source")
+    folder = built["ece-series-cmi5"]
+    ns = {"c": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
+    aus = etree.parse(str(folder / "cmi5.xml")).getroot().findall("c:au", ns)
+    assert len(aus) == 5
+    la = launcher_for(folder)
+    errors: list[str] = []
+    context, page = new_page(browser, errors)
+    regs = []
+    try:
+        for n, au in enumerate(aus):
+            reg = str(uuid.uuid4())
+            regs.append(reg)
+            mastery = au.get("masteryScore")
+            url = la.launch_cmi5(au.findtext("c:url", namespaces=ns), ACTOR, f"{AU_ID[:-1]}{n}",
+                                 registration=reg, mastery_score=float(mastery) if mastery else None,
+                                 move_on=au.get("moveOn"))
+            page.goto(url)
+            wait_status(page, "All your progress is saved")
+            assert page.locator(".ece-page:not([hidden]) h1").inner_text().strip()
+            next_(page)
+            leave(page)
+            got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+            assert [verb(s) for s in got][:3] == ["launched", "initialized", "experienced"], au.get("id")
+    finally:
+        context.close()
+    assert errors == []
+    assert la.violations == []
+    assert [s.fetch_calls for s in la.sessions] == [1] * 5

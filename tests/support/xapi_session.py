@@ -106,10 +106,12 @@ def status_text(page) -> str:
 
 
 def wait_status(page, pattern: str, timeout: float = 15000) -> str:
-    """Wait until the status region matches a regular expression; return its text."""
-    page.wait_for_function("(p) => new RegExp(p).test(document.getElementById('ece-status').textContent)",
-                           arg=pattern, timeout=timeout)
-    return status_text(page)
+    """Wait until the status region matches a regular expression; return the text that matched."""
+    handle = page.wait_for_function(
+        "(p) => { const t = document.getElementById('ece-status').textContent;"
+        " return new RegExp(p).test(t) && t; }",
+        arg=pattern, timeout=timeout)
+    return handle.json_value()
 
 
 def next_(page, lang: str = "en") -> None:

@@ -194,14 +194,14 @@
         exited = true;
         sset(":terminated", "1");
         add([builder.lifecycle("terminated", Date.now() - startedAt)]);
-        var sent = box.flushKeepalive();
-        // A learner-initiated exit (page still visible) goes back to the LMS once statements are out.
+        // A learner-initiated exit (page still visible) goes back to the LMS once statements are out;
+        // leaving the page then flushes whatever is left with keepalive (visibilitychange).
         if (doc.visibilityState === "visible" && launchData && launchData.returnURL) {
           var back = launchData.returnURL;
           return Promise.race([box.flush(), new Promise(function (r) { setTimeout(r, 3000); })])
             .then(function () { win.location.assign(back); });
         }
-        return sent;
+        return box.flushKeepalive();
       },
       onStatus: function (fn) { listeners.push(fn); }
     };
