@@ -253,7 +253,8 @@ class LrsClient:
             if not statements or (len(statements) < request and not page.get("more")):
                 return  # the LRS has nothing older
             if fresh:
-                request, until = size, boundary_text
+                # The next answer starts with the statements already seen at the boundary: make room for them.
+                request, until = size + len(at_boundary), boundary_text
             elif len(statements) >= request and request < size * MAX_WIDEN:
                 request *= 2  # more statements share one `stored` time than fit a page: widen the page
             else:
