@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure]]:
             judged += [figs["same_cli"], figs["same_inp"]]
             if _missed([figs["same_cli"], figs["same_inp"]]) and not args.quick:
                 section.table("Where a no-change CLI rebuild goes (medians; the target was missed):",
-                              ["Step", "Time"], rebuild_breakdown(args.source, reference, args.runs))
+                              ["Step", "Wall", "CPU"], rebuild_breakdown(args.source, reference, args.runs))
             sections.append(section)
         if "sizes" not in args.skip:
             from .sizes import sizes

@@ -228,6 +228,13 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
     focus = Figure("Page change: click Next → new heading focused", "ms", [c["focus"] for c in changes])
     frame = Figure("Page change: click Next → next frame rendered", "ms", [c["frame"] for c in changes])
     not_focused = sum(1 for c in changes if not c["ok"])
+    js, style, layout, tasks = (Figure("", "ms", [r[k] for r in readies]).median for k in CDP_METRICS)
+    if tti.verdict() == "❌":
+        player_notes = [f"What dominates time to interactive (medians): of {tasks:.0f} ms of main-thread "
+                        f"tasks, JavaScript took {js:.0f} ms, style {style:.0f} ms, layout {layout:.0f} ms; "
+                        "the rest is parsing index.html and, on a loaded machine, waiting for a CPU."]
+    else:
+        player_notes = []
     sizes = {m.id: (folders[m.id] / "index.html").stat().st_size for m in course.modules}
     player = Section(
         "Player in headless Chromium",
@@ -238,7 +245,8 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
         "to the new heading holding focus, and to the next rendered frame; every Next of the module "
         "(self-assessment steps included).",
         [tti, html, parsed, dcl, boot, load, *work_figs, focus, frame],
-        notes=[f"{len(changes)} page changes measured; {not_focused} left focus elsewhere than a heading.",
+        notes=[*player_notes,
+               f"{len(changes)} page changes measured; {not_focused} left focus elsewhere than a heading.",
                f"DOM nodes at ready: {int(readies[0]['nodes']):,} (index.html holds every page of the module "
                "in every language; the player hides all but one)."],
     )

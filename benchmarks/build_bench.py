@@ -109,7 +109,8 @@ def profile_build(source: Path, out: Path, top: int = 18) -> str:
     text = stream.getvalue()
     # Keep the table only and shorten site-packages paths, so the block reads the same on every machine.
     text = text[text.find("   ncalls"):] if "   ncalls" in text else text
-    return re.sub(r"\S*/(site-packages|ece_scorm)/", r"\1/", text)
+    text = re.sub(r"\S*/(site-packages|ece_scorm)/", r"\1/", text)
+    return re.sub(r"\S*/lib/python3\.\d+/", "", text)  # the standard library: module names suffice
 
 
 def full_build(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, Figure], Path]:
@@ -117,6 +118,7 @@ def full_build(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, 
     cli_wall = Figure("Full build, CLI (`ece-scorm build --format all`)", "s")
     cli_cpu = Figure("Full build, CLI, CPU time", "s")
     inp_wall = Figure("Full build, in-process (warm `run_build`)", "s")
+    inp_cpu = Figure("Full build, in-process, CPU time", "s")
     zip_wall = Figure("Zip baseline (`zip -r -X` of the same trees)", "s")
     zip_cpu = Figure("Zip baseline, CPU time", "s")
     ratio_cli = Figure("Full build ÷ zip baseline, CLI, wall", "x", target=BUILD_TARGET_RATIO)
@@ -134,6 +136,7 @@ def full_build(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, 
         cli_wall.samples.append(t_cli.wall)
         cli_cpu.samples.append(t_cli.cpu)
         inp_wall.samples.append(t_inp.wall)
+        inp_cpu.samples.append(t_inp.cpu)
         zip_wall.samples.append(t_zip.wall)
         zip_cpu.samples.append(t_zip.cpu)
         ratio_cli.samples.append(t_cli.wall / t_zip.wall)
@@ -150,7 +153,7 @@ def full_build(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, 
         f"× both languages in each package = {len(zips)} zips, {files} files. Each run builds into a fresh "
         "folder. The zip baseline packs the trees extracted from the same build, one `zip -r -X -q` per "
         "package, measured in the same run right after the build (ratios are per run, then the median).",
-        [cli_wall, cli_cpu, inp_wall, zip_wall, zip_cpu, ratio_cli, ratio_cpu, ratio_inp],
+        [cli_wall, cli_cpu, inp_wall, inp_cpu, zip_wall, zip_cpu, ratio_cli, ratio_cpu, ratio_inp],
     )
     return section, {"ratio_cli": ratio_cli, "ratio_cpu": ratio_cpu}, reference
 
@@ -180,6 +183,7 @@ def rebuilds(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, Fi
     same_cli = Figure("No-change rebuild, CLI", "s", target=REBUILD_TARGET_S)
     same_cpu = Figure("No-change rebuild, CLI, CPU time", "s")
     same_inp = Figure("No-change rebuild, in-process", "s", target=REBUILD_TARGET_S)
+    same_inp_cpu = Figure("No-change rebuild, in-process, CPU time", "s")
     one_cli = Figure(f"One file changed (`modules/{changed.name}`), CLI", "s")
     one_inp = Figure(f"One file changed (`modules/{changed.name}`), in-process", "s")
     written_same: set[int] = set()
@@ -191,6 +195,7 @@ def rebuilds(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, Fi
         same_cpu.samples.append(t.cpu)
         t2, n = inprocess_build(copy, out)
         same_inp.samples.append(t2.wall)
+        same_inp_cpu.samples.append(t2.cpu)
         written_same.add(n)
         how = _edit_module(changed, 2 * i + 1)
         one_cli.samples.append(cli_build(copy, out).wall)
@@ -198,14 +203,18 @@ def rebuilds(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, Fi
         t3, n = inprocess_build(copy, out)
         one_inp.samples.append(t3.wall)
         written_one.add(n)
+    from ece_scorm.cli import FORMATS
+
+    expected_one = len(FORMATS)  # one package per format holds the changed module
     section = Section(
         "Rebuilds",
         "A copy of the course is built once into one output folder, then rebuilt into the same folder: "
         f"unchanged, and after changing `modules/{changed.name}` ({how}) before each timed build.",
-        [same_cli, same_cpu, same_inp, one_cli, one_inp],
+        [same_cli, same_cpu, same_inp, same_inp_cpu, one_cli, one_inp],
         notes=[f"Packages rewritten by a no-change rebuild: {sorted(written_same)} (expected [0]).",
-               f"Packages rewritten after the one-file change: {sorted(written_one)} "
-               "(that module in each per-module format, plus the cmi5 series package)."],
+               f"Packages rewritten after the one-file change: {sorted(written_one)} (expected "
+               f"{expected_one}: that module in each per-module format and the series package; more means "
+               "the runtime or theme changed during the run)."],
     )
     return section, {"same_cli": same_cli, "same_inp": same_inp}
 
@@ -220,42 +229,58 @@ def workdir(prefix: str):
         shutil.rmtree(path, ignore_errors=True)
 
 
+# Runs in a fresh interpreter (a cold CLI build): the time and CPU time of each step of a no-change rebuild.
+_PHASES = r"""
+import json, sys, time
+from pathlib import Path
+def now():
+    return time.perf_counter(), time.process_time()
+marks = [("start", *now())]
+import ece_scorm.cli, ece_scorm.commands.build as b
+from ece_scorm.formats import get
+from ece_scorm.package import epoch_from_env, write_all
+from ece_scorm.validation import load_course
+for f in ece_scorm.cli.FORMATS:
+    get(f)
+marks.append(("imports", *now()))
+course = load_course(Path(sys.argv[1]))[0]
+marks.append(("load", *now()))
+plans = b.plan_packages(course, ece_scorm.cli.FORMATS, course.modules, None, Path(sys.argv[2]), "")
+langs, epoch = tuple(course.languages), epoch_from_env()
+out = {p.path: b._render_package(course, p, get(p.fmt), langs, epoch) for p in plans}
+marks.append(("render", *now()))
+written = sum(write_all(out).values())
+marks.append(("write", *now()))
+steps = {n: [w - w0, c - c0] for (_, w0, c0), (n, w, c) in zip(marks, marks[1:])}
+print(json.dumps({"steps": steps, "packages": len(plans), "written": written}))
+"""
+
+
 def rebuild_breakdown(source: Path, out: Path, runs: int) -> list[list[str]]:
-    """Split a no-change CLI rebuild: interpreter start, imports, loading the course, rendering, writing."""
-    from ece_scorm.cli import FORMATS
-    from ece_scorm.commands.build import _render_package, plan_packages
-    from ece_scorm.formats import get as get_format
-    from ece_scorm.package import epoch_from_env, write_all
-    from ece_scorm.validation import load_course
+    """Split a no-change CLI rebuild: interpreter start, imports, loading, rendering + zipping, writing."""
+    import json
+    import statistics
 
-    def med(fn) -> float:
-        samples = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - t0)
-        return sorted(samples)[len(samples) // 2]
+    starts = [run_timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    phases = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", _PHASES, str(source), str(out)], capture_output=True,
+                              text=True, check=False)
+        if done.returncode != 0:
+            raise BenchError(f"rebuild breakdown failed: {done.stderr.strip()[-800:]}")
+        phases.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
-    start = med(lambda: run_timed([sys.executable, "-c", "pass"]))
-    imports = med(lambda: run_timed([sys.executable, "-c", "import ece_scorm.cli, ece_scorm.commands.build, "
-                                     "ece_scorm.formats.scorm12, ece_scorm.formats.scorm2004, "
-                                     "ece_scorm.formats.xapi, ece_scorm.formats.cmi5"])) - start
-    course = load_course(source)[0]
-    load = med(lambda: load_course(source))
-    plans = plan_packages(course, FORMATS, course.modules, None, out, "")
-    epoch = epoch_from_env()
-    langs = tuple(course.languages)
-    outputs: dict[Path, bytes] = {}
+    def cell(values: list[float]) -> str:
+        return f"{statistics.median(values):.3f} s"
 
-    def render_all() -> None:
-        for plan in plans:
-            outputs[plan.path] = _render_package(course, plan, get_format(plan.fmt), langs, epoch)
-
-    render = med(render_all)
-    write = med(lambda: write_all(outputs))
-    rows = [["Python interpreter start (`python -c pass`)", f"{start:.3f} s"],
-            ["Imports of the CLI, build and format modules", f"{imports:.3f} s"],
-            ["`load_course` (read YAML, validate)", f"{load:.3f} s"],
-            [f"Render + zip {len(plans)} packages in memory", f"{render:.3f} s"],
-            ["`write_all` (compare with the files on disk, nothing to write)", f"{write:.3f} s"]]
+    n = phases[0]["packages"]
+    labels = {"imports": "Imports of the CLI, build and format modules",
+              "load": "`load_course` (read YAML, validate)",
+              "render": f"Render + zip {n} packages in memory (fresh process: cold caches)",
+              "write": "`write_all` (compare with the files on disk; nothing written)"}
+    rows = [["Python interpreter start (`python -c pass`)", cell([t.wall for t in starts]),
+             cell([t.cpu for t in starts])]]
+    for key, label in labels.items():
+        steps = [p["steps"][key] for p in phases]
+        rows.append([label, cell([w for w, _ in steps]), cell([c for _, c in steps])])
     return rows

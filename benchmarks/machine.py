@@ -40,13 +40,14 @@ def _os() -> str:
     return platform.platform()
 
 
-def _version(cmd: list[str]) -> str:
+def _version(cmd: list[str], prefix: str = "") -> str:
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return "not found"
-    text = (out.stdout or out.stderr).strip()
-    return text.splitlines()[0] if text else "unknown"
+    lines = [line.strip() for line in (out.stdout or out.stderr).splitlines() if line.strip()]
+    chosen = [line for line in lines if line.startswith(prefix)] or lines
+    return chosen[0] if chosen else "unknown"
 
 
 def load_average() -> str:
@@ -66,6 +67,7 @@ def describe() -> dict[str, str]:
         "OS": _os(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "Chromium": _version([CHROMIUM, "--version"]),
-        "zip": _version(["zip", "-v"]).replace("This is ", ""),
+        "Node.js (LRS)": _version(["node", "--version"]),
+        "zip": _version(["zip", "-v"], "This is Zip").replace("This is ", ""),
         "Load average at start (1/5/15 min)": load_average(),
     }

@@ -25,10 +25,10 @@ def _section(text: str, title: str) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def _row(text: str, first_cell: str) -> list[str]:
+def _row(text: str, first_cell: str, *, prefix: bool = False) -> list[str]:
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if cells and cells[0] == first_cell:
+        if cells and (cells[0].startswith(first_cell) if prefix else cells[0] == first_cell):
             return cells
     raise AssertionError(f"no table row starting with {first_cell!r}")
 
@@ -62,11 +62,11 @@ def test_targets_carry_the_issue_limits_and_a_verdict(results):
     expected = {
         "Full build ÷ zip baseline, CLI, wall": "≤ 3.00×",
         "No-change rebuild, CLI": "≤ 0.300 s",
-        "Player runtime JS + CSS gzipped, cmi5": "≤ 25.0 KB",
+        "Player runtime JS + CSS gzipped, ": "≤ 25.0 KB",  # the largest format's, whichever it is
         "Time to interactive, `welcome`": "≤ 150.0 ms",
     }
     for name, target in expected.items():
-        cells = _row(targets, name)
+        cells = _row(targets, name, prefix=True)
         assert cells[4] == "1", name  # one run in quick mode
         assert cells[5] == target, name
         assert cells[6] in ("✅", "❌"), name
