@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from tests.support.browser import describe_violations, run_axe
 from tests.support.xapi_session import (
     COURSE_ID,
     answer_quiz,
@@ -85,8 +86,10 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
         wait_status(page, "records are waiting")
         next_(page)
         wait_pending(page, la, reg, 2)
-        # The learner sees exactly what the browser keeps.
+        # The learner sees exactly what the browser keeps, in an accessible status (WCAG 2.1 AA).
         assert pending_shown(page) == len(stored_outbox(page, la, reg)) == 2
+        violations = run_axe(page)
+        assert violations == [], describe_violations(violations)
         assert {verb(s) for s in stored_outbox(page, la, reg)} == {"answered", "experienced"}
 
         page.reload()  # reload while offline: pagehide adds suspended + terminated, nothing is lost
@@ -211,6 +214,8 @@ def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_lau
         assert page.locator("#ece-status").get_attribute("class").endswith("ece-status-error")
         page.get_by_label("Language / Langue").select_option("fr")
         assert "a refusé l’authentification (401)" in page.locator("#ece-status").inner_text()
+        violations = run_axe(page)
+        assert violations == [], describe_violations(violations)
         posts = sum(1 for e in la.log if e[:2] == ("POST", "/lrs/statements"))
         time.sleep(4)  # several backoff periods: no retry with refused credentials
         assert sum(1 for e in la.log if e[:2] == ("POST", "/lrs/statements")) == posts
