@@ -219,3 +219,23 @@ def test_every_au_of_the_shipped_ece_series_starts_and_ends_cleanly(browser, tmp
     assert errors == []
     assert la.violations == []
     assert [s.fetch_calls for s in la.sessions] == [1] * 5
+
+
+def test_review_mode_reports_nothing_but_still_terminates(browser, series, launcher_for, fresh_lrs):
+    path, mastery = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    url = la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery, launch_mode="Review")
+    errors: list[str] = []
+    context, page = new_page(browser, errors)
+    try:
+        page.goto(url)
+        wait_status(page, "All your progress is saved")
+        next_(page)
+        leave(page)
+    finally:
+        context.close()
+    assert errors == []
+    got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+    assert [verb(s) for s in got] == ["launched", "initialized", "terminated"]
+    assert la.violations == []

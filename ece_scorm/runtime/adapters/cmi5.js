@@ -112,7 +112,7 @@
       ]);
     }
 
-    return {
+    var api = {
       name: "cmi5",
       start: function () {
         launch = readLaunch(win.location.search);
@@ -153,6 +153,10 @@
           } else {
             startedAt = Number(sget(":started")) || Date.now();
             box.flush();  // replay what the page left before the reload
+          }
+          if (mode === "review" && !ended) {
+            // The core reports nothing in Review, but the session still needs its `terminated`.
+            win.addEventListener("pagehide", function () { api.exit(false); });
           }
           if (ended) {
             // Nothing may follow terminated: show the module read-only and say how to continue.
@@ -205,6 +209,7 @@
       },
       onStatus: function (fn) { listeners.push(fn); }
     };
+    return api;
   };
   ECE.adapters.cmi5.readLaunch = readLaunch;
 })(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));
