@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.support.moodle_rules import violations
 from tests.support.scorm_events import choice, likert, page, text
 from tests.support.scorm_host import HOST_DIR, close_course, host_log, launch
 
@@ -92,7 +93,8 @@ def test_every_event_reaches_the_lms_in_moodle_formats(probe, lms_page, learner_
     # MUST 21/22: initialise once, a commit after every event, finish once and nothing after it.
     assert [c[0] for c in calls].count("initialize") == 1
     assert [c[0] for c in calls].count("finish") == 1 and calls[-1] == ["finish"]
-    assert [c[0] for c in calls].count("commit") >= 9
+    assert [c[0] for c in calls].count("commit") >= 5
+    assert violations(calls, "12") == []  # MUST 16
 
 
 def test_reflections_in_comments_are_right_whether_the_lms_appends_or_replaces(probe, browser, learner_key):
@@ -285,3 +287,21 @@ def test_an_lms_without_the_optional_comments_element_is_not_an_error(probe, lms
     stored = probe.stored(learner_key)
     assert [i["id"] for i in stored["interactions"].values()] == ["r.one", "r.two"]
     assert stored["comments"] == ""
+
+
+def test_the_moodle_rule_check_refuses_what_moodle_refuses():
+    def sets(*pairs):
+        return [["set", el, v] for el, v in pairs]
+
+    bad = sets(("cmi.core.lesson_status", "not attempted"), ("cmi.core.score.raw", "101"),
+               ("cmi.core.session_time", "0:00:01"), ("cmi.suspend_data", "x" * 4097),
+               ("cmi.interactions.0.id", "has space"), ("cmi.interactions.0.student_response", "y" * 256))
+    good = sets(("cmi.core.lesson_status", "incomplete"), ("cmi.core.score.raw", "85.5"),
+                ("cmi.core.session_time", "0012:00:01.5"), ("cmi.interactions.0.id", "q.a.b"))
+    assert len(violations(bad, "12")) == len(bad)
+    assert violations(good, "12") == []
+    bad04 = sets(("cmi.interactions.0.learner_response", "two\nlines"), ("cmi.session_time", "PT1.234S"),
+                 ("cmi.interactions.0.timestamp", "2040-01-01T00:00:00"), ("cmi.score.scaled", ".5"),
+                 ("cmi.interactions.0.description", "{lang=en}" + "d" * 251))
+    typed = sets(("cmi.interactions.0.type", "long-fill-in")) + bad04
+    assert len(violations(typed, "2004")) == len(bad04)

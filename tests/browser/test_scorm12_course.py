@@ -15,6 +15,7 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.browser import describe_violations, run_axe
+from tests.support.moodle_rules import violations as moodle_violations
 from tests.support.scorm_host import (
     build_packages,
     close_course,
@@ -111,6 +112,7 @@ def test_learner_completes_module_and_lms_holds_everything(lms, lms_page, learne
     calls = [c[0] for c in log]
     assert calls.count("initialize") == 1 and calls.count("finish") == 1  # MUST 22
     assert uncommitted_changes(log, "cmi.core.lesson_location") == []  # MUST 21: commit after each change
+    assert moodle_violations(log, "12") == []  # MUST 16: every value passes Moodle's validators
 
 
 def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_key):

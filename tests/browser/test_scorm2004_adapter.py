@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.support.moodle_rules import violations
 from tests.support.scorm_events import choice, likert, page, text
 from tests.support.scorm_host import HOST_DIR, close_course, host_log, launch
 
@@ -93,6 +94,7 @@ def test_every_event_reaches_the_lms_in_2004_formats(probe, lms_page, learner_ke
     calls = host_log(lms_page)
     assert [c[0] for c in calls].count("initialize") == 1
     assert [c[0] for c in calls].count("finish") == 1 and calls[-1] == ["finish"]  # MUST 22
+    assert violations(calls, "2004") == []  # MUST 16
 
 
 def test_suspend_restores_state_and_never_duplicates_comments(probe, lms_page, learner_key):
