@@ -168,3 +168,13 @@ def test_answers_after_terminate_are_kept_for_the_next_launch(probe, lms_page, l
     start(frame)
     q = probe.stored(learner_key)["interactions"]["0"]
     assert (q["id"], q["learner_response"]) == ("sa.leadership.l05", "yes")
+
+
+@pytest.mark.parametrize("mode", ["nested", "popup"])
+def test_the_api_is_found_on_a_grandparent_or_on_the_opener(probe, lms_page, learner_key, mode):
+    frame = launch(lms_page, probe, "2004", "probe", learner_key, mode=mode)
+    assert start(frame)["mode"] == "normal"  # MUST 15: parents first, then the opener
+    call(frame, "record", page("p1", 0))
+    close_course(lms_page, probe, learner_key)
+    stored = probe.stored(learner_key)
+    assert (stored["location"], stored["exit"]) == ("p1", "suspend")

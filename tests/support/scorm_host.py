@@ -92,7 +92,7 @@ class LmsServer:
 
     def host_url(self, version: str, package: str, learner: str, *, mode: str = "iframe",
                  comments: str = "replace", fail_set: str = "", fail_code: str = "") -> str:
-        """Return the host page URL launching `package` for `learner` (mode iframe|popup|noapi)."""
+        """Return the host page URL launching `package` for `learner` (mode iframe|nested|popup|noapi)."""
         q = f"v={version}&pkg={package}&learner={learner}&mode={mode}&comments={comments}"
         if fail_set:
             q += f"&failset={fail_set}&failcode={fail_code}"
@@ -228,7 +228,11 @@ def launch(page: Any, server: LmsServer, version: str, package: str, learner: st
         popup = info.value
         popup.wait_for_load_state()
         return popup.main_frame
-    return page.wait_for_selector("#sco").content_frame()
+    frame = page.wait_for_selector("#sco").content_frame()
+    if opts.get("mode") == "nested":  # the package runs one frame deeper, under /host/wrap.html
+        frame.wait_for_selector("#inner[src]")
+        return frame.wait_for_selector("#inner").content_frame()
+    return frame
 
 
 def close_course(page: Any, server: LmsServer, learner: str, *, timeout: float = 10.0) -> None:

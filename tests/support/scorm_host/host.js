@@ -1,6 +1,6 @@
 /* Test LMS host page: puts scorm-again's real runtime where a SCORM package looks for it.
  *
- * Query: v=12|2004, pkg=<served package name>, learner=<key>, mode=iframe|popup|noapi,
+ * Query: v=12|2004, pkg=<served package name>, learner=<key>, mode=iframe|nested|popup|noapi,
  *        comments=replace|append (append = Moodle 4.5's cmi.comments behaviour, measured 2026-11),
  *        failset=<element prefix> (the LMS refuses SetValue on those elements: fault injection),
  *        failcode=<error code> for those refusals (default: the standard's general failure).
@@ -142,7 +142,7 @@
     frame.id = "sco";
     frame.name = "sco";
     frame.title = "Course content";
-    frame.src = pkgUrl;
+    frame.src = mode === "nested" ? "/host/wrap.html?src=" + encodeURIComponent(pkgUrl) : pkgUrl;
     main.appendChild(frame);
   }
 
