@@ -305,3 +305,24 @@ def test_the_moodle_rule_check_refuses_what_moodle_refuses():
                  ("cmi.interactions.0.description", "{lang=en}" + "d" * 251))
     typed = sets(("cmi.interactions.0.type", "long-fill-in")) + bad04
     assert len(violations(typed, "2004")) == len(bad04)
+
+
+def test_time_formats_at_their_edges(probe, lms_page, learner_key):
+    frame = launch(lms_page, probe, "12", "probe", learner_key, mode="noapi")
+    frame.wait_for_function("() => !!(window.ECE && window.ECE.scorm)")
+    got = frame.evaluate("""() => { const S = window.ECE.scorm; return {
+        t12: [0, 5, 59995, 3600000, 36000000 * 100, 3.6e9 * 10].map(S.timespan12),
+        iso: [0, 1234, 59995, 3723450, 90061000].map(S.duration2004),
+        when: S.time2004('2026-11-23T14:05:09.876Z'), clamp: S.time2004('2100-01-01T00:00:00Z').slice(0, 4),
+        dec: [83.333333, 100, 0.1 + 0.2].map((x) => S.decimal(x)),
+        cut: S.cut('ab\\ud83d\\ude00', 3), line: S.oneLine(' a\\r\\n\\n b '),
+        lang: ['fr-CA', 'FRA', 'French', 'en_GB', 'de', ''].map((l) => S.language(l, ['en', 'fr'])),
+    }; }""")
+    # MUST 16: 1.2 timespans HH:MM:SS.SS with 2–4 hour digits; 2004 ISO 8601 with at most 2 decimals.
+    assert got["t12"] == ["00:00:00.00", "00:00:00.01", "00:01:00.00", "01:00:00.00", "1000:00:00.00",
+                          "9999:59:59.99"]
+    assert got["iso"] == ["PT0S", "PT1.23S", "PT1M0S", "PT1H2M3.45S", "PT25H1M1S"]
+    assert got["when"] == "2026-11-23T14:05:09.87Z" and got["clamp"] == "2038"
+    assert got["dec"] == ["83.33", "100", "0.3"]
+    assert got["cut"] == "ab" and got["line"] == "a ¶ b"
+    assert got["lang"] == ["fr", "fr", "fr", "en", None, None]
