@@ -146,3 +146,26 @@ def test_xlsx_and_csv_parse_to_the_same_answers():
     wb = openpyxl.load_workbook(SA_XLSX, read_only=True)
     assert wb.sheetnames == ["Report"]
     wb.close()
+
+
+def test_no_matching_answers_says_so(tmp_path):
+    html, rows = _run(tmp_path, "--moodle-export", str(SA_TXT), "--team", "NOBODY")
+    assert all(int(r["answers"]) == 0 for r in rows)
+    assert "No answers match these filters." in html and 'role="status"' in html
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--compare-period", "2026-01-01..2026-01-31"], "--compare-period needs --period"),
+    (["--period", "2026-02-01"], "expected YYYY-MM-DD..YYYY-MM-DD"),
+    (["--period", "2026-03-01..2026-02-01"], "ends before it starts"),
+])
+def test_bad_report_options(tmp_path, args, message):
+    argv = ["report", "self-assessment", "--moodle-export", str(SA_TXT), "--csv", str(tmp_path / "x.csv")]
+    argv += args
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_report_needs_an_output(tmp_path):
+    result = CliRunner().invoke(cli, ["report", "quiz", "--moodle-export", str(QUIZ_TXT)])
+    assert result.exit_code == 1 and "nothing to write" in result.output
