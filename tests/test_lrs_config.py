@@ -82,3 +82,14 @@ def test_invalid_toml_reports_line(tmp_path):
 def test_explicit_missing_config_file(tmp_path):
     with pytest.raises(LrsConfigError, match="not found"):
         load_config(config_path=tmp_path / "nope.toml")
+
+
+def test_warns_when_credentials_file_is_readable_by_others(tmp_path, capsys):
+    path = tmp_path / "lrs.toml"
+    path.write_text('endpoint = "https://x.example.org/xapi/"\npassword = "p"\nusername = "u"\n')
+    path.chmod(0o644)
+    load_config(config_path=path)
+    assert "chmod 600" in capsys.readouterr().err
+    path.chmod(0o600)
+    load_config(config_path=path)
+    assert capsys.readouterr().err == ""

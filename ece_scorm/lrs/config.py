@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import click
+
 from ..errors import EceError
 
 ENV_ENDPOINT = "ECE_LRS_ENDPOINT"
@@ -64,6 +66,9 @@ def _read_file(path: Path, explicit: bool) -> dict:
     for key, value in table.items():
         if key in ("endpoint", "username", "password", "auth") and not isinstance(value, str):
             raise LrsConfigError(f"{path}: '{key}' must be a string")
+    if ("password" in table or "auth" in table) and path.stat().st_mode & 0o077:
+        click.echo(f"warning: {path} holds LRS credentials and other users can read it; run chmod 600 {path}",
+                   err=True)
     return table
 
 
