@@ -141,6 +141,13 @@ def run_self_assessment(inputs: Inputs, *, period: str | None, compare_period: s
     click.echo(f"{result.respondents} respondent(s); {len(result.plans)} plan(s)", err=True)
 
 
+def plain(text) -> dict:
+    """Return a language map of inline Markdown as plain text (reports show no markup)."""
+    from ..markdown import to_text
+
+    return {lang: to_text(value) for lang, value in dict(text).items()}
+
+
 def _quiz_labels(course) -> tuple[dict, dict]:
     labels, titles = {}, {}
     if course is None:
@@ -150,8 +157,8 @@ def _quiz_labels(course) -> tuple[dict, dict]:
         for quiz in module.quizzes():
             for q in quiz.questions:
                 labels[f"q.{quiz.id}.{q.id}"] = {
-                    "module": module.id, "prompt": dict(q.prompt), "correct": set(q.correct),
-                    "choices": {c.id: dict(c.text) for c in q.choices}}
+                    "module": module.id, "prompt": plain(q.prompt), "correct": set(q.correct),
+                    "choices": {c.id: plain(c.text) for c in q.choices}}
     return labels, titles
 
 

@@ -39,12 +39,18 @@ class SaSpec:
     plan_prompts: dict[str, str]  # prompt id -> Plan field name
 
 
+def _plain(text) -> dict:
+    from ..markdown import to_text  # course texts are inline Markdown; the report shows plain text
+
+    return {lang: to_text(value) for lang, value in dict(text).items()}
+
+
 def spec_from_course(course) -> SaSpec:
     """Build the spec from a validated model.Course (the module of kind self_assessment)."""
     for module in course.modules:
         sa = module.self_assessment()
         if sa is not None:
-            pillars = [PillarSpec(p.id, dict(p.title), [ItemSpec(i.id, dict(i.text)) for i in p.items])
+            pillars = [PillarSpec(p.id, _plain(p.title), [ItemSpec(i.id, _plain(i.text)) for i in p.items])
                        for p in sa.pillars]
             prompts = {sa.strength.id: "strength", sa.opportunity.id: "opportunity",
                        sa.first_step.id: "first_step", sa.first_step_lead.id: "first_step_lead"}
