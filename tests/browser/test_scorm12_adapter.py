@@ -84,6 +84,7 @@ def test_every_event_reaches_the_lms_in_moodle_formats(probe, lms_page, learner_
     assert q1["correct_responses"]["0"]["pattern"] == "t"
     sa = it["2"]
     assert (sa["type"], sa["student_response"], sa["result"]) == ("likert", "somewhat", "neutral")
+    assert sa["weighting"] == "0"  # never scored
     fill = it["3"]
     assert fill["type"] == "fill-in" and len(fill["student_response"]) == 255
     assert fill["student_response"].startswith("Première ligne. ¶ Second line, xxx")

@@ -98,13 +98,14 @@
         ["time", when]
       );
     } else if (ev.kind === "likert") {
+      // Weighting 0: self-assessment answers and reflections are never scored.
       // Moodle and scorm-again both accept the scale id as a likert response (DESIGN "Facts measured").
       ops.push(["type", "likert"], ["student_response", S.cut(String(ev.response || ""), RESPONSE_LIMIT)],
-        ["result", "neutral"], ["time", when]);
+        ["result", "neutral"], ["weighting", "0"], ["time", when]);
     } else {
       // Reflections: the first 255 characters here, the full text in cmi.comments.
       ops.push(["type", "fill-in"], ["student_response", S.cut(S.oneLine(ev.response), RESPONSE_LIMIT)],
-        ["result", "neutral"], ["time", when]);
+        ["result", "neutral"], ["weighting", "0"], ["time", when]);
     }
     return ops;
   }

@@ -53,12 +53,13 @@
       );
     } else if (ev.kind === "likert") {
       ops.push(["type", "likert"], ["description", localized(S.text(ev.prompt, lang, fallback), lang, DESCRIPTION)],
-        ["learner_response", String(ev.response || "")], ["result", "neutral"], ["timestamp", when]);
+        ["learner_response", String(ev.response || "")], ["result", "neutral"], ["weighting", "0"],
+        ["timestamp", when]);
     } else {
       ops.push(["type", "long-fill-in"]);
       if (ev.prompt) ops.push(["description", localized(S.text(ev.prompt, lang, fallback), lang, DESCRIPTION)]);
       ops.push(["learner_response", localized(ev.response, lang, LONG_TEXT)], ["result", "neutral"],
-        ["timestamp", when]);
+        ["weighting", "0"], ["timestamp", when]);
     }
     return ops;
   }
