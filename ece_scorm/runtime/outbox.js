@@ -37,6 +37,7 @@
     }
   };
   var KEEPALIVE_BYTES = 60000;  // browsers cap in-flight keepalive bodies at 64 KiB in total
+  var REJECTED_MAX = 100;
 
   function fmt(s, vars) { return s.replace(/\{(\w+)\}/g, function (_, k) { return String(vars[k]); }); }
 
@@ -150,7 +151,8 @@
             });
           }
           if (status === 400 || status === 413) {
-            store.write(rejectedKey, rejected().concat(batch));
+            // Kept for diagnosis, bounded so a misbehaving LRS cannot fill the browser's storage.
+            store.write(rejectedKey, rejected().concat(batch).slice(-REJECTED_MAX));
             removeIds(ids);
             return "ok";
           }

@@ -271,3 +271,12 @@ test("keepalive resends in order what a normal request carries; the loop never d
   assert.deepEqual(lrs.calls.flatMap((c) => c.ids).sort(), [a.id, a.id, b.id].sort());
   assert.equal(lrs.stored.size, 2);
 });
+
+test("statements set aside as invalid are bounded (the newest 100 kept)", async () => {
+  const {box, lrs, timers} = make({extra: {maxBatch: 1}});
+  const list = Array.from({length: 105}, () => st());
+  list.forEach((s) => { lrs.invalid.add(s.id); box.add(s); });
+  await timers.run(0);
+  assert.equal(box.pending(), 0);
+  assert.deepEqual(box.rejected().map((s) => s.id), list.slice(5).map((s) => s.id));
+});
