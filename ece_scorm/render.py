@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
+
+import jinja2
 
 from . import markdown, state_budget, themes
 from .errors import EceError
@@ -46,7 +49,7 @@ def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[
 
 def runtime_js(fmt: str) -> str:
     """Return ece-player.js for a format: player parts, standalone and format adapters, then core.js."""
-    parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "adapters/standalone.js"]
+    parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "completion.js", "adapters/standalone.js"]
     if fmt in FORMATS_WITH_OUTBOX:  # the statement builder and outbox shared by the xapi and cmi5 adapters
         parts += [p for p in ("xapi-statements.js", "outbox.js") if (RUNTIME / p).is_file()]
     if fmt in ("scorm12", "scorm2004"):  # API discovery, outbox and session shared by both SCORM adapters
@@ -55,6 +58,12 @@ def runtime_js(fmt: str) -> str:
     if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / own).is_file():
         parts.append(own)
     parts.append("core.js")
+    # Keyed by the files' modification times: a build reuses one bundle per format, an edit rebuilds it.
+    return _bundle(fmt, tuple(parts), tuple((RUNTIME / p).stat().st_mtime_ns for p in parts))
+
+
+@lru_cache(maxsize=32)
+def _bundle(fmt: str, parts: tuple[str, ...], mtimes: tuple[int, ...]) -> str:
     body = "\n".join((RUNTIME / p).read_text(encoding="utf-8").rstrip("\n") + "\n" for p in parts)
     # ECE_DATA.strings carries the merged interface strings, so the built-in table would be sent twice.
     body = STRINGS_RE.sub('/*ECE-STRINGS*/{"en": {}}/*END-STRINGS*/', body)
@@ -220,14 +229,27 @@ def _read_media(course: Course, path: str, loc) -> bytes:
         raise RenderError(f"{loc}: error: cannot read media file '{path}' ({exc.strerror or exc})") from None
 
 
-def _environment(theme: themes.Theme, strings: Mapping[str, Mapping[str, str]]):
-    env = themes.environment(theme)
-    env.filters["md"] = markdown.to_html
-    env.filters["md_inline"] = markdown.to_inline_html
-    env.filters["plain"] = markdown.to_text
-    env.globals["t"] = lambda lang, key: strings[lang][key]
-    env.globals["is_video_file"] = lambda url: bool(url and VIDEO_FILE.search(url))
+# One Environment per theme folder for the whole process: building one anew per module cost most of the
+# render time. Templates still reload when edited (Jinja's auto_reload checks their mtime), as preview needs.
+_ENVIRONMENTS: dict[tuple[str, str], jinja2.Environment] = {}
+
+
+def environment(theme: themes.Theme) -> jinja2.Environment:
+    """Return the cached Jinja2 Environment of a theme, with the Markdown filters installed."""
+    key = (theme.name, str(theme.root))
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = themes.environment(theme)
+        env.filters["md"] = markdown.to_html
+        env.filters["md_inline"] = markdown.to_inline_html
+        env.filters["plain"] = markdown.to_text
+        env.globals["is_video_file"] = _is_video_file
+        env = _ENVIRONMENTS.setdefault(key, env)
     return env
+
+
+def _is_video_file(url: str | None) -> bool:
+    return bool(url and VIDEO_FILE.search(url))
 
 
 def render_module(
@@ -243,10 +265,11 @@ def render_module(
     budget = state_budget.check(module, fmt, len(langs))  # BuildFailed when over MUST 20's limit
     strings = ui_strings(langs, theme)
     data = ece_data(course, module, fmt, langs, budget, strings)
-    env = _environment(theme, strings)
-    html = env.get_template("index.html.j2").render(
+    html = environment(theme).get_template("index.html.j2").render(
         course=course, module=module, langs=langs, lang=data["defaultLanguage"], data=data,
         text_max=budget.text_max, team_max=state_budget.TEAM_CODE_MAX, fmt=fmt,
+        # Strings differ per render (languages, theme overrides), so they travel with it, not in the globals.
+        t=lambda lang, key: strings[lang][key],
     )
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     files = [

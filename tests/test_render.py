@@ -125,7 +125,7 @@ def test_autoescape_and_markdown_sanitizing_in_pages(tmp_path):
 def test_runtime_bundles_the_format_adapter_and_outbox():
     header = {fmt: render.runtime_js(fmt).split("\n", 1)[0] for fmt in ("standalone", "scorm12", "xapi")}
     assert header["standalone"] == (
-        "/* ece-player (standalone): i18n.js, state.js, quiz.js, selfassessment.js, "
+        "/* ece-player (standalone): i18n.js, state.js, quiz.js, selfassessment.js, completion.js, "
         "adapters/standalone.js, core.js */"
     )
     for fmt, extra in (("scorm12", ["adapters/scorm12.js"]), ("xapi", ["outbox.js", "adapters/xapi.js"])):

@@ -5,7 +5,7 @@
   var D, S, adapter, review = false, lastSaved = null, saveTimer = 0, exited = false;
   var i18n = ECE.i18n, t = i18n.t, tl = i18n.tl, pick = i18n.pick;
   var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
-  var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null;
+  var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null, said = [];
   ECE.adapters = ECE.adapters || {};
 
   function $(sel, ctx) { return (ctx || document).querySelector(sel); }
@@ -116,10 +116,14 @@
     el.textContent = pick(st.message) + (st.pending ? " (" + st.pending + ")" : "");
   }
 
+  /** Say something through the live region; what is said in the same moment is read as one message. */
   function announce(text) {
     var live = $("#ece-live");
-    live.textContent = "";
-    setTimeout(function () { live.textContent = text; }, 60);
+    if (!said.length) {
+      live.textContent = "";
+      setTimeout(function () { live.textContent = said.join(" "); said = []; }, 60);
+    }
+    said.push(text);
   }
 
   /* ---------- navigation ---------- */
@@ -145,18 +149,27 @@
       sec.hidden = !(sec.getAttribute("lang") === i18n.lang && +sec.getAttribute("data-index") === index);
     });
     $$(".ece-sa-step").forEach(function (el) { el.hidden = +el.getAttribute("data-step") !== S.step; });
+    // After its first step the flow fills the page: the page's introduction would be scrolled past each time.
+    $$(".ece-sa").forEach(function (el) { el.closest(".ece-page").classList.toggle("ece-sa-later", S.step > 0); });
     S.visited[index] = true;
     $$("[data-goto]").forEach(function (a) {
       if (+a.getAttribute("data-goto") === index) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     });
     var seen = S.visited.filter(Boolean).length, pct = Math.round(100 * seen / P);
-    var text = t("progressText", { n: index + 1, total: P, pct: pct });
-    if (index === saPage) text += " · " + t("stepOf", { n: S.step + 1, total: steps.length });
+    var onSa = index === saPage, text = t("progressText", { n: index + 1, total: P, pct: pct });
+    if (onSa) {
+      // Count only the steps of the pillars the learner chose, so "Step 6 of 6" really is the last one.
+      var mine = steps.map(function (s, si) { return si; }).filter(stepAllowed);
+      var at = mine.filter(function (si) { return si < S.step; }).length + 1;
+      var stepText = t("stepOf", { n: at, total: mine.length });
+      // A module that is only the self-assessment has one page: its steps are the whole progress.
+      text = P === 1 ? stepText : text + " · " + stepText;
+      if (P === 1) pct = Math.round(100 * at / mine.length);
+    }
     setText("#ece-progress-text", text);
     var bar = $("#ece-progress-bar");
     if (bar) bar.value = pct;
-    var onSa = index === saPage;
     $("#ece-prev").disabled = index === 0 && !(onSa && nextStep(S.step, -1) >= 0);
     $("#ece-next").disabled = index === P - 1 && !(onSa && nextStep(S.step, 1) >= 0);
     var page = D.pages[index];
@@ -218,16 +231,17 @@
     var done = qs.every(function (q) { return q.status !== 0; });
     var ok = (!c.allPages || S.visited.every(Boolean)) && (!c.quizPassed || done) &&
       (!c.selfAssessmentDone || (S.flags & 1) === 1);
-    if (!ok) return;
     var passed = qs.length && done ? qs.every(function (q) { return q.status === 1; }) : null;
     var scored = qs.length && qs.every(function (q) { return q.score >= 0; });
     var scoreRaw = scored ? Math.round(qs.reduce(function (a, q) { return a + q.score; }, 0) / qs.length) : null;
+    var result = { completed: true, passed: passed, scoreRaw: scoreRaw, durationMs: Date.now() - startedAt };
+    ECE.completion.paint(ok, result);
+    if (!ok) return;
     var sig = 2 | (passed === true ? 4 : passed === false ? 8 : 0);
     if ((S.flags & 14) === sig) return;
     S.flags = (S.flags & 1) | sig;
-    var result = { completed: true, passed: passed, scoreRaw: scoreRaw, durationMs: Date.now() - startedAt };
     if (!review) call(function () { return adapter.complete(result); });
-    announce(t("moduleComplete"));
+    announce(ECE.completion.verdict(result));
     save();
   }
 

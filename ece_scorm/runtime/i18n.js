@@ -43,6 +43,13 @@
       "reflections": "Reflections",
       "plan": "Your plan",
       "moduleComplete": "You have completed this module.",
+      "modulePassed": "You have completed this module and passed, with a score of {score}%.",
+      "moduleFailed": "You have finished this module but did not pass: your score is {score}%, the pass mark is {pass}% and no attempts are left.",
+      "completionTitle": "Your progress in this module",
+      "toComplete": "To complete this module:",
+      "pagesLeft": "Visit the pages you have not seen yet:",
+      "quizLeft": "Finish the knowledge check “{title}”.",
+      "saLeft": "Go through the self-assessment to its summary.",
       "noJs": "The interactive player needs JavaScript; the whole module is shown below as one page."
     },
     "fr": {
@@ -77,7 +84,7 @@
       "watchVideo": "Regarder la vidéo (s’ouvre dans une nouvelle fenêtre)",
       "teamCode": "Code d’équipe (facultatif, fourni par votre animatrice ou animateur)",
       "teamCodeIs": "Code d’équipe\u00a0: {code}",
-      "primaryPillar": "Quel pilier correspond le mieux à votre rôle?",
+      "primaryPillar": "Quel pilier correspond le mieux à votre rôle\u00a0?",
       "otherPillars": "Autres piliers à évaluer (facultatif)",
       "summary": "Votre sommaire",
       "print": "Imprimer ou enregistrer en PDF",
@@ -85,7 +92,14 @@
       "reflections": "Réflexions",
       "plan": "Votre plan",
       "moduleComplete": "Vous avez terminé ce module.",
-      "noJs": "Le lecteur interactif a besoin de JavaScript; tout le module est présenté ci-dessous en une seule page."
+      "modulePassed": "Vous avez terminé ce module et l’avez réussi, avec un résultat de {score}\u00a0%.",
+      "moduleFailed": "Vous avez terminé ce module sans le réussir\u00a0: votre résultat est de {score}\u00a0%, le seuil de réussite est de {pass}\u00a0% et il ne reste aucune tentative.",
+      "completionTitle": "Votre progression dans ce module",
+      "toComplete": "Pour terminer ce module\u00a0:",
+      "pagesLeft": "Consultez les pages que vous n’avez pas encore vues\u00a0:",
+      "quizLeft": "Terminez le questionnaire «\u00a0{title}\u00a0».",
+      "saLeft": "Parcourez l’autoévaluation jusqu’à son sommaire.",
+      "noJs": "Le lecteur interactif a besoin de JavaScript\u00a0; tout le module est présenté ci-dessous en une seule page."
     }
   }/*END-STRINGS*/;
 

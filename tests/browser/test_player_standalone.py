@@ -173,11 +173,18 @@ def test_self_assessment_flow_and_summary(page, built):
     page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("BLUE-7")
     choice = page.get_by_role("group", name="Which pillar best fits your role?")
     choice.get_by_role("radio", name="Leadership").check()
+    intro = page.get_by_text("Take stock of how engagement shows up in your own work.")
+    assert intro.is_visible()
+    assert page.locator("#ece-progress-text").inner_text().endswith("Step 1 of 5")  # 7 steps, 2 not chosen
     assert_axe_clean(page, "self-assessment start (en)")
     next_(page)
-    # Only the chosen pillar is assessed.
+    # Only the chosen pillar is assessed, and steps count only the learner's own (intro, pillar,
+    # reflections, plan, summary): no jump from "Step 1" to "Step 4".
     assert page.locator(".ece-page:not([hidden]) .ece-sa-step:not([hidden]) h2").inner_text() == "Leadership"
-    assert page.locator("#ece-progress-text").inner_text().endswith("Step 4 of 7")
+    assert page.locator("#ece-progress-text").inner_text().endswith("Step 2 of 5")
+    # The page's introduction is not repeated above every step; the page title stays.
+    assert intro.is_hidden() and h1(page) == "Your setting"
+    assert page.evaluate("document.activeElement.textContent") == "Leadership"
     page.get_by_role("group", name="Leaders champion engagement.").get_by_role("radio", name="Yes").check()
     page.get_by_role("group", name="Engagement has a budget.").get_by_role("radio", name="Unknown").check()
     assert_axe_clean(page, "self-assessment items (en)")
@@ -190,6 +197,7 @@ def test_self_assessment_flow_and_summary(page, built):
     page.keyboard.press("Tab")
     assert_axe_clean(page, "self-assessment plan (en)")
     next_(page)
+    assert page.locator("#ece-progress-text").inner_text().endswith("Step 5 of 5")
     summary = page.locator(".ece-page:not([hidden]) [data-summary]")
     text = summary.inner_text()
     assert "Team code: BLUE-7" in text
@@ -204,6 +212,7 @@ def test_self_assessment_flow_and_summary(page, built):
     for chrome in ("#ece-toc", ".ece-pager", ".ece-progress", "#ece-notice", "#ece-lang"):
         assert page.locator(chrome).is_hidden(), chrome
     assert page.get_by_role("button").count() == 0
+    assert intro.is_hidden()  # the printout starts with the summary, not the page's introduction
     page.emulate_media(media="screen")
 
     page.reload()
@@ -219,7 +228,7 @@ def test_self_assessment_flow_and_summary(page, built):
     assert group.get_by_role("radio", name="Je ne sais pas").is_checked()
     assert_axe_clean(page, "self-assessment items (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
-    start = page.get_by_role("group", name="Quel pilier correspond le mieux à votre rôle?")
+    start = page.get_by_role("group", name="Quel pilier correspond le mieux à votre rôle\u00a0?")
     assert start.get_by_role("radio", name="Leadership").is_checked()
     assert page.get_by_role("textbox", name=re.compile("^Code d’équipe")).input_value() == "BLUE-7"
     assert_axe_clean(page, "self-assessment start (fr)")

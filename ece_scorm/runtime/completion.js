@@ -1,0 +1,62 @@
+/* ECE player — the completion panel: tells the learner the module is complete / passed / failed, or what
+ * remains to do, on the last page and on every page once the module is complete (uses ECE._core). */
+(function (ECE) {
+  "use strict";
+  function C() { return ECE._core; }
+
+  /** Return the one sentence that sums up a finished module (also announced through the live region). */
+  function verdict(result, lang) {
+    var tl = ECE.i18n.tl, D = C().D, S = C().S;
+    lang = lang || ECE.i18n.lang;
+    if (result.passed === true) return tl(lang, "modulePassed", { score: result.scoreRaw });
+    if (result.passed === false) {
+      var failed = D.quizzes.filter(function (q, qi) { return S.quizzes[qi].status === 2; })[0];
+      return tl(lang, "moduleFailed", {
+        score: result.scoreRaw == null ? 0 : result.scoreRaw,
+        pass: failed ? failed.passingScore : D.masteryScore
+      });
+    }
+    return tl(lang, "moduleComplete");
+  }
+
+  function add(parent, tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text != null) e.textContent = text;
+    if (cls) e.className = cls;
+    parent.appendChild(e);
+    return e;
+  }
+
+  /** List what the completion rule still needs: pages not seen, quizzes not finished, the SA summary. */
+  function remaining(list, lang) {
+    var c = C(), D = c.D, S = c.S, rule = D.module.completion, tl = ECE.i18n.tl, pick = ECE.i18n.pick;
+    var unseen = D.pages.map(function (p, i) { return i; }).filter(function (i) { return !S.visited[i]; });
+    if (rule.allPages && unseen.length) {
+      var li = add(list, "li", tl(lang, "pagesLeft") + " "), links = add(li, "ul");
+      unseen.forEach(function (i) {
+        var a = add(add(links, "li"), "a", pick(D.pages[i].title, lang));
+        a.href = "#" + lang + "-p-" + D.pages[i].id;
+        a.setAttribute("data-goto", String(i));
+      });
+    }
+    if (rule.quizPassed) D.quizzes.forEach(function (q, qi) {
+      if (S.quizzes[qi].status === 0) add(list, "li", tl(lang, "quizLeft", { title: pick(q.title, lang) }));
+    });
+    if (rule.selfAssessmentDone && !(S.flags & 1)) add(list, "li", tl(lang, "saLeft"));
+  }
+
+  /** Show the module's outcome (once complete) or what remains (on the last page); hide it otherwise. */
+  function paint(ok, result) {
+    var c = C(), box = c.$("#ece-completion"), lang = ECE.i18n.lang;
+    if (!box) return;
+    box.hidden = !ok && c.S.page !== c.D.pages.length - 1;
+    box.className = "ece-completion" + (ok ? (result.passed === false ? " ece-ko" : " ece-ok") : "");
+    var body = c.$("[data-completion]", box);
+    body.textContent = "";
+    if (ok) return add(body, "p", verdict(result, lang), "ece-verdict");
+    add(body, "p", ECE.i18n.tl(lang, "toComplete"));
+    remaining(add(body, "ul"), lang);
+  }
+
+  ECE.completion = { paint: paint, verdict: verdict };
+})(window.ECE = window.ECE || {});
