@@ -277,6 +277,7 @@ test("statements set aside as invalid are bounded (the newest 100 kept)", async 
   const list = Array.from({length: 105}, () => st());
   list.forEach((s) => { lrs.invalid.add(s.id); box.add(s); });
   await timers.run(0);
+  await box.flush();  // the running loop: 105 one-statement requests
   assert.equal(box.pending(), 0);
   assert.deepEqual(box.rejected().map((s) => s.id), list.slice(5).map((s) => s.id));
 });
