@@ -99,8 +99,11 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
         wait_pending(page, la, reg, 10)
         kept = stored_outbox(page, la, reg)
         assert pending_shown(page) == len(kept) == 10
+        mark = len(la.log)
         la.mode = "ok"  # back online: the backoff retry delivers everything without any learner action
         wait_status(page, "All your progress is saved", timeout=45000)
+        posts = [e for e in la.log[mark:] if e[:2] == ("POST", "/lrs/statements")]
+        assert 1 <= len(posts) <= 2, posts  # the ten kept statements go out as a batch, not one by one
         assert stored_outbox(page, la, reg) == []
         leave(page)
     finally:
