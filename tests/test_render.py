@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -230,3 +231,52 @@ def test_single_language_package(minimal):
     assert {s.get("lang") for s in doc.xpath("//section[@class='ece-page']")} == {"fr"}
     assert not doc.xpath("//select[@id='ece-lang']")  # nothing to switch to
     assert doc.xpath("string(//button[@id='ece-next'])") == "Suivant"
+
+
+def test_french_interface_strings_use_no_break_spaces():
+    # French typography (Office québécois de la langue française): a no-break space before : ; ? ! and %,
+    # and inside « », so a line never starts with the punctuation. Spaces here are written out by hand.
+    fr = render.ui_strings(["fr"])["fr"]
+    for key, text in fr.items():
+        assert not re.search(r"[ \w](?<!\u00a0)[:;?!%]|«(?!\u00a0)|(?<!\u00a0)»", text), (key, text)
+    assert fr["primaryPillar"] == "Quel pilier correspond le mieux à votre rôle\u00a0?"
+    assert fr["quizLeft"] == "Terminez le questionnaire «\u00a0{title}\u00a0»."
+
+
+def test_one_environment_per_theme_and_edited_templates_reload(tmp_path):
+    theme_dir = tmp_path / "themes" / "live"
+    (theme_dir / "templates").mkdir(parents=True)
+    (theme_dir / "static").mkdir()
+    (theme_dir / "theme.yaml").write_text("css: []\n")
+    index = theme_dir / "templates" / "index.html.j2"
+    original = (Path(themes.REPO_THEMES) / "default" / "templates" / "index.html.j2").read_text()
+    index.write_text(original.replace("<body", "<body data-rev=\"1\""))
+    theme = themes.resolve("live", tmp_path)
+    module = C.module()
+    course = C.course(module, source_dir=tmp_path)
+    first = files_of(course, "m1", theme=theme)["index.html"]
+    # Per-render strings travel with the render, so a second language set cannot leak into the first.
+    second = files_of(course, "m1", theme=themes.resolve("live", tmp_path))["index.html"]
+    assert render.environment(theme) is render.environment(themes.resolve("live", tmp_path))
+    assert render.environment(theme) is not render.environment(themes.resolve("default"))
+    assert b'data-rev="1"' in first and first == second
+    # A preview edits templates while the process lives: the cached environment must see the change.
+    index.write_text(original.replace("<body", "<body data-rev=\"2\""))
+    stat = index.stat()
+    os.utime(index, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert b'data-rev="2"' in files_of(course, "m1", theme=theme)["index.html"]
+
+
+def test_select_all_hint_is_not_repeated_when_the_question_says_it():
+    course, _ = load_course(Path(__file__).parents[1] / "course_source")
+    files = files_of(course, "introduction")
+    doc = lxml.html.fromstring(files["index.html"].decode("utf-8"))
+    hints = {"en": "Select all that apply.", "fr": "Sélectionnez toutes les réponses qui s’appliquent."}
+    multiple = 0
+    for fs in doc.xpath("//fieldset[contains(@class, 'ece-question')]"):
+        lang = fs.xpath("ancestor::section[@lang]/@lang")[0]
+        if fs.xpath(".//input[@type='checkbox']"):
+            multiple += 1
+            # Said once: by the question itself in this course, otherwise by the player's hint.
+            assert fs.text_content().count(hints[lang]) == 1, fs.text_content()
+    assert multiple == 4  # two "select all" questions in the introduction check, in two languages
