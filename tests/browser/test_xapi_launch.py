@@ -184,3 +184,22 @@ def test_launch_without_parameters_falls_back_to_standalone(browser, packages, l
         context.close()
     assert errors == []
     assert statements(fresh_lrs, str(uuid.uuid4())) == []
+
+
+def test_moodle_language_preference_opens_the_module_in_french(browser, packages, launcher_for, fresh_lrs):
+    """mod_tincanlaunch stores the learner's language in the CMI5LearnerPreferences agent profile."""
+    la = launcher_for(packages["ece-mini-welcome-xapi"])
+    reg = str(uuid.uuid4())
+    errors: list[str] = []
+    context, page = new_page(browser, errors)
+    try:
+        page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg, language="fr-CA"))
+        wait_status(page, "Toute votre progression est enregistrée")
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        assert page.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"
+        next_(page, "fr")
+        got = wait_for_statements(fresh_lrs, reg, lambda s: len(s) >= 3)
+    finally:
+        context.close()
+    assert errors == []
+    assert [s["context"]["language"] for s in got[1:3]] == ["fr", "fr"]

@@ -108,8 +108,12 @@ class Launcher:
         return self.lms_url + "lrs/"
 
     # --- launches --------------------------------------------------------------------------------
-    def launch_xapi(self, path: str, actor: dict, activity_id: str, registration: str | None = None) -> str:
+    def launch_xapi(self, path: str, actor: dict, activity_id: str, registration: str | None = None,
+                    language: str | None = None) -> str:
         """Return a Rustici / mod_tincanlaunch launch URL (MUST 27) with fresh per-launch credentials."""
+        if language:  # mod_tincanlaunch writes the Moodle user's language here before the redirect
+            self.profiles[(_agent_key(actor), "CMI5LearnerPreferences")] = (
+                json.dumps({"languagePreference": language}).encode(), "application/json")
         key_secret = f"launch-{secrets.token_hex(4)}:{secrets.token_hex(8)}"
         auth = "Basic " + base64.b64encode(key_secret.encode()).decode()
         sess = Session("xapi", actor, registration or str(uuid.uuid4()), activity_id, auth)

@@ -48,6 +48,18 @@
     return out;
   }
 
+  /** Return the first course language in a learner-preferences document ({languagePreference: "fr-CA,en"}). */
+  function preferredLanguage(doc, languages) {
+    var pref = null;
+    try { pref = doc.status === 200 ? JSON.parse(doc.text).languagePreference : null; } catch (e) { pref = null; }
+    var tags = String(pref || "").split(",");
+    for (var i = 0; i < tags.length; i++) {
+      var code = tags[i].trim().toLowerCase().split(/[-_]/)[0];
+      if (languages.indexOf(code) >= 0) return code;
+    }
+    return null;
+  }
+
   ECE.adapters.xapi = function (data, env) {
     env = env || {};
     var win = env.window || window, doc = win.document;
@@ -105,8 +117,11 @@
           if (doc.visibilityState === "hidden") box.flushKeepalive();
         });
         box.flush();  // replay what an earlier launch left behind
-        return lrs.getDocument("activities/state", stateParams).then(function (res) {
-          var local = localState(), state = res.status === 200 ? res.text : null;
+        // mod_tincanlaunch writes the learner's Moodle language in this agent profile (xAPI launch §3.2).
+        var prefs = lrs.getDocument("agents/profile", {agent: stateParams.agent,
+          profileId: "CMI5LearnerPreferences"});
+        return Promise.all([lrs.getDocument("activities/state", stateParams), prefs]).then(function (docs) {
+          var res = docs[0], local = localState(), state = res.status === 200 ? res.text : null;
           // A local copy the LRS never confirmed is newer than the LRS's one: use it and send it again.
           if (local && (local.dirty || res.status === 0)) {
             state = local.state;
@@ -115,8 +130,8 @@
           if (res.status === 401 || res.status === 403) box.authFailed(res.status);
           startedAt = Date.now();
           add([builder.lifecycle(state ? "resumed" : "initialized")]);
-          return {state: state || null, language: null, learnerName: launch.actor.name || null,
-            mode: "normal", resumed: !!state};
+          return {state: state || null, language: preferredLanguage(docs[1], data.languages),
+            learnerName: launch.actor.name || null, mode: "normal", resumed: !!state};
         });
       },
       record: function (ev) {
