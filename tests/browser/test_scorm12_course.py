@@ -153,6 +153,18 @@ def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_k
     for iid, body in learner.outcome.texts.items():
         assert cmi["comments"].count(f"[{iid}] {body}") == 1
 
+    # Coming back after finishing: Moodle 1.2 still hands suspend_data back, so the score is on screen,
+    # and nothing in the LMS is reset or recorded again.
+    frame = launch(lms_page, lms, "12", "s12-staff-teams", learner_key)
+    wait_for_player(frame)
+    result = frame.locator(".ece-page:not([hidden]) [data-result]")
+    score = again.outcome.scores[quiz.id]
+    assert result.inner_text() == f"Your score: {score}%. The pass mark is {quiz.passing_score}%: passed."
+    close_course(lms_page, lms, learner_key)
+    after = lms.stored(learner_key)
+    assert after["core"]["lesson_status"] == "passed" and after["core"]["score"]["raw"] == str(score)
+    assert after["interactions"] == cmi["interactions"] and after["comments"] == cmi["comments"]
+
 
 def test_retried_quiz_appends_interactions_and_grades_only_the_final_attempt(lms, lms_page, learner_key):
     module = COURSE.module("leadership")
