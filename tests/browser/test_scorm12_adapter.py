@@ -125,7 +125,7 @@ def test_refused_commits_are_shown_kept_and_sent_at_the_next_launch(probe, lms_p
     probe.learner(learner_key, commit_ok=False)
     frame = launch(lms_page, probe, "12", "probe", learner_key)
     start(frame)
-    call(frame, "record", choice("pillars", ["beta"], ["alpha"]))
+    call(frame, "record", choice("pillars", ["beta-2"], ["alpha"]))
     errors = [s for s in statuses(frame) if s["level"] == "error"]
     assert errors and errors[-1]["code"] == "commit-failed" and errors[-1]["pending"] >= 1
     assert "could not be saved" in errors[-1]["message"]["en"]

@@ -50,7 +50,7 @@ RULES_12: list[tuple[str, Rule]] = [
 ]
 
 LANGSTRING = r"(\{lang=([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9-]{2,8})?\})?((?!\{).{0,%d})?"
-SHORT_ID = r"[^\s\[\]]{1,250}"  # an identifier, with no delimiter inside
+SHORT_ID = r"[A-Za-z0-9_.]{1,250}"  # Moodle's CMIShortIdentifier: JavaScript [\w.]{1,250}
 DECIMAL_2004 = r"-?([0-9]{1,5})(\.[0-9]{1,18})?"
 TIME_2004 = (r"(19[7-9][0-9]|20[0-2][0-9]|203[0-8])-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
              r"(\.[0-9]{1,2}(Z|[+-][0-9]{2}(:[0-9]{2})?)?)?")  # Moodle: years 1970–2038 only

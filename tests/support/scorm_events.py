@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CHOICES = [{"id": i, "text": {"en": i, "fr": i}} for i in ("alpha", "beta", "gamma", "delta")]
+CHOICES = [{"id": i, "text": {"en": i, "fr": i}} for i in ("alpha", "beta-2", "gamma", "delta")]
 TRUE_FALSE = [
     {"id": "true", "text": {"en": "True", "fr": "Vrai"}},
     {"id": "false", "text": {"en": "False", "fr": "Faux"}},

@@ -43,11 +43,14 @@ class Answer:
 
     def scorm2004(self, lang: str) -> tuple[str, str, str, str]:
         """Return (id, type, learner_response, result) as SCORM 2004 must hold it."""
+        # Moodle's 2004 short identifiers are [A-Za-z0-9_.]: ids like "staff-teams" travel as "staff_teams".
         if self.kind in ("choice", "true-false"):
-            resp = "[,]".join(self.response) if self.kind == "choice" else self.response[0]
+            resp = self.response[0]
+            if self.kind == "choice":
+                resp = "[,]".join(c.replace("-", "_") for c in self.response)
             return (self.interaction_id, self.kind, resp, "correct" if self.success else "incorrect")
         if self.kind == "likert":
-            return (self.interaction_id, "likert", str(self.response), "neutral")
+            return (self.interaction_id, "likert", str(self.response).replace("-", "_"), "neutral")
         flat = " ¶ ".join(line.strip() for line in str(self.response).splitlines() if line.strip())
         return (self.interaction_id, "long-fill-in", "{lang=" + lang + "}" + flat[:4000], "neutral")
 

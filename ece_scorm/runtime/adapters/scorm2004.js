@@ -18,11 +18,15 @@
     return "{lang=" + lang + "}" + S.cut(body, max);
   }
 
+  /** A short_identifier_type Moodle accepts: its CMIShortIdentifier is [\w.]{1,250}, so no "-"
+   * (ECE ids are [a-z0-9-], so "-" -> "_" keeps them distinct and readable). */
+  function shortId(id) { return String(id).replace(/[^A-Za-z0-9_.]/g, "_").slice(0, 250) || "_"; }
+
   /** Choice ids in the order the choices are shown, joined with the 2004 delimiter. */
   function ids(list, choices) {
     var order = (choices || []).map(function (c) { return c.id; });
     var rank = function (id) { var i = order.indexOf(id); return i < 0 ? order.length : i; };
-    return (list || []).map(String).sort(function (a, b) { return rank(a) - rank(b); }).join("[,]");
+    return (list || []).map(String).sort(function (a, b) { return rank(a) - rank(b); }).map(shortId).join("[,]");
   }
 
   function trueFalse(list) {
@@ -53,7 +57,7 @@
       );
     } else if (ev.kind === "likert") {
       ops.push(["type", "likert"], ["description", localized(S.text(ev.prompt, lang, fallback), lang, DESCRIPTION)],
-        ["learner_response", String(ev.response || "")], ["result", "neutral"], ["weighting", "0"],
+        ["learner_response", shortId(ev.response || "")], ["result", "neutral"], ["weighting", "0"],
         ["timestamp", when]);
     } else {
       ops.push(["type", "long-fill-in"]);
