@@ -52,49 +52,79 @@ def _missed(figures: list[Figure]) -> bool:
     return any(f.verdict() == "❌" for f in figures)
 
 
-def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure]]:
-    """Run the selected parts; return the sections of RESULTS.md and the figures judged against targets."""
+# A part that fails (the tree can change under a long run: other people edit it) is reported in its
+# section, and the others still run; the exit code is then 1.
+PART_ERRORS = (BenchError, EceError, OSError, RuntimeError, ValueError, KeyError)
+
+
+def _part(title: str, failures: list[str], sections: list[Section], fn):
+    try:
+        return fn()
+    except PART_ERRORS as exc:
+        message = f"{type(exc).__name__}: {str(exc).strip()[-1500:]}"
+        failures.append(f"{title}: {message}")
+        sections.append(Section(title, notes=[f"This part failed and was not measured: {message}"]))
+        return None
+
+
+def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str]]:
+    """Run the selected parts; return the sections of RESULTS.md, the judged figures and the failures."""
     from ece_scorm.render import course_slug
     from ece_scorm.validation import load_course
 
     course, _ = load_course(args.source)
     sections: list[Section] = []
     judged: list[Figure] = []
+    failures: list[str] = []
     with workdir("ece-bench-") as work:
-        if "build" in args.skip:
-            reference = work / "reference-build"
-            inprocess_build(args.source, reference)
-        else:
-            section, figs, reference = full_build(args.source, args.runs, work / "full")
-            judged += [figs["ratio_cli"], figs["ratio_cpu"]]
+        reference = work / "reference-build"
+
+        def build_part() -> None:
+            section, figs, _ = full_build(args.source, args.runs, work / "full", reference)
+            judged.extend([figs["ratio_cli"], figs["ratio_cpu"]])
             if _missed([figs["ratio_cli"], figs["ratio_cpu"]]) and not args.quick:
                 section.blocks.append(("cProfile of one in-process full build (cumulative time; the target "
                                        "was missed):", profile_build(args.source, work / "profile")))
             sections.append(section)
-        if "rebuild" not in args.skip:
+
+        def rebuild_part() -> None:
             section, figs = rebuilds(args.source, args.runs, work / "rebuild")
-            judged += [figs["same_cli"], figs["same_inp"]]
+            judged.extend([figs["same_cli"], figs["same_inp"]])
             if _missed([figs["same_cli"], figs["same_inp"]]) and not args.quick:
                 section.table("Where a no-change CLI rebuild goes (medians; the target was missed):",
                               ["Step", "Wall", "CPU"], rebuild_breakdown(args.source, reference, args.runs))
             sections.append(section)
-        if "sizes" not in args.skip:
+
+        def sizes_part() -> None:
             from .sizes import sizes
 
             packages, runtime, figs = sizes(reference, course_slug(course))
-            sections += [runtime, packages]
-            judged += figs
-        if "browser" not in args.skip:
+            sections.extend([runtime, packages])
+            judged.extend(figs)
+
+        def browser_part() -> None:
             from .browser_bench import browser_sections
 
             secs, figs = browser_sections(course, args.runs, work / "browser")
-            sections += secs
-            judged += figs
-        if "lrs" not in args.skip:
+            sections.extend(secs)
+            judged.extend(figs)
+
+        def lrs_part() -> None:
             from .lrs_part import lrs_section
 
             sections.append(lrs_section())
-    return sections, judged
+
+        if "build" in args.skip:
+            _part("Reference build", failures, sections, lambda: inprocess_build(args.source, reference))
+        else:
+            _part("Full build of the ECE series", failures, sections, build_part)
+        parts = [("rebuild", "Rebuilds", rebuild_part), ("sizes", "Package and runtime sizes", sizes_part),
+                 ("browser", "Player in headless Chromium", browser_part),
+                 ("lrs", "LRS export at 100,000 statements", lrs_part)]
+        for key, title, fn in parts:
+            if key not in args.skip:
+                _part(title, failures, sections, fn)
+    return sections, judged, failures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine.describe()
     date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     try:
-        sections, judged = run(args)
+        sections, judged, failures = run(args)
     except (BenchError, EceError, OSError) as exc:
         print(f"benchmarks: error: {exc}", file=sys.stderr)
         return 1
@@ -118,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Wrote {args.out} in {time.perf_counter() - started:.0f} s.")
     for f in judged:
         print(f"  {f.verdict() or '  '} {f.name}: median {f.median:.4g} {f.unit}")
-    return 0
+    for failure in failures:
+        print(f"benchmarks: error: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
