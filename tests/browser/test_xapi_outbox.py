@@ -226,6 +226,8 @@ def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_lau
         # The next launch (new credentials, same registration) replays what was kept.
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
         wait_status(page, "Toute votre progression est enregistrée|All your progress is saved")
+        # The replay is in; leave only once this launch has started (its `resumed` is in the LRS too).
+        wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "resumed" for x in s))
         leave(page)
     finally:
         context.close()
