@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from ece_scorm.cli import cli
+from ece_scorm.lrs.client import PAGE_SIZE
 
 
 def _statement(i: int) -> dict:
@@ -181,9 +183,9 @@ class _TimeOrderedHandler(_Handler):
 
 def test_pages_by_stored_time_past_a_skipping_cursor_and_long_ties():
     rows = []
-    for i in range(1234):
-        minute, second = divmod(i - 700, 60)
-        stored = "2026-01-01T00:00:00.000Z" if i < 700 else f"2026-01-01T01:{minute:02d}:{second:02d}.500Z"
+    for i in range(2234):  # 1,700 statements share the oldest `stored` time: more than a page
+        minute, second = divmod(i - 1700, 60)
+        stored = "2026-01-01T00:00:00.000Z" if i < 1700 else f"2026-01-01T01:{minute:02d}:{second:02d}.500Z"
         rows.append({**_statement(i), "stored": stored})
     rows.sort(key=lambda r: (r["stored"], r["id"]), reverse=True)
     server = _QuietServer(("127.0.0.1", 0), _TimeOrderedHandler)
@@ -202,5 +204,5 @@ def test_pages_by_stored_time_past_a_skipping_cursor_and_long_ties():
     assert [s["id"] for s in got] == [r["id"] for r in rows]  # all, once each, newest first
     assert not any("cursor" in hit for hit in server.hits)
     # Each request leaves room for the statements already seen at the boundary: no request is wasted,
-    # even inside the run of 700 statements sharing one `stored` time.
-    assert len(server.hits) == 3, server.hits
+    # even inside the run of 1,700 statements sharing one `stored` time.
+    assert len(server.hits) == math.ceil(len(rows) / PAGE_SIZE), server.hits

@@ -84,8 +84,9 @@ def load(inputs: Inputs) -> Loaded:
 
     client = LrsClient(config, progress=progress)
     query = StatementQuery(activity=loaded.course_id, related_activities=bool(loaded.course_id))
+    definitions: dict = {}
     for stmt in client.statements(query):
-        record = from_statement(stmt, loaded.course_id)
+        record = from_statement(stmt, loaded.course_id, definitions)
         if isinstance(record, Answer):
             loaded.answers.append(record)
         elif isinstance(record, Event):

@@ -20,7 +20,7 @@ from ..errors import EceError
 from .config import LrsConfig
 
 XAPI_VERSION = "1.0.3"
-PAGE_SIZE = 500
+PAGE_SIZE = 1000  # fewer requests: Learning Locker re-filters and re-sorts every statement per page
 MAX_WIDEN = 64  # how far a page may grow to get past statements sharing one `stored` time
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # Filters we send; a `more` link that carries one of them with another value is broken (see _next_url).

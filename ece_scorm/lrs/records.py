@@ -140,8 +140,12 @@ def interaction_of(parts: list[str]) -> str | None:
     return None
 
 
-def from_statement(stmt: dict, course_id: str | None) -> Answer | Event | None:
-    """Turn one statement into a record, or None when it is not one the reports use."""
+def from_statement(stmt: dict, course_id: str | None,
+                   definitions: dict | None = None) -> Answer | Event | None:
+    """Turn one statement into a record, or None when it is not one the reports use.
+
+    `definitions` (interaction id -> (name, choices)) lets every answer to one interaction share one copy.
+    """
     course = course_id or course_of(stmt)
     if not course:
         return None
@@ -171,13 +175,17 @@ def from_statement(stmt: dict, course_id: str | None) -> Answer | Event | None:
                 module = rel[0]
         attempt = _extension(result.get("extensions"), course, ATTEMPT_EXT)
         success = result.get("success")
-        definition = _dict(obj.get("definition"))
+        shared = definitions.get(interaction) if definitions is not None else None
+        if shared is None:
+            definition = _dict(obj.get("definition"))
+            shared = (_dict(definition.get("name")) or None, _choices(definition))
+            if definitions is not None:
+                definitions[interaction] = shared
         return Answer(learner=learner, name=name, when=when, interaction=interaction,
                       response=str(result.get("response", "")),
                       success=success if isinstance(success, bool) else None,
                       attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
-                      module=module, team=team, label=_dict(definition.get("name")) or None,
-                      choices=_choices(definition))
+                      module=module, team=team, label=shared[0], choices=shared[1])
     if len(parts) == 1 and verb in ("initialized", "completed", "passed", "failed", "terminated",
                                     "suspended", "resumed"):
         raw = _dict(result.get("score")).get("raw")
