@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.lrs_cohort import COURSE, cohort  # noqa: E402  (needs ROOT on sys.path)
+from ece_scorm.lrs.client import PAGE_SIZE  # noqa: E402  (needs ROOT on sys.path)
+from tests.support.lrs_cohort import COURSE, cohort  # noqa: E402
 from tests.support.lrs_server import start_lrs  # noqa: E402
 
 # The baseline keeps a set of ids (simplest correct dedup), so its memory grows; ours keeps only the ids
@@ -28,7 +29,7 @@ from tests.support.lrs_server import start_lrs  # noqa: E402
 # stdout line. Peak memory is VmHWM (reset by exec), not ru_maxrss (Linux carries it over from the parent).
 BASELINE = r"""
 import json, sys, time, urllib.parse, urllib.request
-endpoint, auth, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+endpoint, auth, mode, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3"}
 root = urllib.parse.urlsplit(endpoint)
 
@@ -38,14 +39,14 @@ def get(url):
 
 start, n, ids = time.perf_counter(), 0, set()
 if mode == "more":  # follow the LRS's `more` links as they come
-    url = endpoint + "statements?limit=500"
+    url = endpoint + f"statements?limit={size}"
     while url:
         page = get(url)
         n += len(page["statements"])
         ids.update(s["id"] for s in page["statements"])
         url = f"{root.scheme}://{root.netloc}{page['more']}" if page.get("more") else None
 else:  # page newest-first with `until` = oldest stored seen, skipping ids already counted at that time
-    until, limit = None, 500
+    until, limit = None, size
     while True:
         query = {"limit": str(limit), **({"until": until} if until else {})}
         page = get(endpoint + "statements?" + urllib.parse.urlencode(query))["statements"]
@@ -55,7 +56,7 @@ else:  # page newest-first with `until` = oldest stored seen, skipping ids alrea
         if len(page) < limit:
             break
         if fresh:
-            until, limit = page[-1]["stored"], 500
+            until, limit = page[-1]["stored"], size
         else:
             limit *= 2
 elapsed = time.perf_counter() - start
@@ -139,10 +140,11 @@ def main() -> None:
         print(f"loaded {results['statements']:,} statements in {load:.1f}s", file=sys.stderr)
         env = {**os.environ, **server.env(), "PYTHONPATH": str(ROOT)}
 
-        chain = _child(BASELINE, [server.endpoint, server.auth, "more"], env)
+        size = str(PAGE_SIZE)  # the same page size as ece-scorm's client, so the ratio is client overhead
+        chain = _child(BASELINE, [server.endpoint, server.auth, "more", size], env)
         results["urllib_following_more_links"] = chain  # Learning Locker's cursor loses statements here
         print(f"more-link chain: {chain}", file=sys.stderr)
-        base = _child(BASELINE, [server.endpoint, server.auth, "until"], env)
+        base = _child(BASELINE, [server.endpoint, server.auth, "until", size], env)
         assert base["statements"] == results["statements"], base
         base["statements_per_s"] = round(base["statements"] / base["seconds"])
         results["baseline_urllib_paging"] = base
