@@ -221,7 +221,7 @@
     saveTimer = setTimeout(save, 800);
   }
 
-  function narrow() { return !!(window.matchMedia && window.matchMedia("(max-width: 40rem)").matches); }
+  function narrow() { return !!(window.matchMedia && window.matchMedia("(max-width: 46rem)").matches); }
 
   function finished() { return (S.flags & 2) === 2; }
 
@@ -277,7 +277,11 @@
     document.addEventListener("change", onChange);
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(); });
     window.addEventListener("pagehide", onPageHide);
-    $$("video").forEach(function (v) { v.addEventListener("error", videoFailed, true); });
+    $$("video").forEach(function (v) {
+      v.addEventListener("error", videoFailed, true);
+      // Without network the media can fail before the player starts: its "error" event is already gone.
+      if (v.error || v.networkState === 3) videoFailed({ target: v, currentTarget: v });
+    });
     $$("details.ece-transcript").forEach(function (d) { d.addEventListener("toggle", syncTranscript); });
     var sel = $("#ece-lang");
     if (sel) sel.addEventListener("change", function () {

@@ -50,7 +50,10 @@
     var c = C(), S = c.S;
     c.$$("[data-primary]").forEach(function (el) { el.checked = +el.getAttribute("data-primary") === S.sa.primary; });
     c.$$("[data-other]").forEach(function (el) {
-      el.checked = !!(S.sa.others & (1 << +el.getAttribute("data-other")));
+      var i = +el.getAttribute("data-other");
+      el.checked = !!(S.sa.others & (1 << i));
+      // The chosen pillar is assessed anyway: offering it again among the "other" pillars only confuses.
+      el.closest("li").hidden = i === S.sa.primary;
     });
     c.$$("[data-item]").forEach(function (el) {
       el.checked = S.sa.items[+el.getAttribute("data-item")] === +el.getAttribute("data-v");

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ece_scorm.render import render_module
 from ece_scorm.validation import load_course
@@ -141,7 +142,11 @@ def test_self_assessment_alone_has_no_contents_and_counts_its_steps(context, bui
     assert "Go through the self-assessment to its summary." in panel.inner_text()
     axe_clean(page, "self-assessment module start (en)")
     start = page.get_by_role("group", name="Which pillar best fits your role?")
+    others = page.get_by_role("group", name="Other pillars you want to assess (optional)")
+    assert others.get_by_role("checkbox").count() == 3
     start.get_by_role("radio", name="Leadership").check()
+    # The chosen pillar is not offered again among the others.
+    assert [c.get_attribute("value") for c in others.get_by_role("checkbox").all()] == ["partners", "teams"]
     assert page.locator("#ece-progress-text").inner_text() == "Step 1 of 5"
     for step in range(2, 6):
         page.get_by_role("button", name="Next", exact=True).click()
@@ -159,6 +164,7 @@ def test_a_transcript_has_one_control_with_or_without_javascript(browser, contex
     page.get_by_role("button", name="Next", exact=True).click()
     box = page.locator(".ece-page:not([hidden]) [data-video]")
     # The hosted video cannot load here, so the player opened the transcript: one button names the action.
+    expect(box.get_by_role("button", name="Hide transcript")).to_be_visible()  # after the load error
     assert box.get_by_role("button").all_inner_texts() == ["Hide transcript"]
     assert box.locator("summary").is_hidden()
     box.get_by_role("button", name="Hide transcript").click()

@@ -55,6 +55,10 @@ def h1(page) -> str:
     return page.locator(".ece-page:not([hidden]) h1").inner_text()
 
 
+def booted(page) -> None:
+    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+
+
 def next_(page, lang="en"):
     page.get_by_role("button", name="Next" if lang == "en" else "Suivant", exact=True).click()
 
@@ -216,6 +220,7 @@ def test_self_assessment_flow_and_summary(page, built):
     page.emulate_media(media="screen")
 
     page.reload()
+    booted(page)  # a language chosen before the player starts would be reset by the saved state
     page.get_by_label("Language / Langue").select_option("fr")
     ftext = page.locator(".ece-page:not([hidden]) [data-summary]").inner_text()
     assert "Code d’équipe\u00a0: BLUE-7" in ftext
