@@ -191,6 +191,11 @@ def test_reduced_motion_and_200_percent_zoom(browser, built):
     try:
         page = ctx.new_page()
         page.goto(built["practice"].as_uri())
+        # The contents stack above the page (collapsed) instead of squeezing it into half the width.
+        toc = page.get_by_role("navigation", name="Contents").bounding_box()
+        main = page.get_by_role("main").bounding_box()
+        assert toc["y"] + toc["height"] <= main["y"] and main["width"] > 560, (toc, main)
+        assert not page.get_by_role("link", name="Next steps").is_visible()
         assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
         for _ in range(12):
             assert page.evaluate("document.documentElement.scrollWidth") <= 640, page.title()
