@@ -43,6 +43,7 @@ class Learner:
     cmi: dict[str, Any] | None = None  # the last committed CMI object (scorm-again's JSON rendering)
     commits: list[dict[str, Any]] = field(default_factory=list)  # every commit body received, in order
     refused: int = 0  # commits answered with failure
+    finals: int = 0  # commits sent by LMSFinish/Terminate (scorm-again adds ?final=true)
 
 
 class LmsServer:
@@ -124,7 +125,7 @@ class LmsServer:
         found = etree.parse(str(manifest)).xpath("//*[local-name()='masteryscore']/text()")
         return str(found[0]).strip() if found else ""
 
-    def commit(self, key: str, raw: bytes) -> bytes:
+    def commit(self, key: str, raw: bytes, final: bool = False) -> bytes:
         """Store one commit (unless this learner's LMS refuses commits); answer as scorm-again expects."""
         try:
             body = json.loads(raw.decode("utf-8"))
@@ -132,6 +133,7 @@ class LmsServer:
             return json.dumps({"result": False, "errorCode": 101}).encode()
         rec = self.learner(key)
         with self.lock:
+            rec.finals += final
             rec.commits.append(body)
             if not rec.commit_ok:
                 rec.refused += 1
@@ -194,7 +196,8 @@ def _make_handler(server: LmsServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             if len(parts) == 3 and parts[0] == "lms" and parts[2] == "commit":
-                self._send(200, server.commit(parts[1], raw))
+                final = parse_qs(url.query).get("final") == ["true"]
+                self._send(200, server.commit(parts[1], raw, final))
             else:
                 self._send(404, b"not found", "text/plain")
 
@@ -237,13 +240,13 @@ def launch(page: Any, server: LmsServer, version: str, package: str, learner: st
 
 def close_course(page: Any, server: LmsServer, learner: str, *, timeout: float = 10.0) -> None:
     """Unload the package as a learner leaving it does (pagehide), then wait for the LMS's final commit."""
-    before = len(server.learner(learner).commits)
+    before = server.learner(learner).finals
     page.evaluate(
         "() => { const p = window.eceHost.popup; if (p && !p.closed) p.close();"
         " const f = document.getElementById('sco'); if (f) f.remove(); }"
     )
     page.wait_for_function("() => window.eceHost.finished", timeout=timeout * 1000)
-    server.wait_for(lambda: len(server.learner(learner).commits) > before, timeout)
+    server.wait_for(lambda: server.learner(learner).finals > before, timeout)
 
 
 def build_packages(fmt: str, modules: list[str], out: Path) -> dict[str, Path]:

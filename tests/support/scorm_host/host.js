@@ -156,6 +156,7 @@
       if (data) {
         var settings = {
           lmsCommitUrl: "/lms/" + encodeURIComponent(learner) + "/commit",
+          terminateCommitParam: "final", // lets the test server tell LMSFinish's commit from the others
           autocommit: false,
           logLevel: 5,
         };
