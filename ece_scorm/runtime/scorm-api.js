@@ -123,7 +123,7 @@
     }
     this.fromEarlier = this.items.length;
     // Items from an earlier launch were never confirmed: they must all be written again.
-    this.items.forEach(function (i) { i.applied = false; i.n = null; i.done = 0; });
+    this.items.forEach(function (i) { i.applied = false; i.n = null; i.done = 0; i.replay = true; });
   }
   Outbox.prototype.persist = function () {
     try {

@@ -178,3 +178,21 @@ def test_the_api_is_found_on_a_grandparent_or_on_the_opener(probe, lms_page, lea
     close_course(lms_page, probe, learner_key)
     stored = probe.stored(learner_key)
     assert (stored["location"], stored["exit"]) == ("p1", "suspend")
+
+
+def test_a_replayed_answer_the_lms_already_has_is_not_recorded_twice(probe, lms_page, learner_key):
+    probe.learner(learner_key, commit_ok="final")  # commits fail, but LMSFinish's beacon gets through
+    frame = launch(lms_page, probe, "2004", "probe", learner_key)
+    start(frame)
+    call(frame, "record", likert("staff-teams", "s01", "somewhat"))
+    assert statuses(frame)[-1]["code"] == "commit-failed"
+    close_course(lms_page, probe, learner_key)
+    assert len(probe.stored(learner_key)["interactions"]) == 1  # it arrived with Terminate after all
+
+    probe.learner(learner_key, commit_ok=True)
+    frame = launch(lms_page, probe, "2004", "probe", learner_key)
+    start(frame)
+    assert [s["code"] for s in statuses(frame)] == ["replayed"]
+    close_course(lms_page, probe, learner_key)
+    interactions = probe.stored(learner_key)["interactions"]
+    assert [i["id"] for i in interactions.values()] == ["sa.staff-teams.s01"]  # read back, not duplicated

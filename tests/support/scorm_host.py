@@ -39,7 +39,9 @@ class Learner:
 
     name: str = "Tremblay, Alex"
     language: str = ""
-    commit_ok: bool = True  # False: every commit answers {"result": false, "errorCode": 101}
+    # True; False: every commit answers {"result": false, "errorCode": 101}; "final": only LMSFinish's is
+    # accepted (a network that comes back just as the learner leaves)
+    commit_ok: bool | str = True
     cmi: dict[str, Any] | None = None  # the last committed CMI object (scorm-again's JSON rendering)
     commits: list[dict[str, Any]] = field(default_factory=list)  # every commit body received, in order
     refused: int = 0  # commits answered with failure
@@ -135,7 +137,7 @@ class LmsServer:
         with self.lock:
             rec.finals += final
             rec.commits.append(body)
-            if not rec.commit_ok:
+            if not (rec.commit_ok is True or (rec.commit_ok == "final" and final)):
                 rec.refused += 1
                 return json.dumps({"result": False, "errorCode": 101}).encode()
             rec.cmi = body.get("cmi", body)

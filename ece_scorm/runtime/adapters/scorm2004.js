@@ -87,6 +87,19 @@
     return { ok: true };
   }
 
+  /** Whether an interaction with the same id, timestamp and response is already in the LMS. */
+  function recorded(ch, ops) {
+    var want = {};
+    ops.forEach(function (op) { want[op[0]] = op[1]; });
+    var n = parseInt(value(ch, "cmi.interactions._count"), 10) || 0;
+    for (var i = 0; i < n; i++) {
+      var base = "cmi.interactions." + i + ".";
+      if (value(ch, base + "id") === want.id && value(ch, base + "timestamp") === want.timestamp &&
+          value(ch, base + "learner_response") === want.learner_response) return true;
+    }
+    return false;
+  }
+
   var dialect = {
     name: "scorm2004",
     apiName: "API_1484_11",
@@ -130,6 +143,7 @@
       return [["cmi.exit", finished ? "normal" : "suspend"], ["cmi.session_time", S.duration2004(ms)]];
     },
     interaction: interaction,
+    recorded: recorded,
     applyComment: applyComment,
   };
 
