@@ -32,7 +32,15 @@
   function check(fs) {
     var w = where(fs), q = w.quiz.questions[w.xi], a = w.st.q[w.xi], c = C(), t = ECE.i18n.t;
     if (locked(w.st, w.xi)) return;
-    if (!a.mask) return c.announce(t("chooseFirst"));
+    if (!a.mask) {
+      // Shown as well as said: a sighted learner who pressed Check too early sees why nothing happened.
+      var fb = fs.querySelector("[data-fb]");
+      c.$$("[data-fb] > :not([data-verdict])", fs).forEach(function (p) { p.hidden = true; });
+      fb.className = "ece-feedback";
+      fb.hidden = false;
+      fb.querySelector("[data-verdict]").textContent = ECE.i18n.tl(c.langOf(fs), "chooseFirst");
+      return c.announce(t("chooseFirst"));
+    }
     a.checked = true;
     var success = a.mask === correctMask(q);
     c.record({

@@ -89,6 +89,11 @@ def test_last_page_says_what_remains_then_that_the_module_failed(context, built)
     assert panel.is_hidden()  # neither the last page nor complete: nothing to say yet
     page.get_by_role("button", name="Next", exact=True).click()
     assert "Visit the pages" not in panel.inner_text()
+    first = page.get_by_role("group", name="How many pillars are there?")
+    first.get_by_role("button", name="Check").click()  # nothing chosen yet: shown, not only announced
+    assert first.locator("[data-fb]").inner_text() == "Choose an answer first."
+    first.get_by_role("radio", name="Two").check()
+    assert first.locator("[data-fb]").is_hidden()
     answer_all(page, WRONG)  # 0 % < 67 %: one attempt left, the quiz is still to finish
     assert "Finish the knowledge check “Welcome check”." in panel.inner_text()
     page.get_by_role("button", name="Try again").click()
