@@ -29,3 +29,13 @@ def test_clear_empties_store(fresh_lrs):
     fresh_lrs.post([_stmt(1, "ana")])
     fresh_lrs.clear()
     assert fresh_lrs.get_all() == []
+
+
+def test_a_crashed_lrs_is_restarted_for_the_next_test(lrs, request):
+    lrs.process.kill()
+    lrs.process.wait(timeout=10)
+    with pytest.warns(UserWarning, match="restarted it"):
+        fresh = request.getfixturevalue("fresh_lrs")
+    assert fresh.process.poll() is None
+    fresh.post([_stmt(1, "ana")])
+    assert len(fresh.get_all()) == 1

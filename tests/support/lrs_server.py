@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +192,18 @@ def lrs() -> Iterator[LrsServer]:
 
 @pytest.fixture
 def fresh_lrs(lrs: LrsServer) -> LrsServer:
-    """The session LRS, emptied before the test so the test sees only its own statements."""
+    """The session LRS, emptied before the test so the test sees only its own statements.
+
+    If an earlier test crashed the service, it is restarted on the same port (with a warning quoting
+    its log), so one crash does not fail every later LRS test.
+    """
+    if lrs.process.poll() is not None:
+        tail = lrs.log_path.read_text(errors="replace")[-800:] if lrs.log_path.is_file() else ""
+        code = lrs.process.returncode
+        shutil.rmtree(lrs.workdir, ignore_errors=True)
+        new = start_lrs(lrs.port)
+        lrs.process, lrs.workdir, lrs.log_path = new.process, new.workdir, new.log_path
+        warnings.warn(f"the LRS had exited with {code}; restarted it. Its log ended with:\n{tail}",
+                      stacklevel=2)
     lrs.clear()
     return lrs
