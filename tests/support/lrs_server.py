@@ -101,20 +101,32 @@ class LrsServer:
         return json.loads(raw)
 
     def get_all(self, **params: str) -> list[dict]:
-        """Fetch every statement matching the query, re-sending the original filters with each cursor."""
-        out: list[dict] = []
+        """Fetch every statement matching the query (newest first, or oldest first with ascending="true").
+
+        Pages with `until` = the oldest `stored` time seen, not with the service's `more` cursor: that cursor
+        compares version-1 UUID strings, which wrap every ~7 minutes, so a chain crossing a wrap loses
+        statements. `until` is inclusive; statements already fetched at that instant are skipped by id.
+        """
         query = dict(params)
-        query.setdefault("limit", "500")
-        url = self.endpoint + "statements?" + urllib.parse.urlencode(query)
-        while url:
-            page = json.loads(self._request("GET", url))
-            out.extend(page["statements"])
-            more = page.get("more") or ""
-            if not more:
+        ascending = str(query.pop("ascending", "false")).lower() == "true"
+        size = int(query.pop("limit", "500"))
+        out: list[dict] = []
+        seen: set[str] = set()
+        until, limit = query.pop("until", None), size
+        while True:
+            window = {**query, "limit": str(limit), **({"until": until} if until else {})}
+            url = self.endpoint + "statements?" + urllib.parse.urlencode(window)
+            statements = json.loads(self._request("GET", url))["statements"]
+            fresh = [st for st in statements if st["id"] not in seen]
+            out.extend(fresh)
+            seen.update(st["id"] for st in fresh)
+            if len(statements) < limit:
                 break
-            cursor = urllib.parse.parse_qs(urllib.parse.urlsplit(more).query).get("cursor", [""])[0]
-            url = self.endpoint + "statements?" + urllib.parse.urlencode({**query, "cursor": cursor})
-        return out
+            until = statements[-1]["stored"]
+            # The next answer repeats every statement already fetched at `until`: leave room for them.
+            repeats = next((i for i, st in enumerate(reversed(out)) if st["stored"] != until), len(out))
+            limit = size + repeats
+        return out[::-1] if ascending else out
 
     def clear(self) -> None:
         """Empty the store (route added by lrs_bind_localhost.js; test-only)."""
