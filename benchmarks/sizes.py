@@ -92,7 +92,7 @@ def package_rows(build_dir: Path, slug: str) -> tuple[list[list[str]], list[Figu
             js = next(gz(d) for p, d in sorted(players.items()) if p.endswith(".js"))
             css = next(gz(d) for p, d in sorted(players.items()) if p.endswith(".css"))
             runtime.setdefault(fmt, [js, css])
-        verdict = "✅" if series or without <= PACKAGE_TARGET else "❌"
+        verdict = "n/a (series)" if series else "✅" if without <= PACKAGE_TARGET else "❌"
         rows.append([zpath.name, unit, fmt, fmt_value(zpath.stat().st_size, "bytes"),
                      fmt_value(without, "bytes"), verdict,
                      *(fmt_value(parts[k], "bytes") for k in PARTS)])
