@@ -119,15 +119,17 @@ def lrs() -> None:
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request.")
 @click.option("--retries", type=int, default=3, show_default=True, help="Retries for 5xx/connection errors.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when exporting).")
+@click.option("--paging", type=click.Choice(["stored", "more"]), default="stored", show_default=True,
+              help="Page by stored time (robust) or by following the LRS's `more` links.")
 def lrs_query(endpoint, config_path, activity, verb, agent, registration, since, until, related_activities,
-              ascending, fmt, limit, output, timeout, retries, progress) -> None:
+              ascending, fmt, limit, output, timeout, retries, progress, paging) -> None:
     """Stream statements matching the filters; follows `more` links."""
     from .commands.lrs import run_query
 
     run_query(endpoint=endpoint, config_path=config_path, activity=activity, verb=verb, agent=agent,
               registration=registration, since=since, until=until, related_activities=related_activities,
               ascending=ascending, fmt=fmt, limit=limit, output=output, timeout=timeout, retries=retries,
-              progress=progress)
+              progress=progress, follow_more=paging == "more")
 
 
 def _report_inputs(f):

@@ -135,14 +135,14 @@ def test_slow_answers_time_out(bad_lrs):
 
 def test_broken_more_link_leaves_no_partial_file(bad_lrs, tmp_path):
     out = tmp_path / "export.csv"
-    result = _run(bad_lrs, "broken-more", "--format", "csv", "-o", str(out), "--ascending")
+    result = _run(bad_lrs, "broken-more", "--format", "csv", "-o", str(out), "--paging", "more")
     assert result.exit_code == 1
     assert "/xAPI/statements/more/abc: HTTP 404" in result.output
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_more_link_loop_is_detected(bad_lrs):
-    result = _run(bad_lrs, "loop-more", "--ascending")
+    result = _run(bad_lrs, "loop-more", "--paging", "more")
     assert result.exit_code == 1 and "same 'more' link twice" in result.output
 
 
@@ -170,9 +170,11 @@ class _TimeOrderedHandler(_Handler):
         server = self.server
         server.hits.append(self.path)
         query = dict(parse_qsl(urlsplit(self.path).query))
-        rows = server.rows
+        rows = server.rows[::-1] if query.get("ascending") == "true" else server.rows
         if "until" in query:
             rows = [r for r in rows if r["stored"] <= query["until"]]
+        if "since" in query:
+            rows = [r for r in rows if r["stored"] > query["since"]]
         limit = int(query.get("limit", "500"))
         page = rows[:limit]
         more = "/xAPI/statements?cursor=skips-half" if len(rows) > limit else ""
@@ -181,7 +183,8 @@ class _TimeOrderedHandler(_Handler):
         self._send(200, json.dumps({"statements": page, "more": more}).encode())
 
 
-def test_pages_by_stored_time_past_a_skipping_cursor_and_long_ties():
+@pytest.mark.parametrize("ascending", [False, True], ids=["newest-first", "oldest-first"])
+def test_pages_by_stored_time_past_a_skipping_cursor_and_long_ties(ascending):
     rows = []
     for i in range(2234):  # 1,700 statements share the oldest `stored` time: more than a page
         minute, second = divmod(i - 1700, 60)
@@ -194,14 +197,15 @@ def test_pages_by_stored_time_past_a_skipping_cursor_and_long_ties():
     thread.start()
     try:
         endpoint = f"http://127.0.0.1:{server.server_address[1]}/xAPI/"
-        result = CliRunner().invoke(cli, ["lrs", "query", "--endpoint", endpoint, "--format", "jsonl"],
-                                    env={"ECE_LRS_AUTH": "Basic eDp5"})
+        argv = ["lrs", "query", "--endpoint", endpoint, "--format", "jsonl", *(["--ascending"] * ascending)]
+        result = CliRunner().invoke(cli, argv, env={"ECE_LRS_AUTH": "Basic eDp5"})
     finally:
         server.shutdown()
         server.server_close()
     assert result.exit_code == 0, result.output
     got = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [s["id"] for s in got] == [r["id"] for r in rows]  # all, once each, newest first
+    expected = [r["id"] for r in (rows[::-1] if ascending else rows)]
+    assert [s["id"] for s in got] == expected  # all, once each, in order
     assert not any("cursor" in hit for hit in server.hits)
     # Each request leaves room for the statements already seen at the boundary: no request is wasted,
     # even inside the run of 1,700 statements sharing one `stored` time.

@@ -55,6 +55,16 @@ def test_verb_filter_streams_every_page(stored):
     assert len(got) == len(expected) and _ids(got) == _ids(expected)
 
 
+@pytest.mark.parametrize("paging", ["stored", "more"])
+def test_both_orders_and_both_paging_modes_return_everything_once(stored, paging):
+    lrs, statements = stored
+    newest = _jsonl(_query(lrs, "--format", "jsonl", "--paging", paging).stdout)
+    oldest = _jsonl(_query(lrs, "--format", "jsonl", "--ascending", "--paging", paging).stdout)
+    assert len(newest) == len(statements) and _ids(newest) == _ids(statements)
+    assert [s["id"] for s in oldest] == [s["id"] for s in reversed(newest)]
+    assert [s["stored"] for s in newest] == sorted((s["stored"] for s in newest), reverse=True)
+
+
 def test_activity_and_related_activities(stored):
     lrs, statements = stored
     module = f"{COURSE}/{QUIZ['module']}"

@@ -56,7 +56,7 @@ class _Progress:
 def run_query(*, endpoint: str | None, config_path: Path | None, activity: str | None, verb: str | None,
               agent: str | None, registration: str | None, since: str | None, until: str | None,
               related_activities: bool, ascending: bool, fmt: str, limit: int | None, output: Path | None,
-              timeout: float, retries: int, progress: bool | None) -> int:
+              timeout: float, retries: int, progress: bool | None, follow_more: bool = False) -> int:
     """Run one query and write the statements; return how many were written."""
     config = load_config(endpoint, config_path, timeout=timeout, retries=retries)
     query = StatementQuery(activity=activity, verb=verb, agent=parse_agent(agent) if agent else None,
@@ -66,7 +66,7 @@ def run_query(*, endpoint: str | None, config_path: Path | None, activity: str |
     if limit is not None and limit < 1:
         raise LrsError("--limit must be at least 1")
     show = progress if progress is not None else (output is not None or not sys.stdout.isatty())
-    client = LrsClient(config, progress=_Progress(show))
+    client = LrsClient(config, progress=_Progress(show), follow_more=follow_more)
     if output is None:
         return write_statements(primed(client.statements(query, limit)), click.get_text_stream("stdout"), fmt)
     stream = primed(client.statements(query, limit))

@@ -10,7 +10,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tincan import Agent, RemoteLRS
@@ -112,6 +112,14 @@ def _stored(stmt: dict) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _edge_text(stmt: dict, stored: datetime, ascending: bool) -> str:
+    """Return the `until` (inclusive) or `since` (exclusive, so 1 ms earlier) value for a boundary."""
+    if not ascending:
+        return str(stmt["stored"])  # the LRS's own spelling of the time
+    earlier = stored - timedelta(milliseconds=1)
+    return earlier.strftime("%Y-%m-%dT%H:%M:%S.") + f"{earlier.microsecond // 1000:03d}Z"
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     # Decoding a page allocates thousands of containers; with a large live heap (a report's records) the
@@ -140,12 +148,14 @@ class LrsClient:
     """Read-only xAPI client: about() and a paging statements() generator."""
 
     def __init__(self, config: LrsConfig, progress: Callable[[int], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, page_size: int = PAGE_SIZE):
+                 sleep: Callable[[float], None] = time.sleep, page_size: int = PAGE_SIZE,
+                 follow_more: bool = False):
         self.config = config
         self.remote = RemoteLRS(endpoint=config.endpoint, auth=config.auth, version=XAPI_VERSION)
         self.progress = progress
         self.sleep = sleep
         self.page_size = page_size
+        self.follow_more = follow_more
 
     # --- transport ------------------------------------------------------------------------------
     def _get(self, resource: str, params: dict[str, str] | None = None) -> dict:
@@ -216,7 +226,7 @@ class LrsClient:
     def statements(self, query: StatementQuery, limit: int | None = None) -> Iterator[dict]:
         """Yield matching statements (newest first, or oldest first when ascending) until done or `limit`."""
         size = self.page_size if limit is None else max(1, min(self.page_size, limit))
-        pages = self._pages_by_more(query, size) if query.ascending else self._pages_by_stored(query, size)
+        pages = self._pages_by_more(query, size) if self.follow_more else self._pages_by_stored(query, size)
         count = 0
         for batch in pages:
             for stmt in batch:
@@ -237,46 +247,48 @@ class LrsClient:
         return [s for s in statements if isinstance(s, dict)]
 
     def _pages_by_stored(self, query: StatementQuery, size: int) -> Iterator[list[dict]]:
-        """Page newest-first by re-querying with `until` = the oldest `stored` time seen so far.
+        """Page by `stored` time: re-query from the last `stored` time seen (`until`, or `since` ascending).
 
         Learning Locker's cursor compares version-1 UUID strings, which do not sort by time: once the stored
-        statements span more than ~7 minutes its `more` chain skips statements or ends early. `until` is
-        inclusive, so the statements at the boundary time come back and are skipped by id.
+        statements cross a wrap of the UUID clock (every ~7 minutes) its `more` chain skips statements or
+        ends early. `until` is inclusive and `since` is asked 1 ms early, so statements at the boundary
+        time come back: they are skipped by id, and the next page leaves room for them.
         """
         params = query.params()
-        until = params.pop("until", None)
+        key = "since" if query.ascending else "until"
+        edge = params.pop(key, None)
         boundary: datetime | None = None
-        boundary_text = ""
         at_boundary: set[str] = set()
         request = size
         while True:
-            window = {"limit": str(request), **({"until": until} if until else {})}
+            window = {"limit": str(request), **({key: edge} if edge else {})}
             page = self._get("statements", {**params, **window})
             statements = self._page(page)
             fresh = []
             for stmt in statements:
                 stored = _stored(stmt)
-                if boundary is not None and (stored > boundary or (stored == boundary
-                                                                   and str(stmt.get("id")) in at_boundary)):
-                    continue  # already yielded from an earlier page
+                if boundary is not None and ((stored < boundary) if query.ascending else (stored > boundary)):
+                    continue  # beyond the boundary on the side already yielded
+                if stored == boundary and str(stmt.get("id")) in at_boundary:
+                    continue
                 if stored != boundary:
-                    boundary, boundary_text, at_boundary = stored, str(stmt["stored"]), set()
+                    boundary, at_boundary = stored, set()
+                    edge = _edge_text(stmt, stored, query.ascending)
                 at_boundary.add(str(stmt.get("id")))
                 fresh.append(stmt)
             if fresh:
                 yield fresh
             if not statements or (len(statements) < request and not page.get("more")):
-                return  # the LRS has nothing older
+                return  # the LRS has nothing further
             if fresh:
-                # The next answer starts with the statements already seen at the boundary: make room for them.
-                request, until = size + len(at_boundary), boundary_text
+                request = size + len(at_boundary)
             elif len(statements) >= request and request < size * MAX_WIDEN:
                 request *= 2  # more statements share one `stored` time than fit a page: widen the page
             else:
-                return  # nothing new at or before the boundary
+                return  # nothing new past the boundary
 
     def _pages_by_more(self, query: StatementQuery, size: int) -> Iterator[list[dict]]:
-        """Page by following the LRS's `more` links (ascending order cannot use `until`)."""
+        """Page by following the LRS's `more` links (for LRSs whose `since`/`until` cannot be relied on)."""
         params = {**query.params(), "limit": str(size)}
         page = self._get("statements", params)
         seen_more: set[str] = set()
