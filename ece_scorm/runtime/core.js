@@ -5,7 +5,7 @@
   var D, S, adapter, review = false, lastSaved = null, saveTimer = 0, exited = false;
   var i18n = ECE.i18n, t = i18n.t, tl = i18n.tl, pick = i18n.pick;
   var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
-  var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null, said = [];
+  var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null, said = [], pickedLang = null;
   ECE.adapters = ECE.adapters || {};
 
   function $(sel, ctx) { return (ctx || document).querySelector(sel); }
@@ -28,6 +28,9 @@
     if (!D) return;
     document.body.classList.remove("ece-nojs");
     document.body.classList.add("ece-js");
+    var sel = $("#ece-lang");
+    // A language picked while the adapter still looks for its LMS is the learner's choice: run() keeps it.
+    if (sel) sel.addEventListener("change", function () { if (!S) pickedLang = sel.value; });
     i18n.table = D.strings || i18n.table;
     i18n.lang = D.defaultLanguage;
     D.quizzes.forEach(function (q, i) { quizIdx[q.id] = i; });
@@ -80,7 +83,7 @@
     $$("[data-step] > h2").forEach(function (h) { h.tabIndex = -1; });
     var toc = $("#ece-toc details");
     if (toc && narrow()) toc.open = false;  // small screens: content first, contents on demand
-    setLang(lang || D.defaultLanguage, false);
+    setLang(pickedLang || lang || D.defaultLanguage, !!pickedLang);
     paint();
     show(S.page, S.step, false);
     evaluate();

@@ -188,6 +188,7 @@ def test_a_transcript_has_one_control_with_or_without_javascript(browser, contex
         pg.goto(built["welcome"].as_uri())
         video = pg.locator("section[lang=en] [data-video]")
         assert video.get_by_role("button").count() == 0  # a button without the player would do nothing
+        assert pg.get_by_role("combobox").count() == 0  # nor a language picker: both languages are shown
         video.locator("summary").click()
         assert video.get_by_text("three connected pillars").is_visible()
     finally:
@@ -217,3 +218,27 @@ def test_reduced_motion_and_200_percent_zoom(browser, built):
         axe_clean(page, "200 % zoom, last page")
     finally:
         ctx.close()
+
+
+def test_a_language_picked_while_the_player_looks_for_an_lms_is_kept(context, tmp_path):
+    course, _ = load_course(MINIMAL)
+    for f in render_module(course, course.module("welcome"), "scorm12", course.languages):
+        (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f.path).write_bytes(f.data)
+    # Framed like in an LMS that has no API: the SCORM adapter searches for a few seconds (MUST 15).
+    (tmp_path / "lms.html").write_text(
+        '<!DOCTYPE html><html lang="en"><title>LMS</title>'
+        '<iframe src="index.html" title="Course" width="1000" height="800"></iframe></html>')
+    page = context.new_page()
+    page.goto((tmp_path / "lms.html").as_uri())
+    frame = page.frame_locator("iframe")
+    frame.get_by_label("Language / Langue").select_option("fr")  # the picker works meanwhile
+    course_frame = page.frames[1]
+    assert course_frame.evaluate("!ECE.player.state()"), "the player started before the language was picked"
+    expect(frame.locator("#ece-notice")).to_be_visible(timeout=10000)
+    assert frame.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"
+    assert frame.get_by_role("button", name="Suivant", exact=True).is_enabled()
+    # Saved like a choice made after the start: the next launch opens in French.
+    page.reload()
+    expect(frame.locator("#ece-notice")).to_be_visible(timeout=10000)
+    assert frame.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"
