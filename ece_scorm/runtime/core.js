@@ -116,7 +116,12 @@
     var el = $("#ece-status");
     if (!el) return;
     el.className = "ece-status ece-status-" + (st.level || "ok");
-    el.textContent = pick(st.message) + (st.pending ? " (" + st.pending + ")" : "");
+    // The waiting count is added unless the message already states it ("2 records are waiting…").
+    var text = pick(st.message), n = st.pending;
+    if (n && !new RegExp("(^|\\D)" + n + "(\\D|$)").test(text)) {
+      text += /:\s*$/.test(text) ? " " + n : " (" + n + ")";
+    }
+    el.textContent = text;
   }
 
   /** Say something through the live region; what is said in the same moment is read as one message. */

@@ -42,6 +42,7 @@ ECE.adapters.probe = function (data) {
     complete: function (r) { __probe.completes.push(r); },
     exit: function (f) { localStorage.setItem("probe-exit", JSON.stringify(f)); },
     onStatus: function (fn) {
+      __probe.status = fn;
       setTimeout(function () { fn({level: "warn", message: {en: "Saving later", fr: "Enregistrement différé"},
                                    pending: 2}); }, 10);
     }
@@ -323,3 +324,22 @@ def test_exhausted_attempts_fail_the_module(page, built):
     (done,) = page.evaluate("__probe.completes")
     assert (done["completed"], done["passed"], done["scoreRaw"]) == (True, False, 33)
     assert [e["passed"] for e in events(page, "quiz-result")] == [False, False]
+
+
+def test_status_states_the_waiting_count_once(page, built):
+    page.goto(built["welcome"].as_uri())
+    status = page.locator("#ece-status")
+    expect(status).to_have_text("Saving later (2)")
+    for message, pending, shown in (
+        # xAPI outbox messages state the count themselves: "(3)" after them would say it twice.
+        ("Connection problem: 3 records are waiting to be sent.", 3, "Connection problem: 3 records are "
+         "waiting to be sent."),
+        # SCORM messages end with a colon for the count to follow.
+        ("Your progress could not be saved; items waiting:", 4, "Your progress could not be saved; items "
+         "waiting: 4"),
+        ("Retry 12 failed", 2, "Retry 12 failed (2)"),  # "12" is not the count 2
+        ("Saved again.", 0, "Saved again."),
+    ):
+        page.evaluate("([m, n]) => __probe.status({level: 'warn', message: {en: m, fr: m}, pending: n})",
+                      [message, pending])
+        expect(status).to_have_text(shown)
