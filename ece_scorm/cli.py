@@ -30,15 +30,16 @@ def cli() -> None:
               help="Comma-separated formats: scorm12, scorm2004, xapi, cmi5, or 'all'.")
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path),
               help="Output folder.")
-@click.option("--lang", "langs", default=None, help="Languages to include, e.g. en,fr (default: all declared).")
+@click.option("--lang", "langs", default=None,
+              help="Languages to include, e.g. en,fr (default: all declared).")
 @click.option("--bundle", type=click.Choice(["module", "series"]), default=None,
               help="One package per module, or one package for the whole series "
                    "(default: module; cmi5: series, one AU per module).")
 @click.option("--module", "modules", default=None, help="Only these module ids (comma-separated).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: str | None, modules: str | None,
-          strict: bool, quiet: bool) -> None:
+def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: str | None,
+          modules: str | None, strict: bool, quiet: bool) -> None:
     """Build packages from a course SOURCE folder into --out."""
     from .commands.build import run_build
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 from .errors import Location
 
@@ -169,9 +169,10 @@ class SelfAssessmentBlock:
     type: Literal["self_assessment"] = "self_assessment"
 
 
-Block = Union[
-    TextBlock, CalloutBlock, ListBlock, ImageBlock, VideoBlock, ReflectionBlock, QuizBlock, SelfAssessmentBlock
-]
+Block = (
+    TextBlock | CalloutBlock | ListBlock | ImageBlock | VideoBlock | ReflectionBlock | QuizBlock
+    | SelfAssessmentBlock
+)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Sequencing is kept to what MUST 23-25 allow: no rules, rollups, objectives or co
 adlcp:dataFromLMS. A single-module package needs no sequencing at all. A series package wraps one item per
 module in a single non-launchable root item (MUST 14, as in SCORM 1.2) and declares only
 `<imsss:controlMode choice="true" flow="true"/>` on that cluster and on the organization: flow defaults to
-false, which would forbid the continue/previous requests that move a learner from one module to the next. No primary
+false, which would forbid the continue/previous requests that move a learner from one module to the next.
+No primary
 objective is declared, so no scaled_passing_score reaches the SCO (MUST 25): the player sets
 cmi.success_status itself (MUST 18).
 """
@@ -68,7 +69,7 @@ def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping
     _xml.sub(organization, _cp("title"), _xml.plain_title(course.title, lang))
     parent = organization
     if series:
-        # MUST 14: Moodle's previous/next/sibling navigation needs one non-launchable root item around the SCOs.
+        # MUST 14: Moodle's previous/next/sibling navigation needs one non-launchable root item.
         parent = _xml.sub(organization, _cp("item"), identifier=_xml.root_item_id(course))
         _xml.sub(parent, _cp("title"), _xml.plain_title(course.title, lang))
     for module in modules:
@@ -76,7 +77,7 @@ def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping
                         identifierref=_xml.resource_id(module))
         _xml.sub(item, _cp("title"), _xml.plain_title(module.title, lang))
     if series:
-        # flow defaults to false, which would forbid continue/previous between modules (MUST 23: nothing more).
+        # flow defaults to false, forbidding continue/previous between modules (MUST 23: nothing more).
         for cluster in (parent, organization):
             sequencing = _xml.sub(cluster, f"{{{NS_IMSSS}}}sequencing")
             _xml.sub(sequencing, f"{{{NS_IMSSS}}}controlMode", choice="true", flow="true")
