@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from lxml import etree
@@ -96,3 +97,67 @@ def serialize(root: etree._Element) -> bytes:
     """Return the manifest as UTF-8 with literal non-ASCII text, no numeric references (MUST 5, 6)."""
     body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+@dataclass(frozen=True)
+class ScormDialect:
+    """What differs between the SCORM 1.2 and 2004 manifests; everything else is one shared shape."""
+
+    ns_cp: str
+    nsmap: dict
+    schema_location: str
+    schemaversion: str  # MUST 8: the exact text Moodle matches to pick the API
+    scormtype_attr: str  # "{adlcp ns}scormtype" (1.2) or "{adlcp ns}scormType" (2004)
+    decorate_item: Callable[[etree._Element, Module], None] | None = None
+    # called with (root item, organization) for a series package
+    decorate_series: Callable[[etree._Element, etree._Element], None] | None = None
+
+    def cp(self, tag: str) -> str:
+        return f"{{{self.ns_cp}}}{tag}"
+
+
+def scorm_manifest(dialect: ScormDialect, course: Course, modules: Sequence[Module],
+                   files_by_module: Mapping[str, Sequence[str]], langs: Sequence[str], series: bool) -> bytes:
+    """Return imsmanifest.xml for one module (series=False) or a multi-SCO series package."""
+    if not modules:
+        raise ValueError("a manifest needs at least one module")
+    cp = dialect.cp
+    lang = title_language(course, langs)
+    root = etree.Element(cp("manifest"), nsmap=dialect.nsmap)
+    root.set("identifier", manifest_id(course, "series" if series else modules[0].id))
+    version = manifest_version(course)
+    if version:
+        root.set("version", version)
+    root.set(f"{{{XSI}}}schemaLocation", dialect.schema_location)
+
+    # MUST 8: exactly these strings, no whitespace inside, directly under <manifest>.
+    metadata = sub(root, cp("metadata"))
+    sub(metadata, cp("schema"), "ADL SCORM")
+    sub(metadata, cp("schemaversion"), dialect.schemaversion)
+
+    org_id = organization_id(course)
+    organizations = sub(root, cp("organizations"), default=org_id)  # MUST 10
+    organization = sub(organizations, cp("organization"), identifier=org_id)
+    sub(organization, cp("title"), plain_title(course.title, lang))
+    parent = organization
+    if series:
+        # MUST 14: one non-launchable root item, so Moodle treats the modules as siblings for its navigation.
+        parent = sub(organization, cp("item"), identifier=root_item_id(course))
+        sub(parent, cp("title"), plain_title(course.title, lang))
+    for module in modules:
+        item = sub(parent, cp("item"), identifier=item_id(module), identifierref=resource_id(module))
+        sub(item, cp("title"), plain_title(module.title, lang))
+        if dialect.decorate_item:
+            dialect.decorate_item(item, module)
+    if series and dialect.decorate_series:
+        dialect.decorate_series(parent, organization)
+
+    resources = sub(root, cp("resources"))
+    for module in modules:
+        prefix = f"{module.id}/" if series else ""
+        # MUST 11: a launchable SCO resource with a relative href; MUST 12: no xml:base, no query tricks.
+        resource = sub(resources, cp("resource"), identifier=resource_id(module), type="webcontent",
+                       href=file_href(f"{prefix}index.html"))
+        resource.set(dialect.scormtype_attr, "sco")
+        add_files(resource, dialect.ns_cp, files_by_module.get(module.id, ()))
+    return serialize(root)

@@ -35,10 +35,6 @@ SCHEMA_LOCATION = (
 )
 
 
-def _cp(tag: str) -> str:
-    return f"{{{NS_CP}}}{tag}"
-
-
 def mastery_score(module: Module) -> int | None:
     """Return the module's pass mark when it is safe to declare as adlcp:masteryscore (see above)."""
     quizzes = module.quizzes()
@@ -47,48 +43,17 @@ def mastery_score(module: Module) -> int | None:
     return None
 
 
+def _decorate_item(item: etree._Element, module: Module) -> None:
+    mastery = mastery_score(module)
+    if mastery is not None:
+        _xml.sub(item, f"{{{NS_ADLCP}}}masteryscore", str(mastery))
+
+
+DIALECT = _xml.ScormDialect(ns_cp=NS_CP, nsmap=NSMAP, schema_location=SCHEMA_LOCATION, schemaversion="1.2",
+                            scormtype_attr=f"{{{NS_ADLCP}}}scormtype", decorate_item=_decorate_item)
+
+
 def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping[str, Sequence[str]],
              langs: Sequence[str], series: bool) -> bytes:
     """Return imsmanifest.xml for one module (series=False) or for a multi-SCO series package."""
-    if not modules:
-        raise ValueError("a manifest needs at least one module")
-    lang = _xml.title_language(course, langs)
-    unit = "series" if series else modules[0].id
-    root = etree.Element(_cp("manifest"), nsmap=NSMAP)
-    root.set("identifier", _xml.manifest_id(course, unit))
-    version = _xml.manifest_version(course)
-    if version:
-        root.set("version", version)
-    root.set(f"{{{_xml.XSI}}}schemaLocation", SCHEMA_LOCATION)
-
-    # MUST 8: exactly these strings, no whitespace inside, directly under <manifest>.
-    metadata = _xml.sub(root, _cp("metadata"))
-    _xml.sub(metadata, _cp("schema"), "ADL SCORM")
-    _xml.sub(metadata, _cp("schemaversion"), "1.2")
-
-    org_id = _xml.organization_id(course)
-    organizations = _xml.sub(root, _cp("organizations"), default=org_id)  # MUST 10
-    organization = _xml.sub(organizations, _cp("organization"), identifier=org_id)
-    _xml.sub(organization, _cp("title"), _xml.plain_title(course.title, lang))
-    parent = organization
-    if series:
-        # MUST 14: one non-launchable root item, so Moodle treats the modules as siblings for its navigation.
-        parent = _xml.sub(organization, _cp("item"), identifier=_xml.root_item_id(course))
-        _xml.sub(parent, _cp("title"), _xml.plain_title(course.title, lang))
-    for module in modules:
-        item = _xml.sub(parent, _cp("item"), identifier=_xml.item_id(module),
-                        identifierref=_xml.resource_id(module))
-        _xml.sub(item, _cp("title"), _xml.plain_title(module.title, lang))
-        mastery = mastery_score(module)
-        if mastery is not None:
-            _xml.sub(item, f"{{{NS_ADLCP}}}masteryscore", str(mastery))
-
-    resources = _xml.sub(root, _cp("resources"))
-    for module in modules:
-        prefix = f"{module.id}/" if series else ""
-        # MUST 11: a launchable SCO resource with a relative href; MUST 12: no xml:base, no query tricks.
-        resource = _xml.sub(resources, _cp("resource"), identifier=_xml.resource_id(module),
-                            type="webcontent", href=_xml.file_href(f"{prefix}index.html"))
-        resource.set(f"{{{NS_ADLCP}}}scormtype", "sco")
-        _xml.add_files(resource, NS_CP, files_by_module.get(module.id, ()))
-    return _xml.serialize(root)
+    return _xml.scorm_manifest(DIALECT, course, modules, files_by_module, langs, series)

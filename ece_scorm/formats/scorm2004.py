@@ -40,54 +40,20 @@ SCHEMA_LOCATION = (
 )
 
 
-def _cp(tag: str) -> str:
-    return f"{{{NS_CP}}}{tag}"
+def _decorate_series(root_item: etree._Element, organization: etree._Element) -> None:
+    # flow defaults to false, forbidding continue/previous between modules (MUST 23: nothing more).
+    for cluster in (root_item, organization):
+        sequencing = _xml.sub(cluster, f"{{{NS_IMSSS}}}sequencing")
+        _xml.sub(sequencing, f"{{{NS_IMSSS}}}controlMode", choice="true", flow="true")
+
+
+# MUST 8: Moodle selects the 2004 API (API_1484_11) only on this exact schemaversion string.
+DIALECT = _xml.ScormDialect(ns_cp=NS_CP, nsmap=NSMAP, schema_location=SCHEMA_LOCATION,
+                            schemaversion="2004 4th Edition", scormtype_attr=f"{{{NS_ADLCP}}}scormType",
+                            decorate_series=_decorate_series)
 
 
 def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping[str, Sequence[str]],
              langs: Sequence[str], series: bool) -> bytes:
     """Return imsmanifest.xml for one module (series=False) or for a multi-SCO series package."""
-    if not modules:
-        raise ValueError("a manifest needs at least one module")
-    lang = _xml.title_language(course, langs)
-    unit = "series" if series else modules[0].id
-    root = etree.Element(_cp("manifest"), nsmap=NSMAP)
-    root.set("identifier", _xml.manifest_id(course, unit))
-    version = _xml.manifest_version(course)
-    if version:
-        root.set("version", version)
-    root.set(f"{{{_xml.XSI}}}schemaLocation", SCHEMA_LOCATION)
-
-    # MUST 8: Moodle selects the 2004 API (API_1484_11) only on this exact schemaversion string.
-    metadata = _xml.sub(root, _cp("metadata"))
-    _xml.sub(metadata, _cp("schema"), "ADL SCORM")
-    _xml.sub(metadata, _cp("schemaversion"), "2004 4th Edition")
-
-    org_id = _xml.organization_id(course)
-    organizations = _xml.sub(root, _cp("organizations"), default=org_id)  # MUST 10
-    organization = _xml.sub(organizations, _cp("organization"), identifier=org_id)
-    _xml.sub(organization, _cp("title"), _xml.plain_title(course.title, lang))
-    parent = organization
-    if series:
-        # MUST 14: Moodle's previous/next/sibling navigation needs one non-launchable root item.
-        parent = _xml.sub(organization, _cp("item"), identifier=_xml.root_item_id(course))
-        _xml.sub(parent, _cp("title"), _xml.plain_title(course.title, lang))
-    for module in modules:
-        item = _xml.sub(parent, _cp("item"), identifier=_xml.item_id(module),
-                        identifierref=_xml.resource_id(module))
-        _xml.sub(item, _cp("title"), _xml.plain_title(module.title, lang))
-    if series:
-        # flow defaults to false, forbidding continue/previous between modules (MUST 23: nothing more).
-        for cluster in (parent, organization):
-            sequencing = _xml.sub(cluster, f"{{{NS_IMSSS}}}sequencing")
-            _xml.sub(sequencing, f"{{{NS_IMSSS}}}controlMode", choice="true", flow="true")
-
-    resources = _xml.sub(root, _cp("resources"))
-    for module in modules:
-        prefix = f"{module.id}/" if series else ""
-        # MUST 11: adlcp:scormType="sco" (camel case in 2004) or the LMS treats the resource as an asset.
-        resource = _xml.sub(resources, _cp("resource"), identifier=_xml.resource_id(module),
-                            type="webcontent", href=_xml.file_href(f"{prefix}index.html"))
-        resource.set(f"{{{NS_ADLCP}}}scormType", "sco")
-        _xml.add_files(resource, NS_CP, files_by_module.get(module.id, ()))
-    return _xml.serialize(root)
+    return _xml.scorm_manifest(DIALECT, course, modules, files_by_module, langs, series)
