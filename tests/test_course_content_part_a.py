@@ -223,13 +223,26 @@ def test_every_choice_has_feedback_and_answers_resolve(quiz):
         answer = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
         assert set(answer) <= set(ids)
         assert (len(answer) == 1) == (q["type"] == "single"), q["id"]
-        # Feedback on a correct choice should say so, on a wrong one it should not (a copy-paste check).
-        for c in q["choices"]:
-            opener = c["feedback"]["en"].split(".")[0].lower()
-            if c["id"] in answer:
-                assert opener in ("yes", "correct"), f"{q['id']}.{c['id']}: {opener!r}"
-            else:
-                assert opener in ("no", "not quite"), f"{q['id']}.{c['id']}: {opener!r}"
+        assert (len(answer) == 1) == (q["type"] == "single"), q["id"]
+
+
+# The player prints its verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. ») before the
+# feedback; feedback that opened with "Correct." read "Correct. Correct." (learner QA). It explains instead.
+VERDICT_OPENER = {
+    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)\s*[.!,:;—–]", re.I),
+    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non|pas tout à fait"
+                     r"|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
+}
+
+
+def test_feedback_explains_without_repeating_the_verdict(quiz):
+    for q in quiz["questions"]:
+        texts = [(c["id"], c["feedback"]) for c in q.get("choices", [])] + list(q.get("feedback", {}).items())
+        assert texts, q["id"]
+        for where, text in texts:
+            for lang in sorted(LANGS):
+                assert not VERDICT_OPENER[lang].match(text[lang]), f"{q['id']}.{where} ({lang}): {text[lang]}"
+                assert len(text[lang].split()) >= 4, f"{q['id']}.{where} ({lang}): {text[lang]}"
 
 
 def test_self_assessment_scale_and_pillars(sa):

@@ -15,6 +15,7 @@ import yaml
 from ece_scorm.render import render_module
 from ece_scorm.validation import load_course
 from tests.support.browser import describe_violations, run_axe
+from tests.test_course_content_modules_2_4 import VERDICT_OPENER
 
 pytestmark = pytest.mark.browser
 SOURCE = Path(__file__).resolve().parents[2] / "course_source"
@@ -88,6 +89,12 @@ def test_module_plays_through_accessibly_and_quiz_passes(context, built, module_
         else:
             expected = [c["feedback"][lang] for c in q["choices"] if c["id"] in answer]
         assert shown == expected, f"{quiz_id}/{q['id']} ({lang})"
+        # What the learner reads: the player's verdict, then feedback that does not say it again (learner QA).
+        verdict = fieldset.locator("[data-verdict]").inner_text().strip()
+        said = [verdict, *(t.strip() for t in
+                           fieldset.locator("[data-fb] > :not([data-verdict]):visible").all_inner_texts())]
+        assert verdict and all(not VERDICT_OPENER[lang].match(t) for t in said[1:]), said
+        assert not any(t.startswith(verdict.rstrip(".")) for t in said[1:]), said
 
     result = page.locator(f'.ece-page[lang="{lang}"] .ece-quiz[data-quiz="{quiz_id}"]').inner_text()
     assert re.search(r"100\s?%", result), result
