@@ -206,21 +206,21 @@ def test_course_validator_accepts_modules():
         assert set(mod.title) == LANGS
 
 
-# The player shows its own verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. ») before
-# the feedback, so feedback that opens with a verdict reads "Correct. Correct.": it must explain, not judge.
+# The player shows its own verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. »)
+# before the feedback, so feedback that opens with a verdict reads "Correct. Correct.": explain, do not judge.
 VERDICT_OPENER = {
-    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)\s*[.!,:;—–]", re.I),
-    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non|pas tout à fait"
-                     r"|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
+    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)"
+                     r"\s*[.!,:;—–]", re.I),
+    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non"
+                     r"|pas tout à fait|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
 }
 
 
 def _feedback_texts(q):
-    """Yield (where, language map) for every feedback text of a question: choices, true/false sides, result."""
+    """Yield (where, language map) for every feedback text: choices, true/false sides, result."""
     for c in q.get("choices", []):
         yield c["id"], c["feedback"]
-    for side, text in q.get("feedback", {}).items():
-        yield side, text
+    yield from q.get("feedback", {}).items()
 
 
 def test_feedback_does_not_repeat_the_verdict(quiz):
@@ -229,4 +229,4 @@ def test_feedback_does_not_repeat_the_verdict(quiz):
         for where, text in _feedback_texts(q):
             for lang in sorted(LANGS):
                 assert not VERDICT_OPENER[lang].match(text[lang]), f"{q['id']}.{where} ({lang}): {text[lang]}"
-                assert len(text[lang].split()) >= 4, f"{q['id']}.{where} ({lang}) explains nothing: {text[lang]}"
+                assert len(text[lang].split()) >= 4, f"{q['id']}.{where} ({lang}) explains nothing"

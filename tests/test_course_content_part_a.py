@@ -226,12 +226,13 @@ def test_every_choice_has_feedback_and_answers_resolve(quiz):
         assert (len(answer) == 1) == (q["type"] == "single"), q["id"]
 
 
-# The player prints its verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. ») before the
-# feedback; feedback that opened with "Correct." read "Correct. Correct." (learner QA). It explains instead.
+# The player prints its verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. ») before
+# the feedback; feedback opening "Correct." read "Correct. Correct." (learner QA). It explains instead.
 VERDICT_OPENER = {
-    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)\s*[.!,:;—–]", re.I),
-    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non|pas tout à fait"
-                     r"|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
+    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)"
+                     r"\s*[.!,:;—–]", re.I),
+    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non"
+                     r"|pas tout à fait|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
 }
 
 
