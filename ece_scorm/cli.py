@@ -38,8 +38,10 @@ def cli() -> None:
 @click.option("--module", "modules", default=None, help="Only these module ids (comma-separated).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--force", is_flag=True,
+              help="Render every package even when no input changed since the last build into --out.")
 def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: str | None,
-          modules: str | None, strict: bool, quiet: bool) -> None:
+          modules: str | None, strict: bool, quiet: bool, force: bool) -> None:
     """Build packages from a course SOURCE folder into --out."""
     from .commands.build import run_build
 
@@ -49,7 +51,7 @@ def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: 
         raise click.BadParameter(f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)}, all)",
                                  param_hint="--format")
     run_build(source, formats=fmts, out_dir=out_dir, langs=_split_csv(langs), bundle=bundle,
-              modules=_split_csv(modules), strict=strict, quiet=quiet)
+              modules=_split_csv(modules), strict=strict, quiet=quiet, force=force)
 
 
 # --- validate / preview / new (owner: commands/validate.py, preview.py, new.py) --------------------

@@ -35,6 +35,12 @@ def run(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(cli, ["build", *args], catch_exceptions=False, env=env)
 
 
+def zips(folder: Path) -> list[str]:
+    """Return the package names in an output folder (beside them sits the build record, .ece-build.json)."""
+    assert (folder / ".ece-build.json").is_file()
+    return sorted(p.name for p in folder.iterdir() if p.name != ".ece-build.json")
+
+
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
@@ -66,7 +72,7 @@ def test_default_build_writes_one_scorm12_package_per_module(course, tmp_path):
     result = run(str(course), "--out", str(out))
     assert result.exit_code == 0, result.output
     names = [f"{SLUG}-{m}-scorm12.zip" for m in MODULES]
-    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert zips(out) == sorted(names)
     for i, name in enumerate(names, start=1):
         assert re.search(rf"^\[{i}/3\] scorm12 {MODULES[i - 1]} → {re.escape(str(out / name))} \(\d+ KB\)$",
                          result.stdout, re.M), result.stdout
@@ -82,7 +88,7 @@ def test_all_formats_use_each_default_bundle_and_validate(course, tmp_path):
     assert result.stdout == ""
     expected = {f"{SLUG}-{m}-{f}.zip" for m in MODULES for f in ("scorm12", "scorm2004", "xapi")}
     expected.add(f"{SLUG}-series-cmi5.zip")  # cmi5 defaults to one course with one AU per module
-    assert {p.name for p in out.iterdir()} == expected
+    assert set(zips(out)) == expected
     for m in MODULES:
         check_scorm_package(out / f"{SLUG}-{m}-scorm2004.zip", "scorm2004", CP2004)
         assert "tincan.xml" in read_zip(out / f"{SLUG}-{m}-xapi.zip")
@@ -95,7 +101,7 @@ def test_series_bundle_wraps_every_module_under_one_root_item(course, tmp_path):
     out = tmp_path / "build"
     result = run(str(course), "--out", str(out), "--bundle", "series")
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.iterdir()] == [f"{SLUG}-series-scorm12.zip"]
+    assert zips(out) == [f"{SLUG}-series-scorm12.zip"]
     root = check_scorm_package(out / f"{SLUG}-series-scorm12.zip", "scorm12", CP12)
     (top,) = root.xpath("//cp:organization/cp:item", namespaces=CP12)  # MUST 14
     assert top.get("identifierref") is None
@@ -108,7 +114,7 @@ def test_single_language_and_module_selection(course, tmp_path):
     result = run(str(course), "--out", str(out), "--lang", "fr", "--module", "welcome",
                  "--format", "scorm2004")
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.iterdir()] == [f"{SLUG}-welcome-scorm2004-fr.zip"]
+    assert zips(out) == [f"{SLUG}-welcome-scorm2004-fr.zip"]
     root = check_scorm_package(out / f"{SLUG}-welcome-scorm2004-fr.zip", "scorm2004", CP2004)
     assert root.xpath("string(//cp:item/cp:title)", namespaces=CP2004) == (
         "Bienvenue dans les milieux propices à l’engagement")
@@ -223,7 +229,11 @@ def test_unchanged_rebuild_keeps_files_and_mtimes(course, tmp_path):
     before = snapshot(out)
     again = run(str(course), "--out", str(out))
     assert again.exit_code == 0
-    assert "0 written, 3 unchanged" in again.stdout
+    assert "Up to date: 3 package(s)" in again.stdout
+    assert snapshot(out) == before
+    forced = run(str(course), "--out", str(out), "--force")  # renders everything, still writes nothing
+    assert forced.exit_code == 0
+    assert "0 written, 3 unchanged" in forced.stdout
     assert snapshot(out) == before
 
 

@@ -1,4 +1,8 @@
-"""`ece-scorm build`: validate the course, render every package in memory, then write them all at once."""
+"""`ece-scorm build`: validate the course, render every package in memory, then write them all at once.
+
+An unchanged rebuild stops after hashing its inputs (fingerprint.py), before the renderer, the validator
+and their libraries (Jinja2, lxml, markdown-it, nh3, PyYAML) are even imported: those imports are local.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 import click
 
+from .. import fingerprint
 from .. import formats as format_registry
-from .. import state_budget
 from ..errors import BuildFailed
-from ..model import Course, Module
 from ..package import OutputFile, epoch_from_env, write_all, zip_bytes
-from ..render import course_slug, render_module
-from ..validation import load_course
+
+if TYPE_CHECKING:  # the model's many dataclasses cost an import the fast path does not need
+    from types import ModuleType
+
+    from ..model import Course, Module
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class BuiltPackage:
 
 def package_name(course: Course, unit: str, fmt: str, lang_suffix: str) -> str:
     """Return the zip name <course-slug>-<module|series>-<fmt>[-<lang>].zip (docs/ARCHITECTURE.md §3)."""
+    from ..render import course_slug
+
     return f"{course_slug(course)}-{unit}-{fmt}{lang_suffix}.zip"
 
 
@@ -86,6 +94,8 @@ def plan_packages(course: Course, fmts: Sequence[str], selected: Sequence[Module
 
 def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[str]:
     """Return one message per module whose worst-case resume state exceeds its format's limit (MUST 20)."""
+    from .. import state_budget
+
     problems = []
     checked: set[tuple[str, str]] = set()
     for plan in plans:
@@ -113,6 +123,8 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
 
 def _render_package(course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...],
                     epoch: int) -> bytes:
+    from ..render import render_module
+
     files: list[OutputFile] = []
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
@@ -135,9 +147,32 @@ def human_size(n: int) -> str:
     return f"{n / (1024 * 1024):,.1f} MB"
 
 
+def _options(formats: Sequence[str], langs: Sequence[str] | None, bundle: str | None,
+             modules: Sequence[str] | None, strict: bool, epoch: int) -> dict[str, object]:
+    # Order does not change what is built (plans follow course order), so sorted lists name one option set.
+    return {"formats": sorted(formats), "langs": sorted(langs) if langs else None, "bundle": bundle,
+            "modules": sorted(modules) if modules else None, "strict": strict, "epoch": epoch}
+
+
+def _fast_path(out_dir: Path, digest: str | None, quiet: bool, started: float) -> list[BuiltPackage] | None:
+    """Return the previous build when no input changed and its zips are intact, else None."""
+    if digest is None or not out_dir.is_dir():
+        return None
+    entry = fingerprint.up_to_date(out_dir, digest)
+    if entry is None:
+        return None
+    built = [BuiltPackage(out_dir / p["name"], p["size"], False) for p in entry["packages"]]
+    if not quiet:
+        for warning in entry["warnings"]:  # the same warnings as the build that made these packages
+            click.echo(str(warning), err=True)
+        click.echo(f"Up to date: {len(built)} package(s) in {out_dir}; no input changed since the last "
+                   f"build ({time.perf_counter() - started:.1f} s). Use --force to rebuild anyway.")
+    return built
+
+
 def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Sequence[str] | None,
               bundle: str | None, modules: Sequence[str] | None, strict: bool,
-              quiet: bool) -> list[BuiltPackage]:
+              quiet: bool, force: bool = False) -> list[BuiltPackage]:
     """Build the requested packages into out_dir; on any error raise before writing anything."""
     started = time.perf_counter()
     formats = tuple(dict.fromkeys(formats))  # "scorm12,scorm12" builds each package once
@@ -148,6 +183,15 @@ def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Seq
         raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
     if not source.is_dir():
         raise click.BadParameter(f"course source folder {source} does not exist", param_hint="SOURCE")
+    options = _options(formats, langs, bundle, modules, strict, epoch)
+    digest = fingerprint.input_digest(source, out_dir, options)
+    if not force:
+        previous = _fast_path(out_dir, digest, quiet, started)
+        if previous is not None:
+            return previous
+
+    from ..validation import load_course  # imported here: the fast path above needs none of it
+
     course, warnings = load_course(source, strict=strict)
     if not quiet:
         for issue in warnings:
@@ -170,7 +214,12 @@ def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Seq
             unit = "series" if plan.series else plan.modules[0].id
             click.echo(f"[{index}/{len(plans)}] {plan.fmt} {unit} → {plan.path} ({human_size(len(data))})")
 
-    status = write_all(outputs)
+    to_write = dict(outputs)
+    # Record the build only if no input changed while it ran: else the record would vouch for the wrong bytes.
+    if digest is not None and digest == fingerprint.input_digest(source, out_dir, options):
+        record = fingerprint.record_bytes(out_dir, digest, outputs, [str(i) for i in warnings])
+        to_write[out_dir / fingerprint.RECORD_NAME] = record  # written with the zips, all or nothing
+    status = write_all(to_write)
     built = [BuiltPackage(path, len(data), status[path]) for path, data in outputs.items()]
     if not quiet:
         written = sum(1 for b in built if b.written)
