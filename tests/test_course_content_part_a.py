@@ -153,8 +153,30 @@ def test_self_assessment_page_explains_team_activity_and_code(intro):
     page = next(p for p in intro["pages"] if any(b.get("type") == "self_assessment" for b in p["blocks"]))
     assert page["blocks"][-1] == {"type": "self_assessment"}
     text = " ".join(str(b) for b in page["blocks"][:-1]).lower()
-    for phrase in ("team code", "reflect and align", "20 minutes", "code d’équipe"):
+    for phrase in ("team code", "reflect and align", "on your own", "code d’équipe",
+                   "réfléchir et s’harmoniser"):
         assert phrase in text, phrase
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+(?:[’']\w+)*", re.sub(r"[*_]", "", text).lower())
+
+
+def test_self_assessment_page_does_not_repeat_the_tools_own_introduction(intro, sa):
+    """The embedded tool shows its description and intro; the page around it must not say them again."""
+    page = next(p for p in intro["pages"] if any(b.get("type") == "self_assessment" for b in p["blocks"]))
+    for lang in sorted(LANGS):
+        tool = _words(sa["description"][lang] + " " + sa["intro"][lang])
+        tool_runs = {tuple(tool[i:i + 6]) for i in range(len(tool) - 5)}
+        page_words = []
+        for block in page["blocks"][:-1]:
+            for key in ("text", "body", "title"):
+                if isinstance(block.get(key), dict):
+                    page_words += _words(block[key][lang])
+            page_words += [w for item in block.get("items", []) for w in _words(item[lang])]
+        shared = [" ".join(page_words[i:i + 6]) for i in range(len(page_words) - 5)
+                  if tuple(page_words[i:i + 6]) in tool_runs]
+        assert len(page_words) > 60 and shared == [], f"{lang}: {shared}"
 
 
 def test_ways_of_engaging_page_presents_a_circle_adapted_from_iap2(intro):
