@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import io
 import os
 import re
 import shutil
 import signal
+import struct
 import tempfile
 import threading
 import time
 import zipfile
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,12 +85,72 @@ def check_entries(files: Iterable[OutputFile]) -> list[OutputFile]:
 def zip_bytes(files: Iterable[OutputFile], *, epoch: int = DEFAULT_EPOCH) -> bytes:
     """Return a reproducible zip: sorted entries, fixed time and mode, deflate, no directory entries."""
     stamp = time.gmtime(min(max(epoch, _ZIP_MIN), _ZIP_MAX))[:6]
+    entries = check_entries(files)
+    if len(entries) >= _ZIP16_LIMIT or sum(len(f.data) + 300 for f in entries) * 1.05 >= _ZIP32_LIMIT:
+        return _zip_bytes_zip64(entries, stamp)  # rare: let zipfile add its ZIP64 records
+    dostime = stamp[3] << 11 | stamp[4] << 5 | stamp[5] // 2
+    dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+    external = (0o100000 | FILE_MODE) << 16
+    body: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for f in entries:
+        name, flags = _encode_name(f.path)
+        crc, packed = _deflate(f.data)
+        # Version needed 2.0 (deflate), flags, method, DOS time and date, CRC, sizes, name length.
+        fields = (20, 0, flags, zipfile.ZIP_DEFLATED, dostime, dosdate, crc, len(packed), len(f.data),
+                  len(name))
+        body += [struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields, 0), name, packed]
+        # Made by version 2.0 on Unix (3), so external_attr carries the mode whatever OS builds.
+        head = struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, *fields, 0, 0, 0, 0, external, offset)
+        central += [head, name]
+        offset += 30 + len(name) + len(packed)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(body) + directory + end
+
+
+# The zip is written field by field, so that identical files (the player, the theme, media shared by a
+# module's four formats and the series package) are deflated once per process, not once per package. The
+# bytes are those Python's zipfile writes for the same entries (tests/test_package.py compares them).
+_ZIP16_LIMIT = 0xFFFF
+_ZIP32_LIMIT = 0xFFFFFFFF
+_DEFLATE_CACHE: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+_DEFLATE_CACHE_BYTES = 64 * 1024 * 1024  # compressed bytes kept; the oldest go first
+_cached_bytes = 0
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    """Return (CRC-32, raw deflate stream at zlib's default level) of data, as zipfile computes them."""
+    global _cached_bytes
+    key = hashlib.blake2b(data, digest_size=20).digest() + len(data).to_bytes(8, "big")
+    hit = _DEFLATE_CACHE.get(key)
+    if hit is not None:
+        _DEFLATE_CACHE.move_to_end(key)
+        return hit
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    result = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+    _DEFLATE_CACHE[key] = result
+    _cached_bytes += len(result[1])
+    while _cached_bytes > _DEFLATE_CACHE_BYTES and len(_DEFLATE_CACHE) > 1:
+        _cached_bytes -= len(_DEFLATE_CACHE.popitem(last=False)[1][1])
+    return result
+
+
+def _encode_name(path: str) -> tuple[bytes, int]:
+    try:
+        return path.encode("ascii"), 0
+    except UnicodeEncodeError:
+        return path.encode("utf-8"), 0x800  # general-purpose bit 11: the name is UTF-8
+
+
+def _zip_bytes_zip64(entries: list[OutputFile], stamp: tuple[int, ...]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for f in check_entries(files):
+        for f in entries:
             info = zipfile.ZipInfo(f.path, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so external_attr carries the mode whatever OS builds
+            info.create_system = 3
             info.external_attr = (0o100000 | FILE_MODE) << 16
             zf.writestr(info, f.data)
     return buffer.getvalue()

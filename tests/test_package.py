@@ -50,6 +50,35 @@ def test_contents_round_trip_and_manifest_is_a_root_entry():
         assert not any(n.startswith(("/", "./", "__MACOSX")) for n in zf.namelist())
 
 
+def zipfile_reference(files: list[OutputFile], stamp: tuple[int, ...]) -> bytes:
+    """Write the same entries with Python's zipfile, the independent oracle for zip_bytes' own writer."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(files, key=lambda f: f.path):
+            info = zipfile.ZipInfo(f.path, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = (0o100644) << 16
+            zf.writestr(info, f.data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("epoch", "stamp"), [
+    (946684800, (2000, 1, 1, 0, 0, 0)),
+    (1700000001, (2023, 11, 14, 22, 13, 21)),  # an odd second: DOS time keeps two-second steps
+    (0, (1980, 1, 1, 0, 0, 0)),  # clamped to the earliest zip time
+])
+def test_own_writer_matches_zipfile_byte_for_byte(epoch, stamp):
+    odd = [*FILES, OutputFile("media/é-vidéo.vtt", b"WEBVTT\n"), OutputFile("empty.txt", b""),
+           OutputFile("media/noise.bin", os.urandom(200_000))]  # incompressible: deflate grows it
+    assert zip_bytes(odd, epoch=epoch) == zipfile_reference(odd, stamp)
+    again = zip_bytes(odd, epoch=epoch)  # the second time from the deflate cache
+    assert again == zipfile_reference(odd, stamp)
+    with zipfile.ZipFile(BytesIO(again)) as zf:
+        assert zf.testzip() is None
+        assert zf.getinfo("media/é-vidéo.vtt").flag_bits & 0x800  # a UTF-8 name says so
+
+
 def test_same_input_same_bytes_whatever_the_order():
     assert zip_bytes(FILES) == zip_bytes(list(reversed(FILES)))
 
