@@ -1,5 +1,5 @@
-/* ECE player — the completion panel: tells the learner the module is complete / passed / failed, or what
- * remains to do, on the last page and on every page once the module is complete (uses ECE._core). */
+/* ECE player — the end of a module: the completion panel (complete / passed / failed, or what remains to do,
+ * on the last page and on every page once complete) and the Exit button (uses ECE._core). */
 (function (ECE) {
   "use strict";
   function C() { return ECE._core; }
@@ -58,5 +58,19 @@
     remaining(add(body, "ul"), lang);
   }
 
-  ECE.completion = { paint: paint, verdict: verdict };
+  /** Exit button: end the session once, then say the window can be closed; the module stays readable. */
+  function exit() {
+    var c = C(), btn = c.$("#ece-exit");
+    if (btn) btn.disabled = true;  // one click, one exit
+    return c.leave().then(function () {
+      // Answers given now would reach no one: the fields are shown as they are, read-only.
+      c.$$("main input, main textarea, main select").forEach(function (el) { el.disabled = true; });
+      var notice = c.$("#ece-notice");
+      if (btn) btn.hidden = true;
+      // Focus follows the removed button to the message, so a screen reader reads it (WCAG 2.4.3).
+      if (notice) { notice.tabIndex = -1; notice.focus(); }
+    });
+  }
+
+  ECE.completion = { paint: paint, verdict: verdict, exit: exit };
 })(window.ECE = window.ECE || {});

@@ -2,7 +2,7 @@
  * Reads only window.ECE_DATA and the server-rendered index.html (docs/ARCHITECTURE.md §4-5). */
 (function (ECE) {
   "use strict";
-  var D, S, adapter, review = false, lastSaved = null, saveTimer = 0, exited = false;
+  var D, S, adapter, review = false, lastSaved = null, saveTimer = 0, exited = false, closed = false;
   var i18n = ECE.i18n, t = i18n.t, tl = i18n.tl, pick = i18n.pick;
   var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
   var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null, said = [], pickedLang = null;
@@ -24,8 +24,9 @@
 
   /** Start the format's adapter, or the standalone one when it finds no LMS (start() -> null). */
   function boot() {
+    var root = document.documentElement;
     D = window.ECE_DATA;
-    if (!D) return;
+    if (!D) return root.classList.remove("js-booting");  // no player: show every page (index.html.j2)
     document.body.classList.remove("ece-nojs");
     document.body.classList.add("ece-js");
     var sel = $("#ece-lang");
@@ -44,6 +45,7 @@
     $$(".ece-page").forEach(function (sec) {
       sec.hidden = !(sec.getAttribute("lang") === D.defaultLanguage && sec.getAttribute("data-index") === "0");
     });
+    root.classList.remove("js-booting");  // the `hidden` attributes now do what the booting CSS did
     var primary = D.format === "standalone" ? null : resolveAdapter(D.format);
     if (primary && primary.onStatus) primary.onStatus(showStatus);
     Promise.resolve()
@@ -80,6 +82,8 @@
     if (S.sa) recordedTeam = S.sa.team.trim();
     bind();
     $$(".ece-progress, .ece-pager").forEach(function (el) { el.hidden = false; });
+    var exit = $("#ece-exit");
+    if (exit) exit.hidden = review;  // in review nothing is tracked: there is no session to end
     $$("[data-step] > h2").forEach(function (h) { h.tabIndex = -1; });
     var toc = $("#ece-toc details");
     if (toc && narrow()) toc.open = false;  // small screens: content first, contents on demand
@@ -87,6 +91,15 @@
     paint();
     show(S.page, S.step, false);
     evaluate();
+    // benchmarks/browser_bench.py: the first page is shown and its controls answer from here on.
+    if (window.performance && performance.mark) performance.mark("ece-ready");
+  }
+
+  function paintNotice() {
+    var notice = $("#ece-notice");
+    if (!notice) return;
+    notice.hidden = !noticeKey;
+    notice.textContent = noticeKey ? t(noticeKey) : "";
   }
 
   function setLang(lang, user) {
@@ -103,11 +116,7 @@
       a.textContent = pick(p.title);
       a.setAttribute("href", "#" + lang + "-p-" + p.id);
     });
-    var notice = $("#ece-notice");
-    if (notice) {
-      notice.hidden = !noticeKey;
-      notice.textContent = noticeKey ? t(noticeKey) : "";
-    }
+    paintNotice();
     if (lastStatus) showStatus(lastStatus);
   }
 
@@ -266,6 +275,18 @@
     }
   }
 
+  /** End the session for good (Exit): last saves, adapter.exit once, then no tracking call (MUST 22). */
+  function leave() {
+    if (closed) return Promise.resolve();
+    if (S && !review) flushTexts();
+    save();
+    clearTimeout(saveTimer);
+    var first = !exited && !review && adapter;
+    closed = exited = review = true;
+    var done = first ? call(function () { return adapter.exit(finished()); }) : Promise.resolve();
+    return done.then(function () { noticeKey = "closed"; paintNotice(); });
+  }
+
   function onPageHide() {
     if (S && !review) flushTexts();
     save();
@@ -275,7 +296,7 @@
   }
 
   ECE.player = { data: function () { return D; }, state: function () { return S; }, go: go, show: show };
-  ECE._core = { $: $, $$: $$, langOf: langOf, base: base, now: now, record: record, save: save,
+  ECE._core = { leave: leave, get closed() { return closed; }, $: $, $$: $$, langOf: langOf, base: base, now: now, record: record, save: save,
     saveSoon: saveSoon, announce: announce, evaluate: evaluate, quizIdx: quizIdx, items: items,
     recordedText: recordedText, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
 
@@ -304,6 +325,7 @@
     if (!el) return;
     if (el.id === "ece-prev") return go(-1);
     if (el.id === "ece-next") return go(1);
+    if (el.id === "ece-exit") return ECE.completion.exit();
     if (el.hasAttribute("data-goto")) {
       e.preventDefault();
       var i = +el.getAttribute("data-goto");
@@ -312,6 +334,7 @@
       return show(i, i === saPage ? S.step : 0, true);
     }
     var action = el.getAttribute("data-action");
+    if (closed && (action === "check" || action === "retry")) return;  // nothing may be recorded any more
     if (action === "check") ECE.quiz.check(el.closest("fieldset"));
     else if (action === "retry") ECE.quiz.retry(el.closest(".ece-quiz"));
     else if (action === "print") window.print();

@@ -50,6 +50,8 @@
       "pagesLeft": "Visit the pages you have not seen yet:",
       "quizLeft": "Finish the knowledge check “{title}”.",
       "saLeft": "Go through the self-assessment to its summary.",
+      "exit": "Exit",
+      "closed": "You have left this module. You can now close this window.",
       "noJs": "The interactive player needs JavaScript; the whole module is shown below as one page."
     },
     "fr": {
@@ -99,6 +101,8 @@
       "pagesLeft": "Consultez les pages que vous n’avez pas encore vues\u00a0:",
       "quizLeft": "Terminez le questionnaire «\u00a0{title}\u00a0».",
       "saLeft": "Parcourez l’autoévaluation jusqu’à son sommaire.",
+      "exit": "Quitter",
+      "closed": "Vous avez quitté ce module. Vous pouvez maintenant fermer cette fenêtre.",
       "noJs": "Le lecteur interactif a besoin de JavaScript\u00a0; tout le module est présenté ci-dessous en une seule page."
     }
   }/*END-STRINGS*/;

@@ -91,7 +91,7 @@
       box.querySelector("[data-attempt]").textContent = quiz.attempts
         ? tl(lang, "attemptOf", { n: st.attempt, max: quiz.attempts }) : tl(lang, "attempt", { n: st.attempt });
       c.$$("fieldset[data-q]", box).forEach(function (fs) {
-        var xi = +fs.getAttribute("data-q"), a = st.q[xi], q = quiz.questions[xi], lock = locked(st, xi);
+        var xi = +fs.getAttribute("data-q"), a = st.q[xi], q = quiz.questions[xi], lock = locked(st, xi) || c.closed;
         var ok = a.mask === correctMask(q);
         c.$$("input[data-c]", fs).forEach(function (el) {
           el.checked = !!(a.mask & (1 << +el.getAttribute("data-c")));
