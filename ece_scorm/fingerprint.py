@@ -48,7 +48,10 @@ def _file_digest(path: str) -> bytes:
 
 
 def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str]]:
-    """Return (relative posix path, absolute path) of every file under root, sorted; follow links once."""
+    """Return (relative posix path, absolute path) of every file under root, sorted; follow links once.
+
+    `skip` names folders and files left out (the output folder inside the source, the build record).
+    """
     skipped = {os.path.realpath(p) for p in skip}
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -61,7 +64,7 @@ def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str]]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         rel_top = os.path.relpath(top, root)
         for name in files:
-            if name.endswith((".pyc", ".pyo")):
+            if name.endswith((".pyc", ".pyo")) or os.path.realpath(os.path.join(top, name)) in skipped:
                 continue
             rel = name if rel_top == "." else f"{rel_top}/{name}"
             found.append((rel.replace(os.sep, "/"), os.path.join(top, name)))
@@ -99,8 +102,14 @@ def input_digest(source: Path, out_dir: Path, options: Mapping[str, object]) -> 
     _feed(h, "ece-scorm", __version__, sys.version, zlib.ZLIB_RUNTIME_VERSION)
     _feed(h, json.dumps(options, sort_keys=True, default=str))
     _feed(h, *_library_versions())
+    # The output folder is not an input when it sits inside the source; when it is the source folder itself
+    # (or holds it) only the record is left out, so the zips count as inputs and nothing is ever skipped.
+    real_source, real_out = os.path.realpath(source), os.path.realpath(out_dir)
+    skip = [Path(out_dir) / RECORD_NAME]
+    if real_out.startswith(real_source.rstrip(os.sep) + os.sep):
+        skip.append(Path(out_dir))
     try:
-        _tree(h, "source", Path(source), skip=[out_dir])
+        _tree(h, "source", Path(source), skip=skip)
         _tree(h, "themes", REPO_THEMES)
         _tree(h, "package", PACKAGE_DIR)
     except OSError:

@@ -173,6 +173,16 @@ def test_output_folder_inside_the_source_is_not_an_input(course):
     assert "Up to date" in run(str(course), "--out", str(out)).stdout
 
 
+def test_output_folder_that_is_the_source_still_sees_every_edit(course):
+    assert run(str(course), "--out", str(course), "-q").exit_code == 0
+    run(str(course), "--out", str(course), "-q")  # the zips are inputs now: they settle after one more build
+    assert "Up to date" in run(str(course), "--out", str(course)).stdout
+    welcome = course / "modules" / "welcome.yaml"
+    welcome.write_text(welcome.read_text(encoding="utf-8").replace("Welcome", "Hello", 1), encoding="utf-8")
+    result = run(str(course), "--out", str(course))
+    assert "Up to date" not in result.stdout and "1 written" in result.stdout
+
+
 @pytest.mark.parametrize("record", [
     "not json",
     json.dumps({"version": 1, "builds": "x"}),
