@@ -83,7 +83,7 @@ FR D’abord, les patients partenaires, qui ont le pouvoir et le soutien nécess
 EN Second, staff and healthcare teams, who are prepared to work with patients, caregivers and
    communities.
 FR Ensuite, le personnel et les équipes de soins, qui sont préparés à travailler avec les patients,
-   les proches aidants et les communautés.
+   les personnes proches aidantes et les communautés.
 EN Third, leaders, who make engagement a strategic priority.
 FR Enfin, les leaders, qui font de l’engagement une priorité stratégique.
 EN The pillars depend on each other. If one is missing, the whole structure is weaker.
