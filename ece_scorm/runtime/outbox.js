@@ -10,36 +10,54 @@
  */
 (function (ECE) {
   "use strict";
+  // A pair is [singular, plural], chosen by the count it states ({n} or {r}): English singular is 1 only,
+  // French also 0 ("0 enregistrement"). French puts a no-break space before : ; ? ! (as i18n.js does).
   var MESSAGES = {
     en: {
       saved: "All your progress is saved.",
       sending: "Saving your progress… ({n} waiting).",
-      waiting: "Connection problem: {n} records are waiting to be sent. They are kept on this device and " +
-        "will be sent automatically.",
-      auth: "The learning record store refused the credentials ({code}). {n} records are kept on this device; " +
-        "close this window and open the activity again from your learning platform.",
-      rejected: "{r} records were refused by the learning record store as invalid and were set aside.",
+      waiting: ["Connection problem: {n} record is waiting to be sent. It is kept on this device and " +
+        "will be sent automatically.", "Connection problem: {n} records are waiting to be sent. They are " +
+        "kept on this device and will be sent automatically."],
+      auth: ["The learning record store refused the credentials ({code}). {n} record is kept on this device; " +
+        "close this window and open the activity again from your learning platform.", "The learning record " +
+        "store refused the credentials ({code}). {n} records are kept on this device; close this window and " +
+        "open the activity again from your learning platform."],
+      rejected: ["{r} record was refused by the learning record store as invalid and was set aside.",
+        "{r} records were refused by the learning record store as invalid and were set aside."],
       nostorage: "This browser does not allow saving on this device: records are kept only while this " +
         "page stays open."
     },
     fr: {
       saved: "Toute votre progression est enregistrée.",
       sending: "Enregistrement de votre progression… ({n} en attente).",
-      waiting: "Problème de connexion : {n} enregistrements attendent d’être envoyés. Ils sont conservés sur " +
-        "cet appareil et seront envoyés automatiquement.",
-      auth: "Le système d’enregistrement des apprentissages a refusé l’authentification ({code}). {n} " +
-        "enregistrements sont conservés sur cet appareil; fermez cette fenêtre et rouvrez l’activité depuis " +
-        "votre plateforme d’apprentissage.",
-      rejected: "{r} enregistrements ont été refusés comme invalides par le système d’enregistrement des " +
-        "apprentissages et ont été mis de côté.",
-      nostorage: "Ce navigateur ne permet pas d’enregistrer sur cet appareil : les données ne sont conservées " +
-        "que tant que cette page reste ouverte."
+      waiting: ["Problème de connexion\u00a0: {n} enregistrement attend d’être envoyé. Il est conservé sur " +
+        "cet appareil et sera envoyé automatiquement.", "Problème de connexion\u00a0: {n} enregistrements " +
+        "attendent d’être envoyés. Ils sont conservés sur cet appareil et seront envoyés automatiquement."],
+      auth: ["Le système d’enregistrement des apprentissages a refusé l’authentification ({code}). {n} " +
+        "enregistrement est conservé sur cet appareil\u00a0; fermez cette fenêtre et rouvrez l’activité " +
+        "depuis votre plateforme d’apprentissage.", "Le système d’enregistrement des apprentissages a refusé " +
+        "l’authentification ({code}). {n} enregistrements sont conservés sur cet appareil\u00a0; fermez cette " +
+        "fenêtre et rouvrez l’activité depuis votre plateforme d’apprentissage."],
+      rejected: ["{r} enregistrement a été refusé comme invalide par le système d’enregistrement des " +
+        "apprentissages et a été mis de côté.", "{r} enregistrements ont été refusés comme invalides par le " +
+        "système d’enregistrement des apprentissages et ont été mis de côté."],
+      nostorage: "Ce navigateur ne permet pas d’enregistrer sur cet appareil\u00a0: les données ne sont " +
+        "conservées que tant que cette page reste ouverte."
     }
   };
   var KEEPALIVE_BYTES = 60000;  // browsers cap in-flight keepalive bodies at 64 KiB in total
   var REJECTED_MAX = 100;
 
   function fmt(s, vars) { return s.replace(/\{(\w+)\}/g, function (_, k) { return String(vars[k]); }); }
+
+  /** Return the form of message `code` in `lang` that agrees with the count it states. */
+  function form(lang, code, n, r) {
+    var s = MESSAGES[lang][code];
+    if (!Array.isArray(s)) return s;
+    var c = code === "rejected" ? r : n;
+    return s[(lang === "fr" ? c < 2 : c === 1) ? 0 : 1];
+  }
 
   /** Return a storage facade over localStorage-like `store`, falling back to memory when it fails. */
   function durable(store) {
@@ -93,7 +111,7 @@
     function emit(level, code, extra) {
       var n = pending(), r = rejected().length, messages = {};
       Object.keys(MESSAGES).forEach(function (l) {
-        messages[l] = fmt(MESSAGES[l][code], {n: n, r: r, code: extra || ""}) +
+        messages[l] = fmt(form(l, code, n, r), {n: n, r: r, code: extra || ""}) +
           (store.usable() ? "" : " " + MESSAGES[l].nostorage);
       });
       // `message` is a language map so the core can follow a language switch.

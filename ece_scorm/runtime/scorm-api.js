@@ -228,21 +228,17 @@
 
   // What the learner is told; both official languages (the core shows `message`).
   var MESSAGES = {
-    "no-lms": {
-      en: "No connection to your learning platform (LMS) was found. Your progress is kept in this browser only.",
-      fr: "Aucune connexion à votre plateforme d’apprentissage (LMS) n’a été trouvée. Votre progression est conservée dans ce navigateur seulement.",
-    },
     "init-failed": {
       en: "Your learning platform (LMS) refused to start this session ({detail}). Your progress is kept in this browser only.",
       fr: "Votre plateforme d’apprentissage (LMS) a refusé d’ouvrir cette session ({detail}). Votre progression est conservée dans ce navigateur seulement.",
     },
     "commit-failed": {
       en: "Your progress could not be saved to your learning platform ({detail}). It is kept in this browser and will be sent again; items waiting:",
-      fr: "Votre progression n’a pas pu être enregistrée dans votre plateforme d’apprentissage ({detail}). Elle est conservée dans ce navigateur et sera envoyée de nouveau; éléments en attente :",
+      fr: "Votre progression n’a pas pu être enregistrée dans votre plateforme d’apprentissage ({detail}). Elle est conservée dans ce navigateur et sera envoyée de nouveau\u00a0; éléments en attente\u00a0:",
     },
     "set-failed": {
       en: "Your learning platform refused to record {element} ({detail}). Your answer is kept in this browser and will be sent again; items waiting:",
-      fr: "Votre plateforme d’apprentissage a refusé d’enregistrer {element} ({detail}). Votre réponse est conservée dans ce navigateur et sera envoyée de nouveau; éléments en attente :",
+      fr: "Votre plateforme d’apprentissage a refusé d’enregistrer {element} ({detail}). Votre réponse est conservée dans ce navigateur et sera envoyée de nouveau\u00a0; éléments en attente\u00a0:",
     },
     "saved": {
       en: "Your progress is saved to your learning platform again.",
@@ -258,7 +254,7 @@
     },
     "not-kept": {
       en: "Your learning platform does not keep {element}; the rest of your progress is saved.",
-      fr: "Votre plateforme d’apprentissage ne conserve pas {element}; le reste de votre progression est enregistré.",
+      fr: "Votre plateforme d’apprentissage ne conserve pas {element}\u00a0; le reste de votre progression est enregistré.",
     },
     "session-ended": {
       en: "This session with your learning platform has ended. Your answers are kept in this browser and will be sent when you open the module again.",
@@ -266,7 +262,7 @@
     },
     "comment-cut": {
       en: "Your reflection is longer than your learning platform can keep in its comments; the beginning was saved there and the full text stays in this module.",
-      fr: "Votre réflexion dépasse ce que votre plateforme d’apprentissage peut conserver dans ses commentaires; le début y a été enregistré et le texte complet reste dans ce module.",
+      fr: "Votre réflexion dépasse ce que votre plateforme d’apprentissage peut conserver dans ses commentaires\u00a0; le début y a été enregistré et le texte complet reste dans ce module.",
     },
     "state-too-long": {
       en: "Your place in this module is too large for your learning platform to keep ({detail}).",
@@ -287,13 +283,13 @@
     return { code: code, message: out };
   }
 
-  /** The LMS's error code and text, e.g. {en: "error 101: General Exception", fr: "erreur 101 : …"}. */
+  /** The LMS's error code and text, e.g. {en: "error 101: General Exception", fr: "erreur 101\u00a0: …"}. */
   function errorDetail(r) {
     var d = (r.text || "").trim();
-    if (r.code === "false") return { en: "the LMS answered false", fr: "la plateforme a répondu « false »" };
+    if (r.code === "false") return { en: "the LMS answered false", fr: "la plateforme a répondu «\u00a0false\u00a0»" };
     if (r.code === "terminated") return { en: "the session is already closed", fr: "la session est déjà fermée" };
     if (r.code === "exception") return { en: d, fr: d };
-    return { en: "error " + r.code + (d ? ": " + d : ""), fr: "erreur " + r.code + (d ? " : " + d : "") };
+    return { en: "error " + r.code + (d ? ": " + d : ""), fr: "erreur " + r.code + (d ? "\u00a0: " + d : "") };
   }
 
   ECE.scorm = {

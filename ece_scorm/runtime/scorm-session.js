@@ -181,9 +181,9 @@
 
       start: function () {
         return S.findAPI(win, d.apiName, d.check, opts.findTimeoutMs).then(function (api) {
-          // No LMS: resolve null, the core's signal to fall back to the standalone adapter; the learner has
-          // already been told through onStatus.
-          if (!api) { emit("warn", "no-lms", {}); return null; }
+          // No LMS: resolve null, the core's signal to fall back to the standalone adapter. The core's notice
+          // tells the learner; a second message here would show the same news twice.
+          if (!api) return null;
           ch = new S.Channel(api, d.fn);
           var init = ch.init();
           if (!init.ok) {

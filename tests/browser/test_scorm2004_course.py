@@ -172,5 +172,9 @@ def test_failing_lms_is_shown_and_answers_are_sent_at_the_next_launch(lms, lms_p
 
 def test_without_an_lms_the_player_falls_back_and_says_so(lms, lms_page, learner_key):
     frame = launch(lms_page, lms, "2004", "s2004-self-assessment", learner_key, mode="noapi")
-    frame.locator("#ece-notice").wait_for(state="visible", timeout=10_000)
-    assert "No connection to your learning platform" in status_text(frame)
+    notice = frame.locator("#ece-notice")
+    notice.wait_for(state="visible", timeout=10_000)
+    assert "this browser only" in notice.inner_text()
+    # One notice, not two saying the same thing (the adapter's own "no LMS" status is gone).
+    assert status_text(frame) == ""
+    assert frame.locator(".ece-notices > :is(.ece-notice, .ece-status):visible").count() == 1

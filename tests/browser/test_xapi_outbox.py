@@ -50,7 +50,7 @@ def stored_outbox(page, la, reg) -> list[dict]:
 
 def pending_shown(page) -> int:
     """Return the waiting count the learner sees in the status region."""
-    match = re.search(r"(\d+) records are waiting", page.locator("#ece-status").inner_text())
+    match = re.search(r"(\d+) records? (?:is|are) waiting", page.locator("#ece-status").inner_text())
     return int(match.group(1)) if match else 0
 
 
@@ -63,7 +63,7 @@ def wait_pending(page, la, reg, n: int, timeout: float = 30000) -> None:
     """Wait until the learner is shown `n` waiting records; fail with what is shown and kept otherwise."""
     try:
         page.wait_for_function(
-            "(n) => new RegExp('\\\\b' + n + ' records are waiting').test("
+            "(n) => new RegExp('\\\\b' + n + (n === 1 ? ' record is' : ' records are') + ' waiting').test("
             "document.getElementById('ece-status').textContent)", arg=n, timeout=timeout)
     except Exception as err:  # Playwright's TimeoutError: report the state, not just the timeout
         kept = [(verb(s), s["object"]["id"].rsplit("/", 1)[-1]) for s in stored_outbox(page, la, reg)]
@@ -83,7 +83,7 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
         delivered(fresh_lrs, reg, 3)  # initialized, two pages
         la.mode = "offline"  # the LRS connection drops mid-module
         reflect(page, "Written while offline.")
-        wait_status(page, "records are waiting")
+        wait_status(page, "records? (is|are) waiting")
         next_(page)
         wait_pending(page, la, reg, 2)
         # The learner sees exactly what the browser keeps, in an accessible status (WCAG 2.1 AA).
@@ -94,7 +94,7 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
 
         page.reload()  # reload while offline: pagehide adds suspended + terminated, nothing is lost
         page.locator(".ece-page:not([hidden]) h1", has_text="Check your understanding").wait_for()
-        wait_status(page, "records are waiting")
+        wait_status(page, "records? (is|are) waiting")
         answer_quiz(page)
         wait_pending(page, la, reg, 10)
         kept = stored_outbox(page, la, reg)
@@ -137,7 +137,7 @@ def test_lost_replies_are_resent_with_the_same_ids_and_stored_once(browser, pack
         delivered(fresh_lrs, reg, 2)  # initialized, first page
         la.mode = "lost-reply"
         next_(page)
-        wait_status(page, "records are waiting")
+        wait_status(page, "records? (is|are) waiting")
         la.mode = "ok"
         wait_status(page, "All your progress is saved", timeout=45000)
         leave(page)
@@ -191,7 +191,11 @@ def test_server_errors_are_retried_until_delivered(browser, packages, launcher_f
         delivered(fresh_lrs, reg, 2)
         la.mode = "503"
         next_(page)
-        wait_status(page, "1 records are waiting")
+        # One record, said in the singular, in both languages, French spacing before the colon (U+00A0).
+        wait_status(page, "^Connection problem: 1 record is waiting to be sent. It is kept on this device")
+        page.get_by_label("Language / Langue").select_option("fr")
+        wait_status(page, "^Problème de connexion\u00a0: 1 enregistrement attend d’être envoyé. Il est")
+        page.get_by_label("Language / Langue").select_option("en")
         assert ("POST", "/lrs/statements", 503) in la.log
         la.mode = "ok"
         wait_status(page, "All your progress is saved", timeout=45000)
@@ -213,7 +217,7 @@ def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_lau
         la.mode = "401"
         next_(page)
         text = wait_status(page, "refused the credentials")
-        assert "(401)" in text and "1 records are kept on this device" in text
+        assert "(401)" in text and "1 record is kept on this device" in text
         assert page.locator("#ece-status").get_attribute("class").endswith("ece-status-error")
         page.get_by_label("Language / Langue").select_option("fr")
         assert "a refusé l’authentification (401)" in page.locator("#ece-status").inner_text()

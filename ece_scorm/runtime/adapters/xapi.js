@@ -12,7 +12,7 @@
 
   var MSG = {
     badLaunch: {en: "The launch link is incomplete or damaged ({what}); your progress is kept in this browser only.",
-      fr: "Le lien de lancement est incomplet ou endommagé ({what}); votre progression est conservée dans ce " +
+      fr: "Le lien de lancement est incomplet ou endommagé ({what})\u00a0; votre progression est conservée dans ce " +
         "navigateur seulement."}
   };
 
