@@ -28,6 +28,9 @@ FRENCH = {
     r"\*\*(impliquer|engager|participer|mener|codiriger)\*\*": "Informer, Consulter, Faire participer, "
                                                              "Collaborer, Diriger",
     r"\bcompléter\b|\bcomplétez\b": "remplir",
+    r"vécu expérientiel": "expérience vécue",
+    r"organismes «\W?souches|\bdes souches\b": "organismes « racines » (root organizations)",
+    r"\bposer (des|une) actions?\b": "entreprendre une action",
     r"\bfeedback\b|\bagenda\b|\bmeeting\b|\bfocus\b": "rétroaction, ordre du jour, rencontre, accent",
 }
 ENGLISH = {
