@@ -6,6 +6,7 @@ call after LMSFinish); cmi5 returnURL (MUST 30–32). The fixture course is test
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -22,6 +23,7 @@ from tests.support.xapi_session import (
     new_page,
     next_,
     reflect,
+    statements,
     verb,
     wait_for_statements,
 )
@@ -162,3 +164,29 @@ def test_cmi5_exit_terminates_then_follows_the_return_url(browser, cmi5_series, 
     assert verbs == ["launched", "initialized", "experienced", "experienced", "terminated"]
     assert got[-1]["result"]["duration"].startswith("PT")
     assert la.violations == []
+
+
+@pytest.mark.lrs
+def test_xapi_exit_suspends_and_terminates_once_then_says_the_window_can_close(
+        browser, tmp_path_factory, launcher_for, fresh_lrs):
+    folder = build(tmp_path_factory.mktemp("exitxapi"), "xapi")["ece-mini-welcome-xapi"]
+    la = launcher_for(folder)
+    reg = str(uuid.uuid4())
+    errors: list[str] = []
+    context, page = new_page(browser, errors)
+    try:
+        page.goto(la.launch_xapi("index.html", ACTOR, f"{COURSE_ID}/welcome", reg))
+        wait_for_player(page.main_frame)
+        page.get_by_role("button", name="Exit", exact=True).click()
+        page.get_by_text(CLOSED_EN).wait_for()
+        wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+        # Reading on and leaving the page sends nothing more: the session has ended.
+        page.get_by_role("button", name="Next", exact=True).click()
+        page.goto("about:blank")  # pagehide
+    finally:
+        context.close()
+    assert errors == []
+    wait_for_statements(fresh_lrs, reg, lambda s: len(s) >= 4)
+    time.sleep(1)  # a statement sent after Exit (it must not be) would have arrived by now
+    got = [verb(s) for s in statements(fresh_lrs, reg)]
+    assert got == ["initialized", "experienced", "suspended", "terminated"]
