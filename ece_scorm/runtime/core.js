@@ -62,16 +62,7 @@
       .catch(fail);
   }
 
-  /** Map a language preference ("fr-CA", "fre", or a list like cmi5's "fr-CA,en-US") to a module language. */
-  function matchLang(pref) {
-    var tags = String(pref || "").toLowerCase().split(/\s*,\s*/);
-    for (var j = 0; j < tags.length; j++) {
-      var tag = tags[j].split(/[-_;]/)[0];
-      tag = { fre: "fr", fra: "fr", eng: "en" }[tag] || tag;
-      if (tag && D.languages.indexOf(tag) >= 0) return tag;
-    }
-    return null;
-  }
+  function matchLang(pref) { return i18n.match(pref, D.languages); }
 
   function run(info) {
     S = ECE.state.decode(info.state, D);

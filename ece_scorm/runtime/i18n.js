@@ -127,5 +127,15 @@
     for (var k in map) return map[k];
     return "";
   };
+  /** Map a language preference ("fr-CA", "fre", or a list like cmi5's "fr-CA,en-US") to one of `languages`. */
+  i18n.match = function (pref, languages) {
+    var tags = String(pref || "").toLowerCase().split(/\s*,\s*/);
+    for (var j = 0; j < tags.length; j++) {
+      var tag = tags[j].split(/[-_;]/)[0];
+      tag = { fre: "fr", fra: "fr", eng: "en" }[tag] || tag;
+      if (tag && languages.indexOf(tag) >= 0) return tag;
+    }
+    return null;
+  };
   ECE.t = i18n.t;
 })(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));
