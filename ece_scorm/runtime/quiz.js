@@ -55,6 +55,12 @@
     if (w.st.q.every(function (x) { return x.checked; })) grade(w);
     paint(w.qi);
     var said = C().$$("[data-fb] > :not([hidden])", fs).map(function (p) { return p.textContent; });
+    // The marks are read right after the verdict: "Budget — incorrect." tells which box was wrong.
+    var marks = C().$$(".ece-mark:not([hidden])", fs).map(function (m) {
+      var label = m.parentNode.querySelector("label");
+      return (label ? label.textContent.trim() + " " : "") + m.lastChild.textContent + ".";
+    });
+    said.splice.apply(said, [1, 0].concat(marks));
     var result = fs.closest(".ece-quiz").querySelector("[data-result]");
     if (!result.hidden) said.push(result.textContent);
     c.announce(said.join(" "));
@@ -82,20 +88,48 @@
     if (first) first.focus();
   }
 
+  var MARKS = { ok: ["\u2713", "markCorrect"], ko: ["\u2717", "markIncorrect"], missed: ["\u2713", "markMissed"] };
+
+  /** Mark one choice as right, wrong or missed (kind "" clears): an icon, a border and its description. */
+  function mark(el, lang, kind) {
+    var box = el.parentNode, m = box.querySelector(".ece-mark"), id = el.id + "-m";
+    if (!m) {
+      // Built here, not in the template, so a theme's own blocks.html.j2 gets the marks too.
+      m = document.createElement("span");
+      m.className = "ece-mark";
+      m.id = id;
+      m.innerHTML = "<span class='ece-mark-icon' aria-hidden='true'></span><span class='ece-sr'></span>";
+      box.appendChild(m);
+    }
+    Object.keys(MARKS).forEach(function (k) { box.classList.toggle("ece-mark-" + k, k === kind); });
+    m.hidden = !kind;
+    m.firstChild.textContent = kind ? MARKS[kind][0] : "";
+    m.lastChild.textContent = kind ? ECE.i18n.tl(lang, MARKS[kind][1]) : "";
+    // WCAG 1.3.1 / 4.1.2: the verdict is the checkbox's accessible description, not only a colour or icon.
+    var ids = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) { return x && x !== id; });
+    if (kind) ids.push(id);
+    if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+    else el.removeAttribute("aria-describedby");
+  }
+
   /** Paint a quiz's state into its copy in every language. */
   function paint(qi) {
     var c = C(), quiz = c.D.quizzes[qi], st = c.S.quizzes[qi], tl = ECE.i18n.tl;
     var graded = st.q.every(function (x) { return x.checked; });
+    // Missed right answers are shown only when no attempt can follow: earlier they would give the answers away.
+    var final = st.status !== 0 || (quiz.attempts && st.attempt >= quiz.attempts);
     c.$$(".ece-quiz[data-quiz='" + quiz.id + "']").forEach(function (box) {
       var lang = c.langOf(box);
       box.querySelector("[data-attempt]").textContent = quiz.attempts
         ? tl(lang, "attemptOf", { n: st.attempt, max: quiz.attempts }) : tl(lang, "attempt", { n: st.attempt });
       c.$$("fieldset[data-q]", box).forEach(function (fs) {
         var xi = +fs.getAttribute("data-q"), a = st.q[xi], q = quiz.questions[xi], lock = locked(st, xi) || c.closed;
-        var ok = a.mask === correctMask(q);
+        var cm = correctMask(q), ok = a.mask === cm;
         c.$$("input[data-c]", fs).forEach(function (el) {
-          el.checked = !!(a.mask & (1 << +el.getAttribute("data-c")));
+          var bit = 1 << +el.getAttribute("data-c"), on = !!(a.mask & bit), right = !!(cm & bit);
+          el.checked = on;
           el.disabled = lock;
+          mark(el, lang, !a.checked ? "" : on ? (right ? "ok" : "ko") : right && final ? "missed" : "");
         });
         // aria-disabled, not disabled: the button keeps keyboard focus after Check instead of dropping it.
         fs.querySelector("[data-action='check']").setAttribute("aria-disabled", String(lock));
