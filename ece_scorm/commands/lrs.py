@@ -68,7 +68,7 @@ def run_query(*, endpoint: str | None, config_path: Path | None, activity: str |
     show = progress if progress is not None else (output is not None or not sys.stdout.isatty())
     client = LrsClient(config, progress=_Progress(show), follow_more=follow_more)
     if output is None:
-        return write_statements(primed(client.statements(query, limit)), click.get_text_stream("stdout"), fmt)
+        return write_statements(primed(client.statements(query, limit)), sys.stdout, fmt)
     stream = primed(client.statements(query, limit))
     tmp = output.with_name(output.name + ".part")
     try:
