@@ -127,3 +127,10 @@ def test_source_folder_reports_the_source_validators_issues(case):
     report = json.loads(validate("--json", str(folder)).output)
     assert report["kind"] == "source"
     assert report["errors"] == sum(i.level == "error" for i in caught.value.issues)
+
+
+def test_a_single_yaml_file_points_to_the_course_folder():
+    result = validate(str(MINIMAL / "course.yaml"))
+    assert result.exit_code == 1
+    assert "give the course source folder" in result.output and str(MINIMAL) in result.output
+    assert "Traceback" not in result.output

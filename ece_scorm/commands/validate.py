@@ -51,6 +51,9 @@ def run_validate(target: Path, *, schemas: Path | None = None, as_json: bool = F
         raise EceError(f"{target}: no such file or folder")
     if schemas is not None and not schemas.is_dir():
         raise EceError(f"--schemas {schemas}: not a folder")
+    if target.is_file() and target.suffix.lower() in (".yaml", ".yml"):
+        raise EceError(f"{target}: give the course source folder (e.g. {target.parent or '.'}), "
+                       "or a package .zip, not a single YAML file")
     if target.is_dir():
         kind = "source"
         report = _source_report(target, strict)
