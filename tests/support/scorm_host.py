@@ -94,11 +94,18 @@ class LmsServer:
             return json.loads(json.dumps(rec.cmi)) if rec and rec.cmi else {}
 
     def host_url(self, version: str, package: str, learner: str, *, mode: str = "iframe",
-                 comments: str = "replace", fail_set: str = "", fail_code: str = "") -> str:
+                 comments: str = "replace", fail_set: str = "", fail_code: str = "",
+                 fail_init: bool = False, fail_finish: bool = False, spy: bool = False) -> str:
         """Return the host page URL launching `package` for `learner` (mode iframe|nested|popup|noapi)."""
         q = f"v={version}&pkg={package}&learner={learner}&mode={mode}&comments={comments}"
-        if fail_set:
+        if fail_set or fail_init or fail_finish:
             q += f"&failset={fail_set}&failcode={fail_code}"
+        if fail_init:
+            q += "&failinit=1"
+        if fail_finish:
+            q += "&failfinish=1"
+        if spy:  # every API call logged in window.eceHost.apiCalls with its error code
+            q += "&spy=1"
         return f"{self.base}/host/host.html?{q}"
 
     def wait_for(self, condition: Any, timeout: float = 10.0) -> None:

@@ -3,7 +3,9 @@
  * Query: v=12|2004, pkg=<served package name>, learner=<key>, mode=iframe|nested|popup|noapi,
  *        comments=replace|append (append = Moodle 4.5's cmi.comments behaviour, measured 2026-11),
  *        failset=<element prefix> (the LMS refuses SetValue on those elements: fault injection),
- *        failcode=<error code> for those refusals (default: the standard's general failure).
+ *        failcode=<error code> for those refusals (default: the standard's general failure),
+ *        failinit=1 / failfinish=1 (LMSInitialize / LMSFinish, or Initialize / Terminate, answer "false"
+ *        with failcode and never reach the runtime: an LMS that refuses to open or to close the session).
  * At launch it restores what the test LMS server stored, the way Moodle's get_scorm_default does
  * (moodle-requirements §1.4 for 1.2; §2.2 for 2004: only after cmi.exit = suspend).
  */
@@ -15,9 +17,12 @@
   var mode = q.get("mode") || "iframe";
   var failSet = q.get("failset") || "";
   var failCode = q.get("failcode") || "";
+  var failInit = q.get("failinit") === "1";
+  var failFinish = q.get("failfinish") === "1";
+  var spy = q.get("spy") === "1"; // log every API call and its error code without refusing any
   var appendComments = q.get("comments") === "append";
   var pkgUrl = "/pkg/" + encodeURIComponent(q.get("pkg") || "") + "/index.html";
-  var host = { calls: [], api: null, ready: false, finished: false, injectedError: "0" };
+  var host = { calls: [], apiCalls: [], api: null, ready: false, finished: false, injectedError: "0" };
   window.eceHost = host;
 
   function status(text) { document.getElementById("host-status").textContent = text; }
@@ -98,7 +103,9 @@
   }
 
   // A facade is used only for fault injection: every call still goes to the real runtime, except a
-  // SetValue on an element under `failset`, which fails with the standard "general" error code.
+  // SetValue on an element under `failset`, and LMSInitialize / LMSFinish when failinit / failfinish are
+  // set, which fail with the standard "general" error code. Every call the package makes is logged in
+  // host.apiCalls ([method, first argument, result]) so tests can see calls after a finish (MUST 22).
   function faulty(api) {
     var code = failCode || (v === "12" ? "101" : "351");
     var names = v === "12"
@@ -110,7 +117,15 @@
     names.forEach(function (n) {
       f[n] = function () {
         var args = Array.prototype.slice.call(arguments);
-        if (/SetValue$/.test(n) && String(args[0]).indexOf(failSet) === 0) {
+        var refuse = (failInit && /Initialize$/.test(n)) || (failFinish && /(Finish|Terminate)$/.test(n));
+        if (refuse) {
+          host.injectedError = code;
+          host.apiCalls.push([n, args[0], "false"]);
+          host.calls.push(["refused", n, ""]);
+          if (/(Finish|Terminate)$/.test(n)) host.finishRefused = true;
+          return "false";
+        }
+        if (failSet && /SetValue$/.test(n) && String(args[0]).indexOf(failSet) === 0) {
           host.injectedError = code;
           host.calls.push(["refused", args[0], args[1]]);
           return "false";
@@ -120,7 +135,9 @@
           return "General failure (test LMS refused this element)";
         }
         host.injectedError = "0";
-        return api[n].apply(api, args);
+        var result = api[n].apply(api, args);
+        host.apiCalls.push([n, args[0], result, String(api[v === "12" ? "LMSGetLastError" : "GetLastError"]())]);
+        return result;
       };
     });
     return f;
@@ -164,7 +181,7 @@
         (v === "12" ? restore12 : restore2004)(api, data);
         listen(api);
         host.api = api;
-        var exposed = failSet ? faulty(api) : api;
+        var exposed = failSet || failInit || failFinish || spy ? faulty(api) : api;
         if (v === "12") window.API = exposed; else window.API_1484_11 = exposed;
       }
       host.ready = true;

@@ -1,0 +1,152 @@
+"""SCORM 1.2 paths an acceptance audit found untested, with the real ECE packages under scorm-again:
+an LMS refusing LMSInitialize or LMSFinish, cmi.comments filling up, and the self-assessment with an
+extra pillar. Expected values come from the course YAML (ece_scorm.validation.load_course).
+Rules: moodle-requirements.md §5.1 MUST 20 (CMIString4096), MUST 21 (commit), MUST 22 (no call after finish).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ece_scorm.validation import load_course
+from tests.support.scorm_host import build_packages, close_course, launch
+from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+COURSE, _ = load_course(ROOT / "course_source")
+COMMENTS_LIMIT = 4096  # SCORM 1.2 CMIString4096 (MUST 20)
+
+
+@pytest.fixture(scope="module")
+def lms(lms_server, tmp_path_factory):
+    folders = build_packages("scorm12", ["introduction", "leadership", "self-assessment"],
+                             tmp_path_factory.mktemp("scorm12gaps"))
+    for module_id, folder in folders.items():
+        lms_server.add_package(f"g12-{module_id}", folder)
+    return lms_server
+
+
+def status_text(frame) -> str:
+    """Return what the player's status region (role=status) tells the learner."""
+    status = frame.locator("#ece-status")
+    assert status.get_attribute("role") == "status"
+    return status.inner_text()
+
+
+def wait_status(frame, words: str) -> None:
+    """Wait until the status region says `words`."""
+    frame.wait_for_function("(w) => document.getElementById('ece-status').textContent.includes(w)", arg=words)
+
+
+def api_calls(host_page) -> list[list]:
+    """Return every API call the package made through the host facade: [method, element, result, error]."""
+    return host_page.evaluate("() => window.eceHost.apiCalls")
+
+
+def rows(cmi) -> list[tuple[str, str, str, str]]:
+    return [(i["id"], i["type"], i["student_response"], i["result"])
+            for _, i in sorted(cmi.get("interactions", {}).items(), key=lambda kv: int(kv[0]))]
+
+
+def outbox_keys(frame) -> list[str]:
+    return frame.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('ece-scorm:'))")
+
+
+def test_refused_initialize_is_shown_keeps_earlier_answers_and_calls_nothing(lms, lms_page, learner_key):
+    module = COURSE.module("leadership")
+    # First launch: the LMS refuses every commit, so the answers wait in this browser's outbox.
+    lms.learner(learner_key, commit_ok=False)
+    frame = launch(lms_page, lms, "12", "g12-leadership", learner_key)
+    wait_for_player(frame)
+    learner = ScriptedLearner(frame, module, "en")
+    learner.run(stop_before="sustaining-culture")
+    assert learner.outcome.texts  # at least one reflection is waiting
+    close_course(lms_page, lms, learner_key)
+    assert lms.stored(learner_key) == {}
+    lms.learner(learner_key, commit_ok=True)
+
+    # Second launch: LMSInitialize answers "false" with error 101.
+    frame = launch(lms_page, lms, "12", "g12-leadership", learner_key, fail_init=True, fail_code="101")
+    frame.locator("#ece-status").wait_for(state="visible", timeout=10_000)
+    wait_status(frame, "refused to start")
+    text = status_text(frame)
+    assert "refused to start this session" in text and "101" in text
+    assert outbox_keys(frame)  # the earlier answers are still kept in this browser
+    frame.get_by_label("Language / Langue").select_option("fr")
+    assert "a refusé d’ouvrir cette session" in status_text(frame)  # both languages
+    calls = api_calls(lms_page)
+    assert [c[0] for c in calls] == ["LMSInitialize"]  # nothing after a refused start (MUST 22)
+    lms_page.evaluate("() => document.getElementById('sco').remove()")
+    assert [c[0] for c in api_calls(lms_page)] == ["LMSInitialize"]  # not even LMSFinish at pagehide
+    assert lms.stored(learner_key) == {}
+
+    # Third launch: the LMS works; everything from the first launch is sent.
+    frame = launch(lms_page, lms, "12", "g12-leadership", learner_key)
+    wait_for_player(frame)
+    wait_status(frame, "were sent")
+    cmi = lms.stored(learner_key)
+    assert rows(cmi) == [a.scorm12() for a in lms_answers(learner.outcome)]
+    for iid, body in learner.outcome.texts.items():
+        assert cmi["comments"].count(f"[{iid}] {body}") == 1
+    assert cmi["core"]["lesson_location"] == "sustaining-culture"
+
+
+def test_refused_finish_on_exit_is_shown_and_the_api_is_not_called_again(lms, lms_page, learner_key):
+    module = COURSE.module("leadership")
+    frame = launch(lms_page, lms, "12", "g12-leadership", learner_key, fail_finish=True, fail_code="101")
+    wait_for_player(frame)
+    learner = ScriptedLearner(frame, module, "en")
+    learner.run(stop_before="sustaining-culture")
+    # The last reflection is typed but not yet recorded (no blur): Exit records and commits it (MUST 21),
+    # then LMSFinish answers "false".
+    body = "Written just before leaving."
+    last = learner.visible.get_by_role("textbox").first
+    last.fill(body)
+    frame.get_by_role("button", name="Exit", exact=True).click()
+    wait_status(frame, "did not confirm the end")
+    assert "101" in status_text(frame)
+    frame.get_by_label("Language / Langue").select_option("fr")
+    assert "n’a pas confirmé la fin de cette session" in status_text(frame)
+    assert lms_page.evaluate("() => window.eceHost.finishRefused") is True
+    finish_at = [c[0] for c in api_calls(lms_page)].index("LMSFinish")
+    # After Exit the answers are locked, and leaving the page never calls the API again (MUST 22).
+    assert last.is_disabled() and last.input_value() == body
+    lms_page.evaluate("() => document.getElementById('sco').remove()")
+    after = api_calls(lms_page)
+    assert len(after) == finish_at + 1, after[finish_at:]
+    cmi = lms.stored(learner_key)
+    assert f"[r.ld-sustaining] {body}" in cmi["comments"]
+    assert [r[0] for r in rows(cmi)].count("r.ld-sustaining") == 1
+
+
+def test_refused_finish_at_pagehide_keeps_the_last_answer_for_next_launch(lms, lms_page, learner_key):
+    module = COURSE.module("leadership")
+    frame = launch(lms_page, lms, "12", "g12-leadership", learner_key, fail_finish=True, fail_code="101")
+    wait_for_player(frame)
+    learner = ScriptedLearner(frame, module, "en")
+    learner.run(stop_before="sustaining-culture")
+    body = "Typed as the learner closed the window."
+    learner.visible.get_by_role("textbox").first.fill(body)
+    # Closing the page: the last text rides on LMSFinish (no synchronous commit during pagehide), which fails.
+    lms_page.evaluate("() => document.getElementById('sco').remove()")
+    lms_page.wait_for_function("() => window.eceHost.finishRefused === true")
+    calls = api_calls(lms_page)
+    assert [c[0] for c in calls].count("LMSFinish") == 1 and calls[-1][0] == "LMSFinish"  # MUST 22
+    assert "r.ld-sustaining" not in [r[0] for r in rows(lms.stored(learner_key))]
+    kept = lms_page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('ece-scorm:'))"
+        ".map(k => localStorage[k]).join()")
+    assert body in kept  # the localStorage copy
+
+    frame = launch(lms_page, lms, "12", "g12-leadership", learner_key)
+    wait_for_player(frame)
+    wait_status(frame, "were sent")
+    cmi = lms.stored(learner_key)
+    assert [r[0] for r in rows(cmi)].count("r.ld-sustaining") == 1
+    assert cmi["comments"].count(f"[r.ld-sustaining] {body}") == 1
+    earlier = [r for r in rows(cmi) if r[0] != "r.ld-sustaining"]
+    assert earlier == [a.scorm12() for a in lms_answers(learner.outcome)]
+    assert frame.locator("#en-r-ld-sustaining").input_value() == body  # and it is on screen again
