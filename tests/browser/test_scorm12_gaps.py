@@ -12,7 +12,7 @@ import pytest
 
 from ece_scorm.validation import load_course
 from tests.support.scorm_host import build_packages, close_course, launch
-from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
+from tests.support.scorm_learner import Answer, ScriptedLearner, lms_answers, wait_for_player
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +150,63 @@ def test_refused_finish_at_pagehide_keeps_the_last_answer_for_next_launch(lms, l
     earlier = [r for r in rows(cmi) if r[0] != "r.ld-sustaining"]
     assert earlier == [a.scorm12() for a in lms_answers(learner.outcome)]
     assert frame.locator("#en-r-ld-sustaining").input_value() == body  # and it is on screen again
+
+
+class LongWriter(ScriptedLearner):
+    """A learner who fills every text box to its maxlength and takes every self-assessment pillar."""
+
+    def write(self, name: str, interaction_id: str) -> None:
+        box = self.visible.get_by_role("textbox", name=name, exact=True)
+        limit = int(box.get_attribute("maxlength"))
+        body = (f"{interaction_id} " + "full-length-reflection-" * 20)[:limit]
+        box.fill(body)
+        box.press("Tab")
+        assert box.input_value() == body
+        self.outcome.answers.append(Answer(interaction_id, "text", body))
+
+    def self_assessment(self, sa, *, others=()) -> None:
+        super().self_assessment(sa, others=tuple(range(len(sa.pillars) - 1)))
+
+
+@pytest.mark.parametrize("comments", ["append", "replace"])  # Moodle 4.5 appends; scorm-again replaces
+def test_full_comments_log_is_cut_told_and_nothing_is_lost(lms, lms_page, learner_key, comments):
+    module = COURSE.module("introduction")
+    (quiz,) = module.quizzes()
+    frame = launch(lms_page, lms, "12", "g12-introduction", learner_key, comments=comments, spy=True)
+    wait_for_player(frame)
+    learner = LongWriter(frame, module, "en")
+    learner.run(stop_before="knowledge-check")
+    texts = learner.outcome.texts
+    log = "\n\n".join(f"[{iid}] {body}" for iid, body in texts.items())
+    assert len(log) > COMMENTS_LIMIT  # the scenario really overflows cmi.comments
+    assert "longer than your learning platform can keep in its comments" in status_text(frame)
+    frame.get_by_label("Language / Langue").select_option("fr")
+    assert "dépasse ce que votre plateforme" in status_text(frame)
+    frame.get_by_label("Language / Langue").select_option("en")
+    close_course(lms_page, lms, learner_key)
+    refused = [c for c in api_calls(lms_page) if c[-1] not in ("0", None)]
+    assert refused == []  # never error 405 (or any other) for an over-long cmi.comments
+    cmi = lms.stored(learner_key)
+    assert cmi["comments"] == log[:COMMENTS_LIMIT]  # the oldest reflections kept whole, the log cut at 4,096
+    by_id = {r[0]: r for r in rows(cmi)}
+    for iid, body in texts.items():  # each reflection in full in its own fill-in interaction
+        assert by_id[iid] == (iid, "fill-in", body, "neutral")
+        assert body in cmi["suspend_data"]  # and in the resume state
+    assert len(cmi["suspend_data"]) <= COMMENTS_LIMIT  # MUST 20
+
+    frame = launch(lms_page, lms, "12", "g12-introduction", learner_key, comments=comments, spy=True)
+    wait_for_player(frame)
+    again = ScriptedLearner(frame, module, "en")
+    for page in module.pages[:-1]:  # every text is back on screen, in full
+        for block in page.blocks:
+            if block.type == "reflection":
+                iid = f"r.{block.id}"
+                assert frame.locator(f"#en-r-{block.id}").input_value() == texts[iid]
+    again.quiz(quiz)
+    close_course(lms_page, lms, learner_key)
+    assert [c for c in api_calls(lms_page) if c[-1] not in ("0", None)] == []
+    final = lms.stored(learner_key)
+    assert final["comments"] == log[:COMMENTS_LIMIT]  # resume neither duplicates nor loses an entry
+    assert rows(final) == [a.scorm12() for a in lms_answers(learner.outcome)] + [
+        a.scorm12() for a in again.outcome.answers]
+    assert final["core"]["lesson_status"] in ("passed", "failed")
