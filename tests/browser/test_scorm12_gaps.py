@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.scorm_host import build_packages, close_course, launch
 from tests.support.scorm_learner import Answer, ScriptedLearner, lms_answers, wait_for_player
@@ -210,3 +211,73 @@ def test_full_comments_log_is_cut_told_and_nothing_is_lost(lms, lms_page, learne
     assert rows(final) == [a.scorm12() for a in lms_answers(learner.outcome)] + [
         a.scorm12() for a in again.outcome.answers]
     assert final["core"]["lesson_status"] in ("passed", "failed")
+
+
+def rate(learner, sa, pillar, items) -> None:
+    """Answer `items` of `pillar` on the visible step, cycling through the scale by item position."""
+    step = learner.visible.locator(".ece-sa-step:not([hidden])")
+    assert step.locator("h2").inner_text() == to_text(pillar.title[learner.lang])
+    for item in items:
+        point = sa.scale[pillar.items.index(item) % len(sa.scale)]
+        group = step.get_by_role("group", name=to_text(item.text[learner.lang]), exact=True)
+        group.get_by_role("radio", name=to_text(point.label[learner.lang]), exact=True).check()
+        learner.outcome.answers.append(Answer(f"sa.{pillar.id}.{item.id}", "likert", point.id))
+
+
+def test_extra_pillar_is_recorded_and_restored_mid_way(lms, lms_page, learner_key):
+    module = COURSE.module("self-assessment")
+    sa = module.self_assessment()
+    primary, extra = sa.pillars[1], sa.pillars[2]  # the extra pillar's step comes after the primary's
+    frame = launch(lms_page, lms, "12", "g12-self-assessment", learner_key)
+    wait_for_player(frame)
+    learner = ScriptedLearner(frame, module, "en")
+    learner.visible.get_by_role("group", name=learner.t("primaryPillar"), exact=True).get_by_role(
+        "radio", name=to_text(primary.title["en"]), exact=True).check()
+    learner.visible.get_by_role("group", name=learner.t("otherPillars"), exact=True).get_by_role(
+        "checkbox", name=to_text(extra.title["en"]), exact=True).check()
+    learner.next()
+    rate(learner, sa, primary, primary.items)
+    for r in primary.reflections:
+        learner.write(to_text(r.text["en"]), f"sa.{r.id}")
+    learner.next()
+    half = len(extra.items) // 2
+    rate(learner, sa, extra, extra.items[:half])
+    close_course(lms_page, lms, learner_key)  # leave in the middle of the extra pillar
+    assert lms.stored(learner_key)["core"]["exit"] == "suspend"
+
+    frame = launch(lms_page, lms, "12", "g12-self-assessment", learner_key)
+    wait_for_player(frame)
+    learner.frame = frame
+    step = learner.visible.locator(".ece-sa-step:not([hidden])")
+    assert step.locator("h2").inner_text() == to_text(extra.title["en"])  # back on the extra pillar
+    for k, item in enumerate(extra.items):  # its answers are restored, the rest still open
+        group = step.get_by_role("group", name=to_text(item.text["en"]), exact=True)
+        checked = [to_text(p.label["en"]) for p in sa.scale
+                   if group.get_by_role("radio", name=to_text(p.label["en"]), exact=True).is_checked()]
+        assert checked == ([to_text(sa.scale[k % len(sa.scale)].label["en"])] if k < half else []), item.id
+    rate(learner, sa, extra, extra.items[half:])
+    for r in extra.reflections:
+        learner.write(to_text(r.text["en"]), f"sa.{r.id}")
+    learner.next()
+    for r in sa.reflections:
+        learner.write(to_text(r.text["en"]), f"sa.{r.id}")
+    learner.next()
+    for r in (sa.strength, sa.opportunity, sa.first_step, sa.first_step_lead):
+        learner.write(to_text(r.text["en"]), f"sa.{r.id}")
+    learner.next()
+    summary = learner.visible.locator("[data-summary]").inner_text()
+    assert to_text(primary.title["en"]) in summary and to_text(extra.title["en"]) in summary
+    close_course(lms_page, lms, learner_key)
+
+    cmi = lms.stored(learner_key)
+    likert = [r for r in rows(cmi) if r[1] == "likert"]
+    # Every item of both pillars exactly once, in the order answered (the YAML's order), nothing else.
+    expected = [(f"sa.{p.id}.{it.id}", "likert", sa.scale[k % len(sa.scale)].id, "neutral")
+                for p in (primary, extra) for k, it in enumerate(p.items)]
+    assert likert == expected
+    assert not [r for r in likert if r[0].startswith(f"sa.{sa.pillars[0].id}.")]
+    texts = {r[0]: r[2] for r in rows(cmi) if r[1] == "fill-in"}
+    for a in learner.outcome.answers:
+        if a.kind == "text":
+            assert texts[a.interaction_id] == a.scorm12()[2]
+    assert cmi["core"]["lesson_status"] == "completed" and cmi["core"]["exit"] == ""
