@@ -6,8 +6,11 @@ import uuid
 
 import pytest
 
+from ece_scorm.validation import load_course
+from tests.support.scorm_learner import ScriptedLearner
 from tests.support.xapi_session import (
     COURSE_ID,
+    MINIMAL,
     build,
     launchers,
     leave,
@@ -100,3 +103,38 @@ def test_self_assessment_statements_carry_scale_prompts_and_team_code(browser, p
     assert len(completed) == 1 and completed[0]["object"]["id"] == MODULE
     assert completed[0]["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
     assert not [s for s in got if verb(s) in ("passed", "failed")]  # nothing scored in a self-assessment
+
+
+def test_extra_pillar_answers_reach_the_lrs_for_both_pillars(browser, packages, launcher_for, fresh_lrs):
+    course, _ = load_course(MINIMAL)  # expected values from the YAML, not from the package
+    module = next(m for m in course.modules if m.id == SA)
+    sa = module.self_assessment()
+    la = launcher_for(packages[f"ece-mini-{SA}-xapi"])
+    reg = str(uuid.uuid4())
+    errors: list[str] = []
+    context, page = new_page(browser, errors)
+    try:
+        page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        wait_status(page, "All your progress is saved")
+        learner = ScriptedLearner(page.main_frame, module, "en")
+        # Primary: the last pillar; extra: the first one (with its reflection).
+        learner.self_assessment(sa, others=(0,))
+        wait_status(page, "All your progress is saved")
+        leave(page)
+    finally:
+        context.close()
+    assert errors == []
+
+    got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
+    assert validation_problems(got) == []
+    answered = [s for s in got if verb(s) == "answered"
+                and s["object"]["definition"].get("interactionType") == "likert"]
+    chosen = [sa.pillars[0], sa.pillars[-1]]
+    expected = [(f"{MODULE}/{p.id}/{it.id}", sa.scale[k % len(sa.scale)].id)
+                for p in chosen for k, it in enumerate(p.items)]
+    assert [(s["object"]["id"], s["result"]["response"]) for s in answered] == expected
+    assert not [s for s in answered if s["object"]["id"].startswith(f"{MODULE}/{sa.pillars[1].id}/")]
+    prompts = {s["object"]["id"]: s["result"]["response"] for s in got if verb(s) == "answered"
+               and s["object"]["definition"].get("interactionType") == "long-fill-in"}
+    for r in sa.pillars[0].reflections:  # the extra pillar's own reflection too
+        assert prompts[f"{MODULE}/prompt/{r.id}"] == f"en answer to sa.{r.id}\nsecond line"
