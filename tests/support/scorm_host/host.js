@@ -5,7 +5,8 @@
  *        failset=<element prefix> (the LMS refuses SetValue on those elements: fault injection),
  *        failcode=<error code> for those refusals (default: the standard's general failure),
  *        failinit=1 / failfinish=1 (LMSInitialize / LMSFinish, or Initialize / Terminate, answer "false"
- *        with failcode and never reach the runtime: an LMS that refuses to open or to close the session).
+ *        with failcode and never reach the runtime: an LMS that refuses to open or to close the session),
+ *        spy=1 (refuse nothing; log every call with its error code in eceHost.apiCalls).
  * At launch it restores what the test LMS server stored, the way Moodle's get_scorm_default does
  * (moodle-requirements §1.4 for 1.2; §2.2 for 2004: only after cmi.exit = suspend).
  */
