@@ -13,7 +13,15 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.scorm_host import build_packages, close_course, launch
-from tests.support.scorm_learner import Answer, ScriptedLearner, lms_answers, wait_for_player
+from tests.support.scorm_learner import (
+    Answer,
+    ScriptedLearner,
+    api_calls,
+    lms_answers,
+    status_text,
+    wait_for_player,
+    wait_status,
+)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,23 +36,6 @@ def lms(lms_server, tmp_path_factory):
     for module_id, folder in folders.items():
         lms_server.add_package(f"g12-{module_id}", folder)
     return lms_server
-
-
-def status_text(frame) -> str:
-    """Return what the player's status region (role=status) tells the learner."""
-    status = frame.locator("#ece-status")
-    assert status.get_attribute("role") == "status"
-    return status.inner_text()
-
-
-def wait_status(frame, words: str) -> None:
-    """Wait until the status region says `words`."""
-    frame.wait_for_function("(w) => document.getElementById('ece-status').textContent.includes(w)", arg=words)
-
-
-def api_calls(host_page) -> list[list]:
-    """Return every API call the package made through the host facade: [method, element, result, error]."""
-    return host_page.evaluate("() => window.eceHost.apiCalls")
 
 
 def rows(cmi) -> list[tuple[str, str, str, str]]:

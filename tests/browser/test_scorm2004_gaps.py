@@ -12,7 +12,14 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
 from tests.support.scorm_host import build_packages, launch
-from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
+from tests.support.scorm_learner import (
+    ScriptedLearner,
+    api_calls,
+    lms_answers,
+    status_text,
+    wait_for_player,
+    wait_status,
+)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,23 +33,6 @@ def lms(lms_server, tmp_path_factory):
     folders = build_packages("scorm2004", [MODULE], tmp_path_factory.mktemp("scorm2004gaps"))
     lms_server.add_package(PKG, folders[MODULE])
     return lms_server
-
-
-def status_text(frame) -> str:
-    """Return what the player's status region (role=status) tells the learner."""
-    status = frame.locator("#ece-status")
-    assert status.get_attribute("role") == "status"
-    return status.inner_text()
-
-
-def wait_status(frame, words: str) -> None:
-    """Wait until the status region says `words`."""
-    frame.wait_for_function("(w) => document.getElementById('ece-status').textContent.includes(w)", arg=words)
-
-
-def api_calls(host_page) -> list[list]:
-    """Return every API call the package made through the host facade: [method, element, result, error]."""
-    return host_page.evaluate("() => window.eceHost.apiCalls")
 
 
 def held(cmi: dict) -> list[tuple[str, str, str, str]]:

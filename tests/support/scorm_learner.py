@@ -229,3 +229,20 @@ def lms_answers(outcome: Outcome) -> list[Answer]:
     for a in outcome.answers:
         out.append(Answer(a.interaction_id, "text", a.response) if a.kind == "team" else a)
     return out
+
+
+def status_text(frame: Any) -> str:
+    """Return what the player's status region (role=status) tells the learner."""
+    status = frame.locator("#ece-status")
+    assert status.get_attribute("role") == "status"
+    return status.inner_text()
+
+
+def wait_status(frame: Any, words: str) -> None:
+    """Wait until the status region says `words`."""
+    frame.wait_for_function("(w) => document.getElementById('ece-status').textContent.includes(w)", arg=words)
+
+
+def api_calls(host_page: Any) -> list[list]:
+    """Return every API call the package made through the host facade: [method, element, result, error]."""
+    return host_page.evaluate("() => window.eceHost.apiCalls")
