@@ -36,6 +36,15 @@ class Timed:
     cpu: float
 
 
+def _shown(path: Path) -> str:
+    """Return path relative to the project when it lies inside it, so results name no machine paths."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        return str(Path(path).resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -149,10 +158,11 @@ def full_build(source: Path, runs: int, work: Path,
     files = sum(len(zipfile.ZipFile(z).namelist()) for z in zips)
     section = Section(
         "Full build of the ECE series",
-        f"`{source}`: every module and the self-assessment × every format (scorm12, scorm2004, xapi, cmi5) "
-        f"× both languages in each package = {len(zips)} zips, {files} files. Each run builds into a fresh "
-        "folder. The zip baseline packs the trees extracted from the same build, one `zip -r -X -q` per "
-        "package, measured in the same run right after the build (ratios are per run, then the median).",
+        f"`{_shown(source)}`: every module and the self-assessment × every format "
+        f"(scorm12, scorm2004, xapi, cmi5) × both languages in each package = {len(zips)} zips, "
+        f"{files} files. Each run builds into a fresh folder. The zip baseline packs the trees extracted "
+        "from the same build, one `zip -r -X -q` per package, measured in the same run right after the "
+        "build (ratios are per run, then the median).",
         [cli_wall, cli_cpu, inp_wall, inp_cpu, zip_wall, zip_cpu, ratio_cli, ratio_cpu, ratio_inp],
     )
     return section, {"ratio_cli": ratio_cli, "ratio_cpu": ratio_cpu}, reference
