@@ -5,14 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from xml.parsers import expat
 
 import pytest
 from lxml import etree
 
 from ece_scorm import model as m
 from ece_scorm.formats import get, scorm12
-from tests.support.manifest_courses import ece_course, files_for, module, quiz, t
+from tests.support.manifest_courses import (
+    build_manifest,
+    canonical,
+    ece_course,
+    files_for,
+    module,
+    moodle_names,
+    quiz,
+    t,
+)
 from tests.support.schemas import assert_valid, xsd_errors
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -21,22 +29,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def build(course: m.Course, modules: list[m.Module], langs=("en", "fr"), series: bool = False) -> bytes:
-    files = {mod.id: files_for(mod, series) for mod in modules}
-    return scorm12.manifest(course, modules, files, list(langs), series)
-
-
-def canonical(xml: bytes) -> str:
-    return etree.canonicalize(etree.fromstring(xml), strip_text=True)
-
-
-def moodle_names(xml: bytes) -> list[tuple[str, dict[str, str]]]:
-    """Parse like Moodle's xml2Array: no namespace processing, names upper-cased (M-parse)."""
-    seen: list[tuple[str, dict[str, str]]] = []
-    parser = expat.ParserCreate("UTF-8")
-    parser.StartElementHandler = lambda name, attrs: seen.append(
-        (name.upper(), {k.upper(): v for k, v in attrs.items()}))
-    parser.Parse(xml, True)
-    return seen
+    return build_manifest(scorm12, course, modules, langs, series)
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from xml.parsers import expat
 
 import pytest
 from lxml import etree
 
 from ece_scorm import model as m
 from ece_scorm.formats import get, scorm2004
-from tests.support.manifest_courses import ece_course, files_for, t
+from tests.support.manifest_courses import build_manifest, canonical, ece_course, files_for, moodle_names, t
 from tests.support.schemas import assert_valid, xsd_errors
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -22,22 +21,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def build(course: m.Course, modules: list[m.Module], langs=("en", "fr"), series: bool = False) -> bytes:
-    files = {mod.id: files_for(mod, series) for mod in modules}
-    return scorm2004.manifest(course, modules, files, list(langs), series)
-
-
-def canonical(xml: bytes) -> str:
-    return etree.canonicalize(etree.fromstring(xml), strip_text=True)
-
-
-def qualified_names(xml: bytes) -> list[tuple[str, dict[str, str]]]:
-    """Return element names as Moodle's non-namespace-aware parser sees them (upper-cased qualified names)."""
-    seen: list[tuple[str, dict[str, str]]] = []
-    parser = expat.ParserCreate("UTF-8")
-    parser.StartElementHandler = lambda name, attrs: seen.append(
-        (name.upper(), {k.upper(): v for k, v in attrs.items()}))
-    parser.Parse(xml, True)
-    return seen
+    return build_manifest(scorm2004, course, modules, langs, series)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +71,7 @@ def test_must7_prefixes_as_moodle_matches_them(course):
     assert root.nsmap["adlcp"] == NS["adlcp"] and root.nsmap["imsss"] == NS["imsss"]
     assert root.nsmap["adlseq"] == "http://www.adlnet.org/xsd/adlseq_v1p3"
     assert root.nsmap["adlnav"] == "http://www.adlnet.org/xsd/adlnav_v1p3"
-    names = qualified_names(xml)
+    names = moodle_names(xml)
     assert "IMSSS:SEQUENCING" in {n for n, _ in names}
     assert all(a["ADLCP:SCORMTYPE"] == "sco" for n, a in names if n == "RESOURCE")
 
