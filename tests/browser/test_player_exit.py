@@ -12,7 +12,7 @@ import uuid
 import pytest
 from lxml import etree
 
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import assert_axe_clean
 from tests.support.scorm_host import launch
 from tests.support.scorm_learner import wait_for_player
 from tests.support.xapi_session import (
@@ -55,10 +55,6 @@ def scorm12(lms_server, tmp_path_factory):
     lms_server.add_package("exit-welcome", folders["ece-mini-welcome-scorm12"])
     return lms_server
 
-
-def assert_axe_clean(target, where: str) -> None:
-    violations = run_axe(target)
-    assert violations == [], f"axe violations {where}:\n{describe_violations(violations)}"
 
 
 def exit_scorm(lms_page, frame) -> dict:

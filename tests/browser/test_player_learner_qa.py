@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.render import render_module
 from ece_scorm.validation import load_course
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import assert_axe_clean
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -51,10 +51,6 @@ def context(browser):
     assert errors == [], f"JavaScript errors: {errors}"
 
 
-def axe_clean(page, where: str) -> None:
-    violations = run_axe(page)
-    assert violations == [], f"axe violations on {where}:\n{describe_violations(violations)}"
-
 
 def h1(page) -> str:
     return page.locator(".ece-page:not([hidden]) h1").inner_text()
@@ -83,7 +79,7 @@ def test_last_page_says_what_remains_then_that_the_module_failed(context, built)
     assert lines == ["Your progress in this module", "To complete this module:",
                      "Visit the pages you have not seen yet:", "Watch and reflect",
                      "Finish the knowledge check “Welcome check”."]
-    axe_clean(page, "completion panel, incomplete (en)")
+    assert_axe_clean(page, "completion panel, incomplete (en)")
     panel.get_by_role("link", name="Watch and reflect").click()
     assert h1(page) == "Watch and reflect"
     assert panel.is_hidden()  # neither the last page nor complete: nothing to say yet
@@ -103,13 +99,13 @@ def test_last_page_says_what_remains_then_that_the_module_failed(context, built)
     assert panel.locator("p").all_inner_texts() == [verdict]
     live_text(page, verdict)  # said once with the question's feedback, not instead of it
     assert page.locator("#ece-live").inner_text().startswith("Incorrect.")
-    axe_clean(page, "completion panel, failed (en)")
+    assert_axe_clean(page, "completion panel, failed (en)")
     page.get_by_label("Language / Langue").select_option("fr")
     fpanel = page.get_by_role("region", name="Votre progression dans ce module")
     assert fpanel.locator("p").all_inner_texts() == [
         "Vous avez terminé ce module sans le réussir\u00a0: votre résultat est de 0\u00a0%, le seuil de "
         "réussite est de 67\u00a0% et il ne reste aucune tentative."]
-    axe_clean(page, "completion panel, failed (fr)")
+    assert_axe_clean(page, "completion panel, failed (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
     assert fpanel.is_visible()  # once finished, every page says so
 
@@ -145,7 +141,7 @@ def test_self_assessment_alone_has_no_contents_and_counts_its_steps(context, bui
     assert page.locator("#ece-progress-text").inner_text() == "Step 1 of 7"  # no pillar chosen: all 3
     panel = page.get_by_role("region", name="Your progress in this module")
     assert "Go through the self-assessment to its summary." in panel.inner_text()
-    axe_clean(page, "self-assessment module start (en)")
+    assert_axe_clean(page, "self-assessment module start (en)")
     start = page.get_by_role("group", name="Which pillar best fits your role?")
     others = page.get_by_role("group", name="Other pillars you want to assess (optional)")
     assert others.get_by_role("checkbox").count() == 3
@@ -165,7 +161,7 @@ def test_self_assessment_alone_has_no_contents_and_counts_its_steps(context, bui
         return document.querySelector('.ece-page:not([hidden]) [data-summary]').innerText; }""")
     assert "Leadership" in said and "Sans réponse (2)" in said
     assert page.locator("#ece-progress-text").inner_text() == "Étape 5 sur 5"
-    axe_clean(page, "self-assessment module summary (fr)")
+    assert_axe_clean(page, "self-assessment module summary (fr)")
 
 
 def test_a_transcript_has_one_control_with_or_without_javascript(browser, context, built):
@@ -215,7 +211,7 @@ def test_reduced_motion_and_200_percent_zoom(browser, built):
                 break
             nxt.click()
         assert h1(page) == "Next steps"
-        axe_clean(page, "200 % zoom, last page")
+        assert_axe_clean(page, "200 % zoom, last page")
     finally:
         ctx.close()
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.render import render_module
 from ece_scorm.validation import load_course
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import assert_axe_clean
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -55,10 +55,6 @@ def page(browser, index):
     ctx.close()
     assert errors == [], f"JavaScript errors: {errors}"
 
-
-def axe_clean(page, where: str) -> None:
-    violations = run_axe(page)
-    assert violations == [], f"axe violations on {where}:\n{describe_violations(violations)}"
 
 
 def chromium_description(page, box) -> str:
@@ -125,7 +121,7 @@ def test_partly_wrong_selection_is_marked_cleared_on_retry_and_revealed_on_the_l
     said = live(page)
     assert said.startswith("Incorrect. Patient partners — correct. Budget — incorrect.")
     assert "Leadership" not in said
-    axe_clean(page, "marks after a partly wrong check (en)")
+    assert_axe_clean(page, "marks after a partly wrong check (en)")
 
     answer(page, "How many pillars are there?", "radio", ["Two"])
     answer(page, "built on relationships", "radio", ["False"])
@@ -147,7 +143,7 @@ def test_partly_wrong_selection_is_marked_cleared_on_retry_and_revealed_on_the_l
         "Incorrect. Patient partners — correct answer you missed. Budget — incorrect. "
         "Leadership — correct answer you missed."
     )
-    axe_clean(page, "marks on the last attempt (en)")
+    assert_axe_clean(page, "marks on the last attempt (en)")
 
     page.reload()
     assert_marks(page, PILLARS, "checkbox", final, EN)  # restored from the resume state
@@ -156,7 +152,7 @@ def test_partly_wrong_selection_is_marked_cleared_on_retry_and_revealed_on_the_l
     page.get_by_label("Language / Langue").select_option("fr")
     assert_marks(page, "Lesquels sont des piliers?", "checkbox",
                  {"Patients partenaires": "missed", "Budget": "ko", "Leadership": "missed"}, FR)
-    axe_clean(page, "marks on the last attempt (fr)")
+    assert_axe_clean(page, "marks on the last attempt (fr)")
 
 
 def test_french_marks_are_announced_and_a_passed_quiz_reveals_what_was_missed(page):
@@ -177,7 +173,7 @@ def test_french_marks_are_announced_and_a_passed_quiz_reveals_what_was_missed(pa
     assert "réussi" in page.locator("[data-result]:visible").inner_text()
     marks["Leadership"] = "missed"
     assert_marks(page, question, "checkbox", marks, FR)
-    axe_clean(page, "marks after passing (fr)")
+    assert_axe_clean(page, "marks after passing (fr)")
 
     page.get_by_label("Language / Langue").select_option("en")
     english = {"Patient partners": "ok", "Budget": None, "Leadership": "missed"}

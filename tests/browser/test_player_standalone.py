@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.render import render_module
 from ece_scorm.validation import load_course
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import assert_axe_clean
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -45,10 +45,6 @@ def page(browser):
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
 
-
-def assert_axe_clean(page, where: str) -> None:
-    violations = run_axe(page)
-    assert violations == [], f"axe violations on {where}:\n{describe_violations(violations)}"
 
 
 def h1(page) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from ece_scorm.markdown import to_text
 from ece_scorm.validation import load_course
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import axe_every_screen_kind
 from tests.support.moodle_rules import violations as moodle_violations
 from tests.support.scorm_host import build_packages, close_course, host_log, launch, uncommitted_changes
 from tests.support.scorm_learner import ScriptedLearner, lms_answers, wait_for_player
@@ -32,23 +32,6 @@ def lms(lms_server, tmp_path_factory):
         lms_server.add_package(f"s2004-{module_id}", folder)
     return lms_server
 
-
-def assert_axe_clean(frame, where: str) -> None:
-    violations = run_axe(frame)
-    assert violations == [], f"axe violations on {where}:\n{describe_violations(violations)}"
-
-
-def axe_every_screen_kind(frame, where: str):
-    """Return an on_screen callback running axe once per kind of screen (text, quiz, each SA step…)."""
-    seen: set[str] = set()
-
-    def check(kind: str) -> None:
-        if kind not in seen:
-            seen.add(kind)
-            assert_axe_clean(frame, f"{kind} screen {where}")
-
-    check.seen = seen
-    return check
 
 
 def status_text(frame) -> str:

@@ -58,3 +58,22 @@ def describe_violations(violations: list[dict]) -> str:
         targets = [n.get("target") for n in v.get("nodes", [])][:5]
         lines.append(f"{v['id']} ({v.get('impact')}): {v.get('help')} -> {targets}")
     return "\n".join(lines)
+
+
+def assert_axe_clean(target, where: str) -> None:
+    """Fail with a readable list when axe-core finds a WCAG 2.1 A/AA violation in a page or frame."""
+    violations = run_axe(target)
+    assert violations == [], f"axe violations on {where}:\n{describe_violations(violations)}"
+
+
+def axe_every_screen_kind(frame, where: str):
+    """Return an on_screen callback running axe once per kind of screen (text, quiz, each SA step…)."""
+    seen: set[str] = set()
+
+    def check(kind: str) -> None:
+        if kind not in seen:
+            seen.add(kind)
+            assert_axe_clean(frame, f"{kind} screen {where}")
+
+    check.seen = seen
+    return check
