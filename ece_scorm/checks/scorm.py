@@ -7,6 +7,8 @@ import re
 from lxml import etree
 
 from ..inspect import Package, numeric_references, parse_xml
+from ._common import in_range
+from ._common import local_name as _local
 from .hygiene import Ref
 
 MANIFEST = "imsmanifest.xml"
@@ -24,10 +26,6 @@ PREFIXES = {
 VERSIONS = {"1.2": "SCORM 1.2", "2004 3rd Edition": "SCORM 2004 3rd Edition",
             "2004 4th Edition": "SCORM 2004 4th Edition"}
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
 def _children(el: etree._Element, name: str) -> list[etree._Element]:
@@ -161,11 +159,7 @@ def _check_organizations(pkg: Package, root: etree._Element, version: str | None
         mastery = [c for c in item if _local(c) == "masteryscore"]
         if mastery and version == "1.2":
             value = _text(mastery[0]).strip()
-            try:
-                ok = 0 <= float(value) <= 100
-            except ValueError:
-                ok = False
-            if not ok:
+            if not in_range(value, 0, 100):
                 pkg.error(MANIFEST, f"adlcp:masteryscore '{value}' must be a number from 0 to 100", "MUST 11",
                           mastery[0].sourceline)
         elif mastery:

@@ -8,6 +8,8 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml import etree
 
 from ..inspect import Package, parse_xml
+from ._common import in_range
+from ._common import local_name as _local
 from .hygiene import Ref
 
 NS_TINCAN = "http://projecttincan.com/tincan.xsd"
@@ -15,10 +17,6 @@ NS_CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 # cmi5 §8.1: the LMS appends these; an AU url that carries them is rejected by a strict LMS.
 CMI5_RESERVED = {"endpoint", "fetch", "actor", "registration", "activityId"}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
 def _elements(el) -> list:
@@ -122,14 +120,9 @@ def check_cmi5(pkg: Package) -> list[Ref]:
             continue
         aus += 1
         mastery = el.get("masteryScore")
-        if mastery is not None:
-            try:
-                ok = 0 <= float(mastery) <= 1
-            except ValueError:
-                ok = False
-            if not ok:
-                pkg.error(name, f"{label}: masteryScore '{mastery}' must be a decimal from 0 to 1", "MUST 30",
-                          el.sourceline)
+        if mastery is not None and not in_range(mastery, 0, 1):
+            pkg.error(name, f"{label}: masteryScore '{mastery}' must be a decimal from 0 to 1", "MUST 30",
+                      el.sourceline)
         urls = [c for c in el if _local(c) == "url"]
         if not urls or not "".join(urls[0].itertext()).strip():
             pkg.error(name, f"{label} has no <url>", "MUST 30", el.sourceline)
