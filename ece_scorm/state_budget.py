@@ -124,21 +124,26 @@ def _shape_problems(module: Module) -> list[str]:
     return problems
 
 
+def measure(module: Module, fmt: str, languages: int = 2) -> Budget:
+    """Return the module's text cap and worst-case state length in this format (limit not enforced)."""
+    cap = text_max(module, fmt, languages)
+    if text_count(module) and cap < MIN_TEXT_MAX:
+        cap = MIN_TEXT_MAX  # report an overflow at the smallest useful cap rather than shrink further
+    return Budget(worst_case_length(module, cap, languages), LIMITS.get(fmt), cap)
+
+
 def check(module: Module, fmt: str, languages: int = 2) -> Budget:
     """Return the module's budget, or raise BuildFailed when its state could exceed the format's limit."""
     problems = _shape_problems(module)
     if problems:
         raise BuildFailed(f"module '{module.id}': the player's resume state cannot hold this module: "
                           + "; ".join(problems))
-    cap = text_max(module, fmt, languages)
-    limit = LIMITS.get(fmt)
-    if limit is not None and text_count(module) and cap < MIN_TEXT_MAX:
-        cap = MIN_TEXT_MAX  # report the overflow at the smallest useful cap rather than shrink further
-    worst = worst_case_length(module, cap, languages)
+    budget = measure(module, fmt, languages)
+    worst, limit, cap = budget.worst_case, budget.limit, budget.text_max
     if limit is not None and worst > limit:
         raise BuildFailed(
             f"module '{module.id}': the resume state could reach {worst} characters in {fmt} "
             f"(limit {limit}, MUST 20) even with free texts capped at {cap} characters; "
             "split the module or reduce its questions, items and reflections"
         )
-    return Budget(worst, limit, cap)
+    return budget

@@ -105,11 +105,8 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
             if limit is None or (plan.fmt, module.id) in checked:
                 continue
             checked.add((plan.fmt, module.id))
-            # The player caps free texts so that the state fits; below MIN_TEXT_MAX a cap is useless.
-            cap = state_budget.text_max(module, plan.fmt, languages)
-            if state_budget.text_count(module):
-                cap = max(cap, state_budget.MIN_TEXT_MAX)
-            worst = state_budget.worst_case_length(module, cap, languages)
+            budget = state_budget.measure(module, plan.fmt, languages)
+            worst, cap = budget.worst_case, budget.text_max
             if worst > limit:
                 # Optional LABEL / STATE_ELEMENT of a format module name the standard and its runtime field.
                 label = getattr(fmt, "LABEL", plan.fmt)
