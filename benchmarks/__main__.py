@@ -69,8 +69,8 @@ def _part(title: str, failures: list[str], sections: list[Section], fn):
 
 def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str]]:
     """Run the selected parts; return the sections of RESULTS.md, the judged figures and the failures."""
-    from ece_scorm.render import course_slug
-    from ece_scorm.validation import load_course
+    from ece_scorm.pipeline.render import course_slug
+    from ece_scorm.source.course import load_course
 
     course, _ = load_course(args.source)
     sections: list[Section] = []

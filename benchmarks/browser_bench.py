@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ece_scorm import state_budget
 from ece_scorm.model import Course, Module
-from ece_scorm.render import render_module
+from ece_scorm.pipeline import budget as state_budget
+from ece_scorm.pipeline.render import render_module
 
 from .report import Section
 from .stats import Figure

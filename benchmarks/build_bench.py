@@ -247,9 +247,9 @@ def now():
     return time.perf_counter(), time.process_time()
 marks = [("start", *now())]
 import ece_scorm.cli, ece_scorm.commands.build as b
-from ece_scorm.formats import get
-from ece_scorm.package import epoch_from_env, write_all
-from ece_scorm.validation import load_course
+from ece_scorm.pipeline.formats import get
+from ece_scorm.pipeline.package import epoch_from_env, write_all
+from ece_scorm.source.course import load_course
 for f in ece_scorm.cli.FORMATS:
     get(f)
 marks.append(("imports", *now()))

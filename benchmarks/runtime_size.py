@@ -12,7 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ece_scorm import render, themes
+from ece_scorm import themes
+from ece_scorm.pipeline import render
 
 FORMATS = ("standalone", "scorm12", "scorm2004", "xapi", "cmi5")
 BUDGET_GZIP = 25 * 1024

@@ -7,7 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ece_scorm.package import OutputFile, zip_bytes
+from ece_scorm.pipeline.package import OutputFile, zip_bytes
 
 from .report import Section
 from .stats import Figure, fmt_value

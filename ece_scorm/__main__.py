@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cli import cli
+from ece_scorm.cli import cli
 
 if __name__ == "__main__":
     cli(prog_name="ece-scorm")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ece_scorm import __version__
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
 
@@ -43,7 +43,7 @@ def cli() -> None:
 def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: str | None,
           modules: str | None, strict: bool, quiet: bool, force: bool) -> None:
     """Build packages from a course SOURCE folder into --out."""
-    from .commands.build import run_build
+    from ece_scorm.commands.build import run_build
 
     fmts = FORMATS if formats.strip() == "all" else _split_csv(formats)
     bad = [f for f in fmts if f not in FORMATS]
@@ -66,7 +66,7 @@ def build(source: Path, formats: str, out_dir: Path, langs: str | None, bundle: 
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(target: Path, schemas: Path | None, as_json: bool, strict: bool) -> None:
     """Check a course SOURCE folder or a package zip (SCORM 1.2/2004, xAPI, cmi5) before upload."""
-    from .commands.validate import run_validate
+    from ece_scorm.commands.validate import run_validate
 
     run_validate(target, schemas=schemas, as_json=as_json, strict=strict)
 
@@ -75,7 +75,7 @@ def validate(target: Path, schemas: Path | None, as_json: bool, strict: bool) ->
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Create a minimal, valid course (English and French) in a new or empty DIRECTORY."""
-    from .commands.new import run_new
+    from ece_scorm.commands.new import run_new
 
     run_new(directory)
 
@@ -89,7 +89,7 @@ def new(directory: Path) -> None:
 @click.option("--no-open", is_flag=True, help="Do not open a browser.")
 def preview(source: Path, fmt: str, port: int, no_open: bool) -> None:
     """Serve the course on 127.0.0.1 beside a live panel of what an LMS would record; rebuild on change."""
-    from .commands.preview import run_preview
+    from ece_scorm.preview.server import run_preview
 
     run_preview(source, fmt=fmt, port=port, open_browser=not no_open)
 
@@ -127,7 +127,7 @@ def lrs() -> None:
 def lrs_query(endpoint, config_path, activity, verb, agent, registration, since, until, related_activities,
               ascending, fmt, limit, output, timeout, retries, progress, paging) -> None:
     """Stream statements matching the filters; follows `more` links."""
-    from .commands.lrs import run_query
+    from ece_scorm.commands.lrs import run_query
 
     run_query(endpoint=endpoint, config_path=config_path, activity=activity, verb=verb, agent=agent,
               registration=registration, since=since, until=until, related_activities=related_activities,
@@ -162,7 +162,7 @@ def _report_inputs(f):
 
 
 def _inputs(kw: dict):
-    from .commands.report import Inputs
+    from ece_scorm.commands.report import Inputs
 
     return Inputs(endpoint=kw.pop("endpoint"), config_path=kw.pop("config_path"), timeout=kw.pop("timeout"),
                   retries=kw.pop("retries"), moodle_export=kw.pop("moodle_export"), source=kw.pop("source"),
@@ -181,7 +181,7 @@ def report() -> None:
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help="Items per summary.")
 def report_self_assessment(**kw) -> None:
     """Team view: response shares per pillar and item, strengths, gaps, plans, and what moved."""
-    from .commands.report import run_self_assessment
+    from ece_scorm.commands.report import run_self_assessment
 
     run_self_assessment(_inputs(kw), **kw)
 
@@ -191,7 +191,7 @@ def report_self_assessment(**kw) -> None:
 @click.option("--module", default=None, help="Only this module id.")
 def report_quiz(**kw) -> None:
     """Item analysis per question: share correct, choice distribution, attempts."""
-    from .commands.report import run_quiz
+    from ece_scorm.commands.report import run_quiz
 
     run_quiz(_inputs(kw), **kw)
 
@@ -202,6 +202,6 @@ def report_quiz(**kw) -> None:
               help="Cohorts: everyone, per team code, or per month.")
 def report_completion(**kw) -> None:
     """Funnel launched → completed → passed per module and cohort."""
-    from .commands.report import run_completion
+    from ece_scorm.commands.report import run_completion
 
     run_completion(_inputs(kw), **kw)

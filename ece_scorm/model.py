@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import Location
+from ece_scorm.errors import Location
 
 LangText = Mapping[str, str]
 

@@ -1,4 +1,4 @@
-"""Theme resolution and the one Jinja2 Environment factory."""
+"""Where themes live (one function, installed or not) and how a theme folder is read."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-import yaml
-
-from .errors import EceError
+from ece_scorm.errors import EceError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT = "default"
 REPO_THEMES = PACKAGE_DIR.parent / "themes"  # a source checkout (editable install)
 PACKAGED_THEMES = PACKAGE_DIR / "_themes"  # a wheel (pyproject force-include)
+
+
+def themes_root() -> Path:
+    """Return the folder holding the shipped themes: the checkout's themes/, else the wheel's copy."""
+    return REPO_THEMES if (REPO_THEMES / DEFAULT / "theme.yaml").is_file() else PACKAGED_THEMES
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-DEFAULT = "default"
 
 
 class ThemeError(EceError):
@@ -41,7 +43,7 @@ def candidates(name: str, source_dir: Path | None) -> list[Path]:
     found = []
     if source_dir is not None:
         found.append(Path(source_dir) / "themes" / name)
-    found += [REPO_THEMES / name, PACKAGED_THEMES / name]
+    found.append(themes_root() / name)
     return found
 
 
@@ -58,6 +60,8 @@ def resolve(name: str | None, source_dir: Path | None = None) -> Theme:
 
 
 def _load(name: str, root: Path) -> Theme:
+    import yaml  # kept out of the module import: the build's fast path locates themes without parsing
+
     path = root / "theme.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -85,41 +89,3 @@ def _load(name: str, root: Path) -> Theme:
 
 def _safe_rel(path: str) -> bool:
     return not path.startswith("/") and ".." not in path.split("/") and "\\" not in path
-
-
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Keep compiled templates for the process: a build renders 20 packages, each with a fresh Environment."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        # Jinja checks the bucket's source checksum, so an edited template is compiled again.
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-# Shared by every Environment below; they all use the same options, so compiled code is interchangeable.
-_BYTECODE = _MemoryBytecodeCache()
-
-
-def environment(theme: Theme) -> jinja2.Environment:
-    """Return the Jinja2 Environment for a theme: autoescape on, undefined names are errors."""
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(theme.templates))]
-    default = next((p for p in candidates(DEFAULT, None) if (p / "templates").is_dir()), None)
-    if default is not None and default != theme.root:
-        # A theme may override only some templates; the rest come from the default theme.
-        loaders.append(jinja2.FileSystemLoader(str(default / "templates")))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=_BYTECODE,
-    )

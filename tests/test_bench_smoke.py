@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ece_scorm import state_budget
-from ece_scorm.validation import load_course
+from ece_scorm.pipeline import budget as state_budget
+from ece_scorm.source.course import load_course
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]

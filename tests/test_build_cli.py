@@ -14,8 +14,8 @@ import yaml
 from click.testing import CliRunner
 from lxml import etree
 
-from ece_scorm import package
 from ece_scorm.cli import cli
+from ece_scorm.pipeline import package
 from tests.support.schemas import assert_valid
 
 FIXTURE = Path(__file__).parent / "fixtures" / "courses" / "minimal"

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ece_scorm import fingerprint
+from ece_scorm import themes
 from ece_scorm.cli import cli
+from ece_scorm.pipeline import fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "courses" / "minimal"
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,14 +213,14 @@ def test_digest_covers_the_shared_themes_and_the_package(course, tmp_path, monke
     themes_copy = Path(shutil.copytree(ROOT / "themes", tmp_path / "themes"))
     package_copy = Path(shutil.copytree(ROOT / "ece_scorm", tmp_path / "pkg",
                                         ignore=shutil.ignore_patterns("__pycache__")))
-    monkeypatch.setattr(fingerprint, "REPO_THEMES", themes_copy)
+    monkeypatch.setattr(themes, "REPO_THEMES", themes_copy)
     monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package_copy)
     options = {"formats": ["scorm12"]}
     base = fingerprint.input_digest(course, tmp_path / "out", options)
     assert base == fingerprint.input_digest(course, tmp_path / "out", options)
     digests = {base}
     for path in (themes_copy / "default" / "templates" / "blocks.html.j2",
-                 package_copy / "runtime" / "core.js", package_copy / "render.py"):
+                 package_copy / "player" / "core.js", package_copy / "pipeline" / "render.py"):
         flip_byte(path)
         digests.add(fingerprint.input_digest(course, tmp_path / "out", options))
     digests.add(fingerprint.input_digest(course, tmp_path / "out", {"formats": ["xapi"]}))

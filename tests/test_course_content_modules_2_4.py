@@ -194,7 +194,7 @@ def test_every_choice_has_bilingual_feedback_and_answers_resolve(quiz):
 
 def test_course_validator_accepts_modules():
     """The project validator loads the whole course, including these modules, without errors."""
-    from ece_scorm.validation import load_course
+    from ece_scorm.source.course import load_course
 
     course, warnings = load_course(SOURCE)
     mine = [str(w) for w in warnings if any(n in w.location.file for n in [*MODULES, *MODULES.values()])]

@@ -295,7 +295,7 @@ def test_self_assessment_intro_explains_pillar_choice_repetition_and_team(sa):
 
 def test_validator_accepts_part_a_alone(tmp_path):
     """Load a copy of the course that holds only this part, in strict mode (warnings are errors)."""
-    from ece_scorm.validation import load_course
+    from ece_scorm.source.course import load_course
 
     dst = tmp_path / "course_source"
     for rel in FILES:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ece_scorm import formats
 from ece_scorm.errors import BuildFailed
-from ece_scorm.formats import cmi5
+from ece_scorm.pipeline import formats
+from ece_scorm.pipeline.formats import cmi5
 from tests.support import xapi_fixture_course as fx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ def test_module_without_description_is_described_by_its_title(schema):
 
 def test_shipped_ece_course_cmi5_validates_with_one_au_per_module(schema):
     """The real course: four modules with knowledge checks, then the self-assessment AU."""
-    from ece_scorm.validation import load_course
+    from ece_scorm.source.course import load_course
 
     course, _ = load_course(ROOT / "course_source")
     files = {m.id: [f"{m.id}/index.html"] for m in course.modules}

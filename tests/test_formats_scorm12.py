@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from ece_scorm import model as m
-from ece_scorm.formats import get, scorm12
+from ece_scorm.pipeline.formats import get, scorm12
 from tests.support.manifest_courses import (
     build_manifest,
     canonical,

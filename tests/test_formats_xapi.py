@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from ece_scorm import formats
 from ece_scorm.errors import BuildFailed, EceError
-from ece_scorm.formats import xapi
+from ece_scorm.pipeline import formats
+from ece_scorm.pipeline.formats import xapi
 from tests.support import xapi_fixture_course as fx
 
 NS = {"t": "http://projecttincan.com/tincan.xsd"}

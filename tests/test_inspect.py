@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import zipfile
 
-from ece_scorm.inspect import Package, decode_text, parse_xml, read_package
+from ece_scorm.checks.reader import Package, decode_text, parse_xml, read_package
 from tests.support.bad_packages import BILLION_LAUGHS, zip_of
 
 
@@ -61,7 +61,7 @@ def test_header_that_understates_size_is_caught(tmp_path):
 
 def test_billion_laughs_is_refused_fast():
     pkg = Package(path=None)  # type: ignore[arg-type]
-    from ece_scorm.inspect import Entry
+    from ece_scorm.checks.reader import Entry
 
     pkg.entries["m.xml"] = Entry("m.xml", len(BILLION_LAUGHS), 0, BILLION_LAUGHS)
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ece_scorm.cli import cli
 from ece_scorm.model import ReflectionBlock, TextBlock
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 
 
 def run(*args: str):

@@ -105,7 +105,7 @@ def test_scanner_finds_planted_credentials(name, content):
 
 def test_runtime_builds_authorization_only_from_launch_values():
     """MUST 27: the player's only Authorization sources are the launch `auth` and the cmi5 fetched token."""
-    runtime = ROOT / "ece_scorm" / "runtime"
+    runtime = ROOT / "ece_scorm" / "player"
     sources = {p.name: p.read_text(encoding="utf-8") for p in (runtime / "adapters").glob("*.js")}
     sources["outbox.js"] = (runtime / "outbox.js").read_text(encoding="utf-8")
     assert 'headers.Authorization = auth' in sources["outbox.js"]

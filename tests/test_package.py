@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from ece_scorm import package
-from ece_scorm.package import OutputFile, PackageError, epoch_from_env, write_all, write_zip, zip_bytes
+from ece_scorm.pipeline import package
+from ece_scorm.pipeline.package import (
+    OutputFile,
+    PackageError,
+    epoch_from_env,
+    write_all,
+    write_zip,
+    zip_bytes,
+)
 
 FILES = [
     OutputFile("player/ece-player.js", b"console.log('player');\n" * 50),

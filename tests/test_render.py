@@ -10,14 +10,15 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from ece_scorm import render, themes
+from ece_scorm import themes
 from ece_scorm.errors import BuildFailed, EceError, Location
 from ece_scorm.model import ImageBlock, Page
-from ece_scorm.validation import load_course
+from ece_scorm.pipeline import render
+from ece_scorm.source.course import load_course
 from tests.support import courses as C
 
 MINIMAL = Path(__file__).parent / "fixtures" / "courses" / "minimal"
-RUNTIME = Path(render.__file__).parent / "runtime"
+RUNTIME = render.RUNTIME
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from ece_scorm.cli import cli
-from ece_scorm.lrs.htmlreport import render_completion
-from ece_scorm.lrs.quizstats import FunnelRow
+from ece_scorm.reports.html import render_completion
+from ece_scorm.reports.quiz import FunnelRow
 from tests.support.browser import describe_violations, run_axe
 
 pytestmark = pytest.mark.browser

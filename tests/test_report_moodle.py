@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ece_scorm.cli import cli
-from ece_scorm.lrs.moodle import parse_moodle_date, read_moodle_export
+from ece_scorm.reports.moodle import parse_moodle_date, read_moodle_export
 from tests.support.report_parse import parse as parse_html
 from tests.support.report_parse import pillar_counts, table_after_heading
 

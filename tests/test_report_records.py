@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ece_scorm.lrs.records import Answer, Event, from_statement, parse_period
-from ece_scorm.lrs.records import ReportError as RecordsError
+from ece_scorm.reports.records import Answer, Event, from_statement, parse_period
+from ece_scorm.reports.records import ReportError as RecordsError
 
 C = "https://learn.example.org/ece"
 V = "http://adlnet.gov/expapi/verbs/"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ece_scorm.cli import cli
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.report_parse import parse as parse_html
 from tests.support.report_parse import pillar_counts
 

@@ -1,4 +1,4 @@
-"""Unit tests for ece_scorm.source: located nodes, YAML 1.2 scalars, refused YAML features, file limits."""
+"""Unit tests for the YAML reader: located nodes, YAML 1.2 scalars, refused YAML features, file limits."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ece_scorm import source
 from ece_scorm.errors import Location
-from ece_scorm.source import Map, Scalar, Seq, SourceTree, decode, parse_yaml
+from ece_scorm.source import yaml_reader as source
+from ece_scorm.source.yaml_reader import Map, Scalar, Seq, SourceTree, decode, parse_yaml
 
 
 @pytest.fixture(params=["libyaml", "pure-python"])

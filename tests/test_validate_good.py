@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ece_scorm.cli import cli
 from ece_scorm.errors import SourceInvalid
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.bad_packages import CMI5, scorm12_files, zip_of
 
 ROOT = Path(__file__).resolve().parents[1]

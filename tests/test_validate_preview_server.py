@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from ece_scorm.cli import cli
 from ece_scorm.commands.new import run_new
-from ece_scorm.commands.preview import PreviewServer
-from ece_scorm.commands.preview_lrs import MemoryLRS
+from ece_scorm.preview.memory_lrs import MemoryLRS
+from ece_scorm.preview.server import PreviewServer
 
 STATEMENT = {"id": "6f1c8b58-2b0e-4c47-9b1e-8d5f0c1a2b3c", "actor": {"mbox": "mailto:a@example.org"},
              "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
@@ -101,7 +101,7 @@ def test_cli_refuses_a_missing_source_and_a_busy_port(tmp_path):
 
 
 def test_preview_assets_hold_both_languages():
-    js = (Path(__file__).resolve().parents[1] / "ece_scorm" / "preview_assets" / "preview.js").read_text()
+    js = (Path(__file__).resolve().parents[1] / "ece_scorm" / "preview" / "assets" / "preview.js").read_text()
     for key in ("title", "errorsTitle", "panelTitle", "reloaded", "outbox"):
         assert js.count(f"{key}:") >= 2, key  # one entry per language, en and fr
 

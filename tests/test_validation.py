@@ -23,7 +23,7 @@ from ece_scorm.model import (
     TextBlock,
     VideoBlock,
 )
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "courses" / "minimal"

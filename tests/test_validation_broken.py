@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.errors import SourceInvalid
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 
 BROKEN = Path(__file__).parent / "fixtures" / "courses" / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Issue, sort_issues
-from ..inspect import Package, parse_xml, read_package
-from . import budget, credentials, hygiene
-from .scorm import check_scorm
-from .xapi import check_cmi5, check_tincan
+from ece_scorm.checks import budget, credentials, hygiene
+from ece_scorm.checks.reader import Package, parse_xml, read_package
+from ece_scorm.checks.scorm import check_scorm
+from ece_scorm.checks.xapi import check_cmi5, check_tincan
+from ece_scorm.errors import Issue, sort_issues
 
 STANDARD_FORMAT = {"SCORM 1.2": "scorm12", "SCORM 2004 3rd Edition": "scorm2004",
                    "SCORM 2004 4th Edition": "scorm2004", "xAPI (tincan.xml)": "xapi", "cmi5": "cmi5"}
@@ -36,7 +36,7 @@ class Report:
 
 
 def _schema_check(pkg: Package, manifest: str, fmt: str, schemas: Path) -> None:
-    from .. import xsd
+    from ece_scorm.checks import xsd
 
     if fmt not in xsd.SETS:
         return  # tincan.xml has no official XSD: its rules are checked by check_tincan

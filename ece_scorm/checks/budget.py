@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..inspect import Package
+from ece_scorm.checks.reader import Package
 
 # MUST 20: cmi.suspend_data limits as a strict LMS (or Moodle in standards mode) enforces them.
 LIMITS = {"scorm12": (4096, "SCORM 1.2 cmi.suspend_data"), "scorm2004": (64000, "SCORM 2004 "

@@ -7,8 +7,8 @@ import base64
 import binascii
 import re
 
-from ..inspect import Package, line_col
-from .hygiene import text_entries
+from ece_scorm.checks.hygiene import text_entries
+from ece_scorm.checks.reader import Package, line_col
 
 MAX_SCAN_BYTES = 16 * 1024 * 1024  # per file; larger text files are scanned up to this point
 _CODE = (".js", ".mjs", ".ts", ".html", ".htm", ".xhtml", ".json", ".css", ".svg", ".map")

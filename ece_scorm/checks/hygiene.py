@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from ..inspect import Package, is_text_name, line_col
+from ece_scorm.checks.reader import Package, is_text_name, line_col
 
 MANIFESTS = {"imsmanifest.xml": "scorm", "cmi5.xml": "cmi5", "tincan.xml": "xapi"}
 _CLUTTER_FILES = {".ds_store": "macOS Finder metadata", "thumbs.db": "Windows thumbnail cache",
@@ -146,7 +146,7 @@ def unreferenced(pkg: Package, used: set[str], manifest: str) -> None:
 
 def text_entries(pkg: Package):
     """Yield (entry, bytes) for every readable entry that holds text by name or content."""
-    from ..inspect import looks_binary
+    from ece_scorm.checks.reader import looks_binary
 
     for e in pkg.files():
         if e.data is None:

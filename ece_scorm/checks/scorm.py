@@ -6,10 +6,10 @@ import re
 
 from lxml import etree
 
-from ..inspect import Package, numeric_references, parse_xml
-from ._common import in_range
-from ._common import local_name as _local
-from .hygiene import Ref
+from ece_scorm.checks._common import in_range
+from ece_scorm.checks._common import local_name as _local
+from ece_scorm.checks.hygiene import Ref
+from ece_scorm.checks.reader import Package, numeric_references, parse_xml
 
 MANIFEST = "imsmanifest.xml"
 NS_CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"

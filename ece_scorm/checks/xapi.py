@@ -7,10 +7,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from ..inspect import Package, parse_xml
-from ._common import in_range
-from ._common import local_name as _local
-from .hygiene import Ref
+from ece_scorm.checks._common import in_range
+from ece_scorm.checks._common import local_name as _local
+from ece_scorm.checks.hygiene import Ref
+from ece_scorm.checks.reader import Package, parse_xml
 
 NS_TINCAN = "http://projecttincan.com/tincan.xsd"
 NS_CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import fingerprint
-from .. import formats as format_registry
-from ..errors import BuildFailed
-from ..package import OutputFile, epoch_from_env, write_all, zip_bytes
+from ece_scorm.errors import BuildFailed
+from ece_scorm.pipeline import fingerprint
+from ece_scorm.pipeline import formats as format_registry
+from ece_scorm.pipeline.package import OutputFile, epoch_from_env, write_all, zip_bytes
 
 if TYPE_CHECKING:  # the model's many dataclasses cost an import the fast path does not need
     from types import ModuleType
 
-    from ..model import Course, Module
+    from ece_scorm.model import Course, Module
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class BuiltPackage:
 
 def package_name(course: Course, unit: str, fmt: str, lang_suffix: str) -> str:
     """Return the zip name <course-slug>-<module|series>-<fmt>[-<lang>].zip (docs/ARCHITECTURE.md §3)."""
-    from ..render import course_slug
+    from ece_scorm.pipeline.render import course_slug
 
     return f"{course_slug(course)}-{unit}-{fmt}{lang_suffix}.zip"
 
@@ -94,7 +94,7 @@ def plan_packages(course: Course, fmts: Sequence[str], selected: Sequence[Module
 
 def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[str]:
     """Return one message per module whose worst-case resume state exceeds its format's limit (MUST 20)."""
-    from .. import state_budget
+    from ece_scorm.pipeline import budget as state_budget
 
     problems = []
     checked: set[tuple[str, str]] = set()
@@ -120,7 +120,7 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
 
 def _render_package(course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...],
                     epoch: int) -> bytes:
-    from ..render import render_module
+    from ece_scorm.pipeline.render import render_module
 
     files: list[OutputFile] = []
     files_by_module: dict[str, list[str]] = {}
@@ -187,7 +187,9 @@ def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Seq
         if previous is not None:
             return previous
 
-    from ..validation import load_course  # imported here: the fast path above needs none of it
+    from ece_scorm.source.course import (
+        load_course,  # imported here: the fast path above needs none of it
+    )
 
     course, warnings = load_course(source, strict=strict)
     if not quiet:

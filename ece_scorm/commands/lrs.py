@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from ..lrs.client import LrsClient, LrsError, StatementQuery, parse_agent
-from ..lrs.config import load_config
-from ..lrs.export import write_statements
+from ece_scorm.lrs.client import LrsClient, LrsError, StatementQuery, parse_agent
+from ece_scorm.lrs.config import load_config
+from ece_scorm.lrs.export import write_statements
 
 PROGRESS_EVERY = 5000  # statements between progress lines on stderr
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import EceError
+from ece_scorm.errors import EceError
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "templates_new"
+TEMPLATE = Path(__file__).resolve().parent.parent / "starter"
 
 
 def slug(name: str) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..lrs.client import LrsClient, StatementQuery
-from ..lrs.config import load_config
-from ..lrs.export import write_csv
-from ..lrs.htmlreport import (
+from ece_scorm.lrs.client import LrsClient, StatementQuery
+from ece_scorm.lrs.config import load_config
+from ece_scorm.lrs.export import write_csv
+from ece_scorm.reports.html import (
     FUNNEL_COLUMNS,
     PLAN_COLUMNS,
     QUIZ_COLUMNS,
@@ -22,11 +22,11 @@ from ..lrs.htmlreport import (
     render_self_assessment,
     self_assessment_rows,
 )
-from ..lrs.moodle import read_moodle_export
-from ..lrs.quizstats import funnel, quiz_items
-from ..lrs.records import Answer, Event, ReportError, from_statement, parse_period
-from ..lrs.report_i18n import pick
-from ..lrs.selfassess import SaSpec, aggregate, compare, spec_from_answers, spec_from_course
+from ece_scorm.reports.i18n import pick
+from ece_scorm.reports.moodle import read_moodle_export
+from ece_scorm.reports.quiz import funnel, quiz_items
+from ece_scorm.reports.records import Answer, Event, ReportError, from_statement, parse_period
+from ece_scorm.reports.self_assessment import SaSpec, aggregate, compare, spec_from_answers, spec_from_course
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Loaded:
 
 
 def _load_course(source: Path):
-    from ..validation import load_course  # the course loader is only needed for labels
+    from ece_scorm.source.course import load_course  # the course loader is only needed for labels
 
     course, _warnings = load_course(source)
     return course
@@ -144,7 +144,7 @@ def run_self_assessment(inputs: Inputs, *, period: str | None, compare_period: s
 
 def plain(text) -> dict:
     """Return a language map of inline Markdown as plain text (reports show no markup)."""
-    from ..markdown import to_text
+    from ece_scorm.markdown import to_text
 
     return {lang: to_text(value) for lang, value in dict(text).items()}
 

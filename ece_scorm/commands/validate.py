@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..checks import Report, check_package
-from ..errors import EceError, Issue, Location, SourceInvalid, sort_issues
+from ece_scorm.checks import Report, check_package
+from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, sort_issues
 
 
 class ValidationFailed(EceError):
@@ -29,7 +29,7 @@ def _as_json(report: Report, kind: str) -> str:
 
 
 def _source_report(target: Path, strict: bool) -> Report:
-    from ..validation import load_course
+    from ece_scorm.source.course import load_course
 
     try:
         _, warnings = load_course(target, strict=strict)

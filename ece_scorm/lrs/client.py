@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from tincan import Agent, RemoteLRS
 from tincan.http_request import HTTPRequest
 
-from ..errors import EceError
-from .config import LrsConfig
+from ece_scorm.errors import EceError
+from ece_scorm.lrs.config import LrsConfig
 
 XAPI_VERSION = "1.0.3"
 PAGE_SIZE = 1000  # fewer requests: Learning Locker re-filters and re-sorts every statement per page

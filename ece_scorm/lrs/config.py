@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..errors import EceError
+from ece_scorm.errors import EceError
 
 ENV_ENDPOINT = "ECE_LRS_ENDPOINT"
 ENV_USERNAME = "ECE_LRS_USERNAME"

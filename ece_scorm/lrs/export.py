@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from .client import actor_key
+from ece_scorm.lrs.client import actor_key
 
 FORMATS = ("table", "csv", "jsonl", "json")
 CSV_COLUMNS = ("id", "timestamp", "stored", "actor", "actor_name", "verb", "object", "object_name",

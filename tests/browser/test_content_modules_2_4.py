@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ece_scorm.render import render_module
-from ece_scorm.validation import load_course
+from ece_scorm.pipeline.render import render_module
+from ece_scorm.source.course import load_course
 from tests.support.browser import describe_violations, run_axe
 from tests.test_course_content_modules_2_4 import VERDICT_OPENER
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ece_scorm.render import render_module
-from ece_scorm.validation import load_course
+from ece_scorm.pipeline.render import render_module
+from ece_scorm.source.course import load_course
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"

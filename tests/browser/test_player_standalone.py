@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ece_scorm.render import render_module
-from ece_scorm.validation import load_course
+from ece_scorm.pipeline.render import render_module
+from ece_scorm.source.course import load_course
 from tests.support.browser import assert_axe_clean
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.commands.new import run_new
-from ece_scorm.commands.preview import PreviewServer
+from ece_scorm.preview.server import PreviewServer
 from tests.support.browser import describe_violations
 
 pytestmark = pytest.mark.browser

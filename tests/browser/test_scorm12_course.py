@@ -1,7 +1,7 @@
 """The real ECE course as SCORM 1.2 packages in scorm-again's LMS runtime, clicked through by a learner.
 
 Packages come from `ece-scorm build course_source --format scorm12`; what the LMS must hold is predicted
-from the course YAML (ece_scorm.validation.load_course) by tests/support/scorm_learner.py.
+from the course YAML (ece_scorm.source.course.load_course) by tests/support/scorm_learner.py.
 Rules: moodle-requirements.md §5.1 MUST 15–22.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.markdown import to_text
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.browser import assert_axe_clean, axe_every_screen_kind
 from tests.support.moodle_rules import violations as moodle_violations
 from tests.support.scorm_host import (

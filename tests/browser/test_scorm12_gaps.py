@@ -1,6 +1,6 @@
 """SCORM 1.2 paths an acceptance audit found untested, with the real ECE packages under scorm-again:
 an LMS refusing LMSInitialize or LMSFinish, cmi.comments filling up, and the self-assessment with an
-extra pillar. Expected values come from the course YAML (ece_scorm.validation.load_course).
+extra pillar. Expected values come from the course YAML (ece_scorm.source.course.load_course).
 Rules: moodle-requirements.md §5.1 MUST 20 (CMIString4096), MUST 21 (commit), MUST 22 (no call after finish).
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.markdown import to_text
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.scorm_host import build_packages, close_course, launch
 from tests.support.scorm_learner import (
     Answer,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.markdown import to_text
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.browser import axe_every_screen_kind
 from tests.support.moodle_rules import violations as moodle_violations
 from tests.support.scorm_host import build_packages, close_course, host_log, launch, uncommitted_changes

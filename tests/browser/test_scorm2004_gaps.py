@@ -1,6 +1,6 @@
 """SCORM 2004 API failures with the real ECE packages under scorm-again: Initialize or Terminate answering
 "false". The learner is told, nothing answered is lost, the API is never called after (MUST 22).
-Expected values come from the course YAML (ece_scorm.validation.load_course).
+Expected values come from the course YAML (ece_scorm.source.course.load_course).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.markdown import to_text
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.scorm_host import build_packages, launch
 from tests.support.scorm_learner import (
     ScriptedLearner,

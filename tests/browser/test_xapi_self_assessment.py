@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from ece_scorm.validation import load_course
+from ece_scorm.source.course import load_course
 from tests.support.scorm_learner import ScriptedLearner
 from tests.support.xapi_session import (
     COURSE_ID,

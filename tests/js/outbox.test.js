@@ -6,7 +6,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
 
-require(path.resolve(__dirname, "..", "..", "ece_scorm", "runtime", "outbox.js"));
+require(path.resolve(__dirname, "..", "..", "ece_scorm", "player", "outbox.js"));
 const Outbox = globalThis.ECE.outbox;
 
 class Store {  // localStorage semantics: strings only, optional quota failure

@@ -7,7 +7,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
 
-const RT = path.resolve(__dirname, "..", "..", "ece_scorm", "runtime");
+const RT = path.resolve(__dirname, "..", "..", "ece_scorm", "player");
 ["xapi-statements.js", "outbox.js", "adapters/xapi.js", "adapters/cmi5.js"].forEach((f) => require(path.join(RT, f)));
 const ECE = globalThis.ECE;
 

@@ -6,7 +6,7 @@ const assert = require("node:assert/strict");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-require(path.join(ROOT, "ece_scorm", "runtime", "xapi-statements.js"));
+require(path.join(ROOT, "ece_scorm", "player", "xapi-statements.js"));
 const validate = require(path.join(ROOT, "node_modules", "@learninglocker", "xapi-validation")).default;
 const X = globalThis.ECE.xapiStatements;
 

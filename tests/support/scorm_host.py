@@ -30,7 +30,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[2]
 HOST_DIR = Path(__file__).resolve().parent / "scorm_host"
 SCORM_AGAIN_DIR = ROOT / "node_modules" / "scorm-again" / "dist"
-RUNTIME_DIR = ROOT / "ece_scorm" / "runtime"  # served for the probe page (adapter tests without a build)
+RUNTIME_DIR = ROOT / "ece_scorm" / "player"  # served for the probe page (adapter tests without a build)
 
 
 @dataclass
@@ -189,7 +189,7 @@ def _make_handler(server: LmsServer) -> type[BaseHTTPRequestHandler]:
                 self._file(HOST_DIR, parts[1])
             elif parts[0] == "scorm-again" and len(parts) == 2:
                 self._file(SCORM_AGAIN_DIR, parts[1])
-            elif parts[0] == "runtime" and len(parts) >= 2:
+            elif parts[0] == "player" and len(parts) >= 2:
                 self._file(RUNTIME_DIR, url.path.split("/", 2)[2])
             elif parts[0] == "pkg" and len(parts) == 3 and parts[1] in server.packages:
                 self._file(server.packages[parts[1]], parts[2])

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from .errors import Location
-from .model import (
+from ece_scorm.errors import Location
+from ece_scorm.model import (
     Block,
     CalloutBlock,
     Completion,
@@ -24,8 +24,8 @@ from .model import (
     TextBlock,
     VideoBlock,
 )
-from .source import Map, Node, SourceTree
-from .validation_fields import Fields
+from ece_scorm.source.fields import Fields
+from ece_scorm.source.yaml_reader import Map, Node, SourceTree
 
 MODULE_KEYS = ("id", "title", "description", "estimated_minutes", "audience", "objectives", "completion",
                "pages")

@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from ..model import Course, LangText, Module
-from ..render import course_slug  # one slug for file names, ECE_DATA and manifest ids
+from ece_scorm.model import Course, LangText, Module
+from ece_scorm.pipeline.render import course_slug  # one slug for file names, ECE_DATA and manifest ids
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from ..errors import BuildFailed
-from ..model import Course, LangText, Module, Question
+from ece_scorm.errors import BuildFailed
+from ece_scorm.model import Course, LangText, Module, Question
 
 NAME = "xapi"
 MANIFEST_NAME = "tincan.xml"

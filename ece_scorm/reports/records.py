@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ..errors import EceError
-from .client import actor_key
+from ece_scorm.errors import EceError
+from ece_scorm.lrs.client import actor_key
 
 VERBS = "http://adlnet.gov/expapi/verbs/"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"

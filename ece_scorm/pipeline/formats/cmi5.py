@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ..errors import BuildFailed
-from ..model import Course, Module
-from .xapi import lang_map, launch_path, module_activity_type
+from ece_scorm.errors import BuildFailed
+from ece_scorm.model import Course, Module
+from ece_scorm.pipeline.formats.xapi import lang_map, launch_path, module_activity_type
 
 NAME = "cmi5"
 MANIFEST_NAME = "cmi5.xml"

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import jinja2
 
-from . import markdown, state_budget, themes
-from .errors import EceError
-from .model import Course, ImageBlock, LangText, Module, Prompt, SelfAssessment, VideoBlock
-from .package import OutputFile
+from ece_scorm import markdown, themes
+from ece_scorm.errors import EceError
+from ece_scorm.model import Course, ImageBlock, LangText, Module, Prompt, SelfAssessment, VideoBlock
+from ece_scorm.pipeline import budget as state_budget
+from ece_scorm.pipeline import templating
+from ece_scorm.pipeline.package import OutputFile
 
-RUNTIME = Path(__file__).resolve().parent / "runtime"
+RUNTIME = Path(__file__).resolve().parent.parent / "player"
 SAFE_PATH = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")  # MUST 3/4: plain relative names
 STRINGS_RE = re.compile(r"/\*ECE-STRINGS\*/(.*?)/\*END-STRINGS\*/", re.S)
 VIDEO_FILE = re.compile(r"\.(mp4|webm|ogv|ogg|m4v)(\?.*)?$", re.I)
@@ -239,7 +241,7 @@ def environment(theme: themes.Theme) -> jinja2.Environment:
     key = (theme.name, str(theme.root))
     env = _ENVIRONMENTS.get(key)
     if env is None:
-        env = themes.environment(theme)
+        env = templating.environment(theme)
         env.filters["md"] = markdown.to_html
         env.filters["md_inline"] = markdown.to_inline_html
         env.filters["plain"] = markdown.to_text

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import BuildFailed
-from .model import Module
+from ece_scorm.errors import BuildFailed
+from ece_scorm.model import Module
 
 TEAM_CODE_MAX = 32  # state.js TEAM_MAX
 ATTEMPT_CAP = 999  # state.js ATTEMPT_CAP: an unlimited quiz stops counting attempts here

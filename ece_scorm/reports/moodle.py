@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .records import Answer, ReportError
+from ece_scorm.reports.records import Answer, ReportError
 
 MAX_BYTES = 50 * 1024 * 1024  # a download this size is far beyond any real cohort; refuse rather than hang
 MAX_UNZIPPED = 200 * 1024 * 1024

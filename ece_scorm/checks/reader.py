@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import Issue, Location
+from ece_scorm.errors import Issue, Location
 
 # Limits chosen far above any real e-learning package (ours are ~100 KB; big video courses a few hundred MB)
 # yet low enough that a hostile archive cannot exhaust memory or time.

@@ -19,13 +19,13 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from . import __version__
+from ece_scorm import __version__
+from ece_scorm.themes import themes_root
 
 RECORD_NAME = ".ece-build.json"  # beside the zips in the output folder
 RECORD_VERSION = 1
 MAX_ENTRIES = 8  # option sets remembered per output folder (e.g. alternating --format runs)
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_THEMES = PACKAGE_DIR.parent / "themes"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the ece_scorm package: player, code that renders
 # Distributions whose code shapes the bytes of a package; their installed versions enter the digest.
 LIBRARIES = ("jinja2", "markdown_it_py", "nh3", "lxml", "pyyaml", "markupsafe", "mdurl", "click")
 _CHUNK = 1 << 20
@@ -110,7 +110,7 @@ def input_digest(source: Path, out_dir: Path, options: Mapping[str, object]) -> 
         skip.append(Path(out_dir))
     try:
         _tree(h, "source", Path(source), skip=skip)
-        _tree(h, "themes", REPO_THEMES)
+        _tree(h, "themes", themes_root())
         _tree(h, "package", PACKAGE_DIR)
     except OSError:
         return None  # an unreadable input: the full build reads it again and reports it properly

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Choice, LangText, Question, Quiz
-from .source import Map, Node, Scalar, Seq, kind_of
-from .validation_fields import Fields
+from ece_scorm.model import Choice, LangText, Question, Quiz
+from ece_scorm.source.fields import Fields
+from ece_scorm.source.yaml_reader import Map, Node, Scalar, Seq, kind_of
 
 QUIZ_KEYS = ("id", "title", "intro", "passing_score", "attempts", "questions")
 QUESTION_KEYS = ("id", "type", "prompt", "choices", "answer", "feedback")

@@ -11,13 +11,13 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from .errors import Issue, Location, SourceInvalid, sort_issues
-from .model import Course, Module, Quiz, SelfAssessment
-from .source import Map, Node, SourceTree
-from .validation_fields import ID_MAX, ID_RE, Fields
-from .validation_module import Refs, read_module
-from .validation_quiz import read_quiz
-from .validation_sa import read_self_assessment, self_assessment_module
+from ece_scorm.errors import Issue, Location, SourceInvalid, sort_issues
+from ece_scorm.model import Course, Module, Quiz, SelfAssessment
+from ece_scorm.source.fields import ID_MAX, ID_RE, Fields
+from ece_scorm.source.module import Refs, read_module
+from ece_scorm.source.quiz import read_quiz
+from ece_scorm.source.self_assessment import read_self_assessment, self_assessment_module
+from ece_scorm.source.yaml_reader import Map, Node, SourceTree
 
 COURSE_KEYS = ("id", "title", "description", "version", "languages", "default_language", "mastery_score",
                "publisher", "contact", "modules", "self_assessment")

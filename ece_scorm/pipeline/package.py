@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EceError
+from ece_scorm.errors import EceError
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: a fixed time, so builds are byte-reproducible by default
 _ZIP_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold

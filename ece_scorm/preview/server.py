@@ -20,10 +20,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import click
 
-from ..errors import EceError, SourceInvalid
-from .preview_lrs import MAX_BODY, MemoryLRS
+from ece_scorm.errors import EceError, SourceInvalid
+from ece_scorm.preview.memory_lrs import MAX_BODY, MemoryLRS
 
-ASSETS = Path(__file__).resolve().parent.parent / "preview_assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
 LEARNER = {"objectType": "Agent", "name": "Preview Learner", "mbox": "mailto:learner@preview.invalid"}
 DEBOUNCE_S = 0.3
@@ -45,8 +45,8 @@ class Build:
 
 def build_in_memory(source: Path, fmt: str, version: int) -> Build:
     """Validate and render every module of the course for one format, without writing anything."""
-    from ..render import render_module
-    from ..validation import load_course
+    from ece_scorm.pipeline.render import render_module
+    from ece_scorm.source.course import load_course
 
     try:
         course, warnings = load_course(source)

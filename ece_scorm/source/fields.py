@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .errors import Issue, Location
-from .model import LangText
-from .source import Map, Node, Scalar, Seq, kind_of
+from ece_scorm.errors import Issue, Location
+from ece_scorm.model import LangText
+from ece_scorm.source.yaml_reader import Map, Node, Scalar, Seq, kind_of
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ID_MAX = 40

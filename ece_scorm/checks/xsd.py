@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import EceError
+from ece_scorm.errors import EceError
 
 NS_XML = "http://www.w3.org/2001/xml.xsd"
 SETS: dict[str, tuple[str, dict[str, str]]] = {

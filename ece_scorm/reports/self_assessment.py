@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .records import PLAN_PROMPTS, Answer, ReportError, in_period
+from ece_scorm.reports.records import PLAN_PROMPTS, Answer, ReportError, in_period
 
 DEFAULT_SCALE = ("yes", "somewhat", "no", "unknown")
 DEFAULT_SCALE_LABELS = {"yes": {"en": "Yes", "fr": "Oui"},
@@ -40,7 +40,7 @@ class SaSpec:
 
 
 def _plain(text) -> dict:
-    from ..markdown import to_text  # course texts are inline Markdown; the report shows plain text
+    from ece_scorm.markdown import to_text  # course texts are inline Markdown; the report shows plain text
 
     return {lang: to_text(value) for lang, value in dict(text).items()}
 

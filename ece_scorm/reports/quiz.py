@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .records import Answer, Event, in_period
+from ece_scorm.reports.records import Answer, Event, in_period
 
 RESPONSE_SEPARATOR = "[,]"  # xAPI choice responses (ARCHITECTURE §6)
 SCORM12_CODES = "abcdefghijklmnopqrstuvwxyz0123456789"  # runtime/adapters/scorm12.js: choice index -> code

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import jinja2
 
-from .quizstats import FunnelRow, QuestionStat
-from .report_i18n import STRINGS, heading, percent, pick
-from .selfassess import ItemStat, Movement, SaResult, SaSpec
+from ece_scorm.reports.i18n import STRINGS, heading, percent, pick
+from ece_scorm.reports.quiz import FunnelRow, QuestionStat
+from ece_scorm.reports.self_assessment import ItemStat, Movement, SaResult, SaSpec
+from ece_scorm.themes import DEFAULT, themes_root
 
 # Segment colours: each has at least 4.5:1 contrast on white (WCAG 1.4.11 needs 3:1 for graphics).
 SCALE_COLORS = {"yes": "#1b6b3a", "somewhat": "#4f6f00", "no": "#a1001c", "unknown": "#595959"}
 OTHER_COLORS = ("#00497a", "#6b3fa0", "#8a4b00")
 
 
-def _themes_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here.parent / "themes", here / "_themes"):  # checkout, then installed wheel
-        if (candidate / "default" / "templates" / "report").is_dir():
-            return candidate
-    raise FileNotFoundError("report templates not found (themes/default/templates/report)")
 
 
 def environment() -> jinja2.Environment:
     """Return the Jinja2 environment for report templates (autoescape on, undefined is an error)."""
-    loader = jinja2.FileSystemLoader(str(_themes_dir() / "default" / "templates"))
+    loader = jinja2.FileSystemLoader(str(themes_root() / DEFAULT / "templates"))
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=False, lstrip_blocks=False)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import Location
-from .model import (
+from ece_scorm.errors import Location
+from ece_scorm.model import (
     Completion,
     Module,
     Page,
@@ -14,8 +14,8 @@ from .model import (
     SelfAssessmentBlock,
     SelfAssessmentItem,
 )
-from .source import Map, Node, Scalar, Seq
-from .validation_fields import Fields
+from ece_scorm.source.fields import Fields
+from ece_scorm.source.yaml_reader import Map, Node, Scalar, Seq
 
 SA_KEYS = ("id", "title", "description", "intro", "estimated_minutes", "team_code", "scale", "pillars",
            "reflections", "strength", "opportunity", "first_step", "first_step_lead")

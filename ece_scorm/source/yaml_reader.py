@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .errors import Issue, Location
+from ece_scorm.errors import Issue, Location
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a course file is text written by hand; anything bigger is a mistake
 MAX_DEPTH = 64  # course YAML nests about 8 levels; deep nesting only serves to exhaust the parser

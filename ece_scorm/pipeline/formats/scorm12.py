@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
-from ..model import Course, Module
-from . import _xml
+from ece_scorm.model import Course, Module
+from ece_scorm.pipeline.formats import _xml
 
 NAME = "scorm12"
 MANIFEST_NAME = "imsmanifest.xml"

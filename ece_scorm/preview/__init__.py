@@ -1,0 +1,1 @@
+"""`ece-scorm preview`: local server, live LMS/LRS panel, rebuild on save."""

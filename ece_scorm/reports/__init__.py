@@ -1,0 +1,1 @@
+"""Reports: records from the LRS, statement exports or Moodle downloads; streaming aggregation; HTML/CSV."""
