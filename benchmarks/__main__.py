@@ -83,16 +83,23 @@ def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str
             section, figs, _ = full_build(args.source, args.runs, work / "full", reference)
             judged.extend([figs["ratio_cli"], figs["ratio_cpu"]])
             if _missed([figs["ratio_cli"], figs["ratio_cpu"]]) and not args.quick:
-                section.blocks.append(("cProfile of one in-process full build (cumulative time; the target "
-                                       "was missed):", profile_build(args.source, work / "profile")))
+                section.blocks.append(
+                    (
+                        "cProfile of one in-process full build (cumulative time; the target was missed):",
+                        profile_build(args.source, work / "profile"),
+                    )
+                )
             sections.append(section)
 
         def rebuild_part() -> None:
             section, figs = rebuilds(args.source, args.runs, work / "rebuild")
             judged.extend([figs["same_cli"], figs["same_inp"]])
             if _missed([figs["same_cli"], figs["same_inp"]]) and not args.quick:
-                section.table("Where a no-change CLI rebuild goes (medians; the target was missed):",
-                              ["Step", "Wall", "CPU"], rebuild_breakdown(args.source, reference, args.runs))
+                section.table(
+                    "Where a no-change CLI rebuild goes (medians; the target was missed):",
+                    ["Step", "Wall", "CPU"],
+                    rebuild_breakdown(args.source, reference, args.runs),
+                )
             sections.append(section)
 
         def sizes_part() -> None:
@@ -118,9 +125,12 @@ def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str
             _part("Reference build", failures, sections, lambda: inprocess_build(args.source, reference))
         else:
             _part("Full build of the ECE series", failures, sections, build_part)
-        parts = [("rebuild", "Rebuilds", rebuild_part), ("sizes", "Package and runtime sizes", sizes_part),
-                 ("browser", "Player in headless Chromium", browser_part),
-                 ("lrs", "LRS export at 100,000 statements", lrs_part)]
+        parts = [
+            ("rebuild", "Rebuilds", rebuild_part),
+            ("sizes", "Package and runtime sizes", sizes_part),
+            ("browser", "Player in headless Chromium", browser_part),
+            ("lrs", "LRS export at 100,000 statements", lrs_part),
+        ]
         for key, title, fn in parts:
             if key not in args.skip:
                 _part(title, failures, sections, fn)
@@ -140,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     info["Load average at end (1/5/15 min)"] = machine.load_average()
     info["Runs per timed figure"] = str(args.runs)
-    command = "scripts/bench" + (" --quick" if args.quick else "") + (f" --runs {args.runs}" if args.runs != 5
-                                                                        and not args.quick else "")
+    command = (
+        "scripts/bench"
+        + (" --quick" if args.quick else "")
+        + (f" --runs {args.runs}" if args.runs != 5 and not args.quick else "")
+    )
     text = render(info, date, command, sections, judged)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

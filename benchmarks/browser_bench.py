@@ -19,11 +19,21 @@ from .stats import Figure
 
 TTI_TARGET_MS = 150.0  # issue #7: time to interactive <= 150 ms
 CHROMIUM = os.environ.get("ECE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # A typical free-text answer: one or two sentences (140 characters), typed into every reflection box.
-TYPICAL_TEXT = ("Our unit will invite two patient partners to the next quality meeting and ask what made "
-                "their last visit hard; we will report back soon.")
+TYPICAL_TEXT = (
+    "Our unit will invite two patient partners to the next quality meeting and ask what made "
+    "their last visit hard; we will report back soon."
+)
 TEAM_CODE = "TEAM-07"
 
 # Records when the player is ready: the core un-hides the pager at the start of run() and finishes run()
@@ -99,9 +109,13 @@ FILL_SCREEN = """(opts) => {
 }"""
 
 
-CDP_METRICS = {"ScriptDuration": "JavaScript", "RecalcStyleDuration": "style recalculation",
-               "LayoutDuration": "layout", "TaskDuration": "all main-thread tasks",
-               "ThreadTime": "main-thread CPU time"}
+CDP_METRICS = {
+    "ScriptDuration": "JavaScript",
+    "RecalcStyleDuration": "style recalculation",
+    "LayoutDuration": "layout",
+    "TaskDuration": "all main-thread tasks",
+    "ThreadTime": "main-thread CPU time",
+}
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -137,9 +151,11 @@ def render_standalone(course: Course, root: Path) -> dict[str, Path]:
 
 def largest(course: Course, folders: dict[str, Path]) -> Module:
     """Return the module with the most pages (then the largest index.html + ece-data.js)."""
+
     def weight(m: Module) -> tuple[int, int]:
         f = folders[m.id]
         return len(m.pages), (f / "index.html").stat().st_size + (f / "ece-data.js").stat().st_size
+
     return max(course.modules, key=weight)
 
 
@@ -163,8 +179,10 @@ def _tti(browser, url: str, runs: int) -> tuple[list[dict], list[dict]]:
             cdp.send("Performance.enable", {"timeDomain": "timeTicks"})
             page.add_init_script(READY_PROBE)
             page.goto(url, wait_until="commit")
-            page.wait_for_function("() => performance.getEntriesByName('ece-ready').length || "
-                                   "(window.__eceBench && window.__eceBench.ready !== null)")
+            page.wait_for_function(
+                "() => performance.getEntriesByName('ece-ready').length || "
+                "(window.__eceBench && window.__eceBench.ready !== null)"
+            )
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             page.wait_for_load_state("load")
             ready = page.evaluate(READY_TIME)
@@ -215,27 +233,37 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
         finally:
             browser.close()
     source = "performance.mark('ece-ready')" if readies[0]["fromMark"] else "pager shown (MutationObserver)"
-    tti = Figure(f"Time to interactive, `{big.id}`", "ms", [r["ready"] for r in readies],
-                 target=TTI_TARGET_MS)
+    tti = Figure(
+        f"Time to interactive, `{big.id}`", "ms", [r["ready"] for r in readies], target=TTI_TARGET_MS
+    )
     # Where time to interactive goes: network, HTML parsing + script execution, then the player's boot().
     html = Figure("… of which: index.html received (responseEnd)", "ms", [r["html"] for r in readies])
     parsed = Figure("… document parsed (domInteractive)", "ms", [r["parsed"] for r in readies])
     dcl = Figure("… DOMContentLoaded end", "ms", [r["dcl"] for r in readies])
-    boot = Figure("… player scripts received → ready (run + boot)", "ms",
-                  [r["ready"] - max(r["scripts"], r["parsed"]) for r in readies])
-    work_figs = [Figure(f"Main thread until ready: {label} (CDP Performance.getMetrics)", "ms",
-                        [r[key] for r in readies]) for key, label in CDP_METRICS.items()]
+    boot = Figure(
+        "… player scripts received → ready (run + boot)",
+        "ms",
+        [r["ready"] - max(r["scripts"], r["parsed"]) for r in readies],
+    )
+    work_figs = [
+        Figure(
+            f"Main thread until ready: {label} (CDP Performance.getMetrics)", "ms", [r[key] for r in readies]
+        )
+        for key, label in CDP_METRICS.items()
+    ]
     load = Figure("load event end (media included)", "ms", [r["load"] for r in readies])
     focus = Figure("Page change: click Next → new heading focused", "ms", [c["focus"] for c in changes])
     frame = Figure("Page change: click Next → next frame rendered", "ms", [c["frame"] for c in changes])
     not_focused = sum(1 for c in changes if not c["ok"])
     js, style, layout, tasks, cpu = (Figure("", "ms", [r[k] for r in readies]).median for k in CDP_METRICS)
     if tti.verdict() == "❌":
-        player_notes = [f"What dominates time to interactive (medians): of {tasks:.0f} ms of main-thread "
-                        f"tasks, JavaScript took {js:.0f} ms, style {style:.0f} ms, layout {layout:.0f} ms; "
-                        "the rest is parsing index.html and, on a loaded machine, waiting for a CPU. "
-                        f"The main thread's CPU time until ready was {cpu:.0f} ms: about what time to "
-                        "interactive is on an idle machine, network aside."]
+        player_notes = [
+            f"What dominates time to interactive (medians): of {tasks:.0f} ms of main-thread "
+            f"tasks, JavaScript took {js:.0f} ms, style {style:.0f} ms, layout {layout:.0f} ms; "
+            "the rest is parsing index.html and, on a loaded machine, waiting for a CPU. "
+            f"The main thread's CPU time until ready was {cpu:.0f} ms: about what time to "
+            "interactive is on an idle machine, network aside."
+        ]
     else:
         player_notes = []
     sizes = {m.id: (folders[m.id] / "index.html").stat().st_size for m in course.modules}
@@ -248,18 +276,28 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
         "to the new heading holding focus, and to the next rendered frame; every Next of the module "
         "(self-assessment steps included).",
         [tti, html, parsed, dcl, boot, load, *work_figs, focus, frame],
-        notes=[*player_notes,
-               f"{len(changes)} page changes measured; {not_focused} left focus elsewhere than a heading.",
-               f"DOM nodes at ready: {int(readies[0]['nodes']):,} (index.html holds every page of the module "
-               "in every language; the player hides all but one)."],
+        notes=[
+            *player_notes,
+            f"{len(changes)} page changes measured; {not_focused} left focus elsewhere than a heading.",
+            f"DOM nodes at ready: {int(readies[0]['nodes']):,} (index.html holds every page of the module "
+            "in every language; the player hides all but one).",
+        ],
     )
     rows = []
     for module in course.modules:
         b12 = state_budget.check(module, "scorm12", len(course.languages))
         b04 = state_budget.check(module, "scorm2004", len(course.languages))
         length, completed = typical[module.id]
-        rows.append([module.id, f"{b12.worst_case:,} / {b12.limit:,}", f"{b12.text_max:,}",
-                     f"{b04.worst_case:,} / {b04.limit:,}", f"{length:,}", "yes" if completed else "no"])
+        rows.append(
+            [
+                module.id,
+                f"{b12.worst_case:,} / {b12.limit:,}",
+                f"{b12.text_max:,}",
+                f"{b04.worst_case:,} / {b04.limit:,}",
+                f"{length:,}",
+                "yes" if completed else "no",
+            ]
+        )
     state = Section(
         "Resume state (`suspend_data`) per module",
         "Worst case = `state_budget.worst_case_length` at the free-text cap the build gives the format "
@@ -268,6 +306,16 @@ def browser_sections(course: Course, runs: int, work: Path) -> tuple[list[Sectio
         f"chosen and its items answered, every text box filled with {len(TYPICAL_TEXT)} characters, team "
         "code set. The encoding (runtime/state.js) is the same under every adapter.",
     )
-    state.table("", ["Module", "Worst case, SCORM 1.2 / limit", "Text cap 1.2",
-                     "Worst case, SCORM 2004 / limit", "Typical (measured)", "Completed"], rows)
+    state.table(
+        "",
+        [
+            "Module",
+            "Worst case, SCORM 1.2 / limit",
+            "Text cap 1.2",
+            "Worst case, SCORM 2004 / limit",
+            "Typical (measured)",
+            "Completed",
+        ],
+        rows,
+    )
     return [player, state], [tti]

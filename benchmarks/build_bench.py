@@ -68,8 +68,9 @@ def run_timed(cmd: list[str], cwd: Path | None = None) -> Timed:
 
 def cli_build(source: Path, out: Path) -> Timed:
     """Build every format of the course with the CLI in a fresh Python process (what a user runs)."""
-    return run_timed([sys.executable, "-m", "ece_scorm", "build", str(source), "--format", "all",
-                      "--out", str(out), "-q"])
+    return run_timed(
+        [sys.executable, "-m", "ece_scorm", "build", str(source), "--format", "all", "--out", str(out), "-q"]
+    )
 
 
 def inprocess_build(source: Path, out: Path) -> tuple[Timed, int]:
@@ -78,8 +79,9 @@ def inprocess_build(source: Path, out: Path) -> tuple[Timed, int]:
     from ece_scorm.commands.build import run_build
 
     cpu0, t0 = _self_cpu(), time.perf_counter()
-    built = run_build(source, formats=FORMATS, out_dir=out, langs=None, bundle=None, modules=None,
-                      strict=False, quiet=True)
+    built = run_build(
+        source, formats=FORMATS, out_dir=out, langs=None, bundle=None, modules=None, strict=False, quiet=True
+    )
     return Timed(time.perf_counter() - t0, _self_cpu() - cpu0), sum(1 for b in built if b.written)
 
 
@@ -117,13 +119,14 @@ def profile_build(source: Path, out: Path, top: int = 18) -> str:
     stats.sort_stats("cumulative").print_stats(r"ece_scorm|jinja2|zipfile|zlib|markdown_it|nh3|yaml", top)
     text = stream.getvalue()
     # Keep the table only and shorten site-packages paths, so the block reads the same on every machine.
-    text = text[text.find("   ncalls"):] if "   ncalls" in text else text
+    text = text[text.find("   ncalls") :] if "   ncalls" in text else text
     text = re.sub(r"\S*/(site-packages|ece_scorm)/", r"\1/", text)
     return re.sub(r"\S*/lib/python3\.\d+/", "", text)  # the standard library: module names suffice
 
 
-def full_build(source: Path, runs: int, work: Path,
-               reference: Path) -> tuple[Section, dict[str, Figure], Path]:
+def full_build(
+    source: Path, runs: int, work: Path, reference: Path
+) -> tuple[Section, dict[str, Figure], Path]:
     """Measure the full build (CLI and in-process) and the zip baseline; leave one build in `reference`."""
     cli_wall = Figure("Full build, CLI (`ece-scorm build --format all`)", "s")
     cli_cpu = Figure("Full build, CLI, CPU time", "s")
@@ -221,10 +224,12 @@ def rebuilds(source: Path, runs: int, work: Path) -> tuple[Section, dict[str, Fi
         "A copy of the course is built once into one output folder, then rebuilt into the same folder: "
         f"unchanged, and after changing `modules/{changed.name}` ({how}) before each timed build.",
         [same_cli, same_cpu, same_inp, same_inp_cpu, one_cli, one_inp],
-        notes=[f"Packages rewritten by a no-change rebuild: {sorted(written_same)} (expected [0]).",
-               f"Packages rewritten after the one-file change: {sorted(written_one)} (expected "
-               f"{expected_one}: that module in each per-module format and the series package; more means "
-               "the runtime or theme changed during the run)."],
+        notes=[
+            f"Packages rewritten by a no-change rebuild: {sorted(written_same)} (expected [0]).",
+            f"Packages rewritten after the one-file change: {sorted(written_one)} (expected "
+            f"{expected_one}: that module in each per-module format and the series package; more means "
+            "the runtime or theme changed during the run).",
+        ],
     )
     return section, {"same_cli": same_cli, "same_inp": same_inp}
 
@@ -274,8 +279,12 @@ def rebuild_breakdown(source: Path, out: Path, runs: int) -> list[list[str]]:
     starts = [run_timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
     phases = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", _PHASES, str(source), str(out)], capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", _PHASES, str(source), str(out)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise BenchError(f"rebuild breakdown failed: {done.stderr.strip()[-800:]}")
         phases.append(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -284,12 +293,19 @@ def rebuild_breakdown(source: Path, out: Path, runs: int) -> list[list[str]]:
         return f"{statistics.median(values):.3f} s"
 
     n = phases[0]["packages"]
-    labels = {"imports": "Imports of the CLI, build and format modules",
-              "load": "`load_course` (read YAML, validate)",
-              "render": f"Render + zip {n} packages in memory (fresh process: cold caches)",
-              "write": "`write_all` (compare with the files on disk; nothing written)"}
-    rows = [["Python interpreter start (`python -c pass`)", cell([t.wall for t in starts]),
-             cell([t.cpu for t in starts])]]
+    labels = {
+        "imports": "Imports of the CLI, build and format modules",
+        "load": "`load_course` (read YAML, validate)",
+        "render": f"Render + zip {n} packages in memory (fresh process: cold caches)",
+        "write": "`write_all` (compare with the files on disk; nothing written)",
+    }
+    rows = [
+        [
+            "Python interpreter start (`python -c pass`)",
+            cell([t.wall for t in starts]),
+            cell([t.cpu for t in starts]),
+        ]
+    ]
     for key, label in labels.items():
         steps = [p["steps"][key] for p in phases]
         rows.append([label, cell([w for w, _ in steps]), cell([c for _, c in steps])])

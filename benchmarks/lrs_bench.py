@@ -78,8 +78,9 @@ finally:
 
 
 def _child(code: str, args: list[str], env: dict) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=3600)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=3600
+    )
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed ({args[:3]}):\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -93,15 +94,24 @@ def machine() -> dict:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-        mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal"))
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
     except (OSError, StopIteration, ValueError):
         mem_kib = 0
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    return {"platform": platform.platform(), "cpu": model, "cpus": os.cpu_count(),
-            "memory_gib": round(mem_kib / 1024 / 1024, 1), "python": platform.python_version(), "node": node,
-            "lrs": "xapi-statements 5.0.1 (in-memory repositories)",
-            "note": "shared 2-core machine; other jobs may have been running"}
+    return {
+        "platform": platform.platform(),
+        "cpu": model,
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "node": node,
+        "lrs": "xapi-statements 5.0.1 (in-memory repositories)",
+        "note": "shared 2-core machine; other jobs may have been running",
+    }
 
 
 def generate(target: int) -> list[dict]:
@@ -114,8 +124,11 @@ def generate(target: int) -> list[dict]:
         for stmt in batch:  # make learners of each cohort distinct
             mbox = stmt["actor"]["mbox"]
             number = int(mbox.split("learner")[1].split("@")[0]) + offset
-            stmt["actor"] = {**stmt["actor"], "mbox": f"mailto:learner{number:05d}@example.org",
-                             "name": f"Learner {number:05d}"}
+            stmt["actor"] = {
+                **stmt["actor"],
+                "mbox": f"mailto:learner{number:05d}@example.org",
+                "name": f"Learner {number:05d}",
+            }
         statements.extend(batch)
         seed += 1
     return statements[:target]
@@ -158,15 +171,42 @@ def main() -> None:
             run["statements_per_s"] = round(rows / run["seconds"])
             run["csv_bytes"] = export.stat().st_size
             results["lrs_query_csv"] = run
-            small = _child(CLI, ["lrs", "query", "--format", "csv", "-o", str(export), "--no-progress",
-                                 "--limit", str(results["statements"] // 10)], env)
+            small = _child(
+                CLI,
+                [
+                    "lrs",
+                    "query",
+                    "--format",
+                    "csv",
+                    "-o",
+                    str(export),
+                    "--no-progress",
+                    "--limit",
+                    str(results["statements"] // 10),
+                ],
+                env,
+            )
             results["lrs_query_csv_tenth"] = small
             print(f"export: {run}; tenth: {small}", file=sys.stderr)
 
-            report = _child(CLI, ["report", "self-assessment", "--course", COURSE,
-                                  "--period", "2026-02-01..2026-03-31", "--compare-period",
-                                  "2026-10-01..2026-10-31", "-o", str(Path(tmp) / "sa.html"),
-                                  "--csv", str(Path(tmp) / "sa.csv")], env)
+            report = _child(
+                CLI,
+                [
+                    "report",
+                    "self-assessment",
+                    "--course",
+                    COURSE,
+                    "--period",
+                    "2026-02-01..2026-03-31",
+                    "--compare-period",
+                    "2026-10-01..2026-10-31",
+                    "-o",
+                    str(Path(tmp) / "sa.html"),
+                    "--csv",
+                    str(Path(tmp) / "sa.csv"),
+                ],
+                env,
+            )
             results["report_self_assessment"] = report
             print(f"report: {report}", file=sys.stderr)
         results["ratios"] = {

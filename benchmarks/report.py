@@ -42,19 +42,36 @@ def figure_row(f: Figure) -> list[str]:
     """Return a figure's table row: median, min, max, number of samples, target and verdict."""
     target = f.target_label or (f"≤ {fmt_value(f.target, f.unit)}" if f.target is not None else "")
     name = f"{f.name} ({f.note})" if f.note else f.name
-    return [name, fmt_value(f.median, f.unit), fmt_value(f.low, f.unit), fmt_value(f.high, f.unit),
-            str(len(f.samples)), target, f.verdict()]
+    return [
+        name,
+        fmt_value(f.median, f.unit),
+        fmt_value(f.low, f.unit),
+        fmt_value(f.high, f.unit),
+        str(len(f.samples)),
+        target,
+        f.verdict(),
+    ]
 
 
-def render(machine: dict[str, str], date: str, command: str, sections: Sequence[Section],
-           summary: Sequence[Figure]) -> str:
+def render(
+    machine: dict[str, str], date: str, command: str, sections: Sequence[Section], summary: Sequence[Figure]
+) -> str:
     """Return the whole RESULTS.md text."""
-    out = ["# ece-scorm benchmarks", "",
-           f"Generated {date} by `{command}` (rerun it to reproduce; nothing here is edited by hand).", "",
-           "## Machine", ""]
+    out = [
+        "# ece-scorm benchmarks",
+        "",
+        f"Generated {date} by `{command}` (rerun it to reproduce; nothing here is edited by hand).",
+        "",
+        "## Machine",
+        "",
+    ]
     out += markdown_table(["", ""], [[k, v] for k, v in machine.items()])
-    out += ["", "Wall times on a shared machine move with its load; CPU times (user + system of the measured "
-            "process) move less and are shown beside them where they matter.", ""]
+    out += [
+        "",
+        "Wall times on a shared machine move with its load; CPU times (user + system of the measured "
+        "process) move less and are shown beside them where they matter.",
+        "",
+    ]
     if summary:
         out += ["## Targets (issue #7)", ""]
         out += markdown_table(FIGURE_HEAD, [figure_row(f) for f in summary])

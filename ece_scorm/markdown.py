@@ -16,8 +16,14 @@ TAGS = {
     "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "span",
 }  # fmt: skip
 INLINE_TAGS = {"strong", "em", "code", "a", "br", "abbr", "sup", "sub", "span"}
-ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "span": {"lang"}, "ol": {"start"},
-              "th": {"scope"}, "*": {"lang"}}
+ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "span": {"lang"},
+    "ol": {"start"},
+    "th": {"scope"},
+    "*": {"lang"},
+}
 # Only web and mail links: javascript:, data:, vbscript: URLs are dropped by nh3.
 URL_SCHEMES = {"http", "https", "mailto"}
 # A build renders each module once per format (4x) with the same texts: results are cached per text.

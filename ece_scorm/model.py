@@ -170,7 +170,13 @@ class SelfAssessmentBlock:
 
 
 Block = (
-    TextBlock | CalloutBlock | ListBlock | ImageBlock | VideoBlock | ReflectionBlock | QuizBlock
+    TextBlock
+    | CalloutBlock
+    | ListBlock
+    | ImageBlock
+    | VideoBlock
+    | ReflectionBlock
+    | QuizBlock
     | SelfAssessmentBlock
 )
 

@@ -17,6 +17,8 @@ PACKAGED_THEMES = PACKAGE_DIR / "_themes"  # a wheel (pyproject force-include)
 def themes_root() -> Path:
     """Return the folder holding the shipped themes: the checkout's themes/, else the wheel's copy."""
     return REPO_THEMES if (REPO_THEMES / DEFAULT / "theme.yaml").is_file() else PACKAGED_THEMES
+
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 

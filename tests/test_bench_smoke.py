@@ -40,8 +40,13 @@ def results(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("bench") / "RESULTS.md"
     # A separate process, as `scripts/bench --quick` runs it: the harness drives its own Playwright, which
     # cannot start inside the suite's session-wide sync Playwright loop.
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--source", str(MINIMAL),
-                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--source", str(MINIMAL), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return out.read_text(encoding="utf-8")
 
@@ -58,9 +63,16 @@ def test_machine_and_date_are_recorded(results):
 
 def test_every_part_but_the_lrs_is_reported(results):
     titles = re.findall(r"^## (.+)$", results, re.M)
-    assert titles == ["Machine", "Targets (issue #7)", "Full build of the ECE series", "Rebuilds",
-                      "Player runtime (JS + CSS, gzipped)", "Package sizes per module and format",
-                      "Player in headless Chromium", "Resume state (`suspend_data`) per module"]
+    assert titles == [
+        "Machine",
+        "Targets (issue #7)",
+        "Full build of the ECE series",
+        "Rebuilds",
+        "Player runtime (JS + CSS, gzipped)",
+        "Package sizes per module and format",
+        "Player in headless Chromium",
+        "Resume state (`suspend_data`) per module",
+    ]
 
 
 def test_targets_carry_the_issue_limits_and_a_verdict(results):
@@ -87,8 +99,11 @@ def test_package_table_lists_every_package_of_the_build(results):
     rows = [line for line in packages.splitlines() if line.startswith("| ece-mini-")]
     names = sorted(line.split("|")[1].strip() for line in rows)
     # minimal: three modules (welcome, practice, self-check) × scorm12/scorm2004/xapi, cmi5 as one series.
-    expected = sorted(f"ece-mini-{m}-{f}.zip" for m in ("welcome", "practice", "self-check")
-                      for f in ("scorm12", "scorm2004", "xapi")) + ["ece-mini-series-cmi5.zip"]
+    expected = sorted(
+        f"ece-mini-{m}-{f}.zip"
+        for m in ("welcome", "practice", "self-check")
+        for f in ("scorm12", "scorm2004", "xapi")
+    ) + ["ece-mini-series-cmi5.zip"]
     assert names == sorted(expected)
     assert "jacksonp2008/scormtest" in packages  # published anchors are cited
 

@@ -74,8 +74,11 @@ def test_default_build_writes_one_scorm12_package_per_module(course, tmp_path):
     names = [f"{SLUG}-{m}-scorm12.zip" for m in MODULES]
     assert zips(out) == sorted(names)
     for i, name in enumerate(names, start=1):
-        assert re.search(rf"^\[{i}/3\] scorm12 {MODULES[i - 1]} → {re.escape(str(out / name))} \(\d+ KB\)$",
-                         result.stdout, re.M), result.stdout
+        assert re.search(
+            rf"^\[{i}/3\] scorm12 {MODULES[i - 1]} → {re.escape(str(out / name))} \(\d+ KB\)$",
+            result.stdout,
+            re.M,
+        ), result.stdout
         root = check_scorm_package(out / name, "scorm12", CP12)
         assert root.get("identifier") == f"MAN-{SLUG}-{MODULES[i - 1]}"
     assert "Built 3 package(s)" in result.stdout and "3 written, 0 unchanged" in result.stdout
@@ -111,24 +114,29 @@ def test_series_bundle_wraps_every_module_under_one_root_item(course, tmp_path):
 
 def test_single_language_and_module_selection(course, tmp_path):
     out = tmp_path / "build"
-    result = run(str(course), "--out", str(out), "--lang", "fr", "--module", "welcome",
-                 "--format", "scorm2004")
+    result = run(
+        str(course), "--out", str(out), "--lang", "fr", "--module", "welcome", "--format", "scorm2004"
+    )
     assert result.exit_code == 0, result.output
     assert zips(out) == [f"{SLUG}-welcome-scorm2004-fr.zip"]
     root = check_scorm_package(out / f"{SLUG}-welcome-scorm2004-fr.zip", "scorm2004", CP2004)
     assert root.xpath("string(//cp:item/cp:title)", namespaces=CP2004) == (
-        "Bienvenue dans les milieux propices à l’engagement")
+        "Bienvenue dans les milieux propices à l’engagement"
+    )
     both = run(str(course), "--out", str(out), "--lang", "en,fr", "--module", "welcome", "-q")
     assert both.exit_code == 0
     assert (out / f"{SLUG}-welcome-scorm12.zip").exists()  # all declared languages: no suffix
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--format", "scorm3"), "unknown format scorm3"),
-    (("--lang", "de"), "language de is not declared by the course (it declares en, fr)"),
-    (("--module", "nope"), "no module 'nope' in the course (modules: welcome, practice, self-check)"),
-    (("--bundle", "course"), "'course' is not one of 'module', 'series'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "scorm3"), "unknown format scorm3"),
+        (("--lang", "de"), "language de is not declared by the course (it declares en, fr)"),
+        (("--module", "nope"), "no module 'nope' in the course (modules: welcome, practice, self-check)"),
+        (("--bundle", "course"), "'course' is not one of 'module', 'series'"),
+    ],
+)
 def test_usage_errors_exit_2_and_write_nothing(course, tmp_path, args, message):
     out = tmp_path / "build"
     result = run(str(course), "--out", str(out), *args)
@@ -177,9 +185,13 @@ def test_invalid_course_lists_located_errors_and_keeps_previous_build(course, tm
 
 def test_strict_turns_warnings_into_errors(course, tmp_path):
     practice = course / "modules" / "practice.yaml"
-    practice.write_text(practice.read_text(encoding="utf-8").replace(
-        "title: {en: Putting it into practice, fr: Passer à la pratique}", "title: Putting it into practice"),
-        encoding="utf-8")
+    practice.write_text(
+        practice.read_text(encoding="utf-8").replace(
+            "title: {en: Putting it into practice, fr: Passer à la pratique}",
+            "title: Putting it into practice",
+        ),
+        encoding="utf-8",
+    )
     lenient = run(str(course), "--out", str(tmp_path / "a"), "-q")
     assert lenient.exit_code == 0
     warned = run(str(course), "--out", str(tmp_path / "b"))
@@ -193,13 +205,18 @@ def test_state_budget_overflow_names_module_and_figures(course, tmp_path):
     practice = course / "modules" / "practice.yaml"
     extra = "".join(
         f"      - type: reflection\n        id: extra-{i}\n"
-        f"        prompt: {{en: Question {i}?, fr: Question {i}?}}\n" for i in range(45))
+        f"        prompt: {{en: Question {i}?, fr: Question {i}?}}\n"
+        for i in range(45)
+    )
     practice.write_text(practice.read_text(encoding="utf-8") + extra, encoding="utf-8")
     out = tmp_path / "build"
     result = run(str(course), "--out", str(out), "--format", "scorm12,scorm2004")
     assert result.exit_code == 1
-    match = re.search(r"module 'practice': worst-case resume state ([\d,]+) characters exceeds "
-                      r"SCORM 1\.2's 4,096 \(cmi\.suspend_data\)", result.stderr)
+    match = re.search(
+        r"module 'practice': worst-case resume state ([\d,]+) characters exceeds "
+        r"SCORM 1\.2's 4,096 \(cmi\.suspend_data\)",
+        result.stderr,
+    )
     assert match, result.stderr
     assert int(match.group(1).replace(",", "")) > 4096  # 47 texts of >= 100 characters cannot fit
     assert "welcome" not in result.stderr.split("nothing was written")[0]
@@ -278,5 +295,6 @@ def test_shipped_ece_course_builds_schema_valid_scorm_series(tmp_path):
     for fmt, kind, ns in (("scorm12", "scorm12", CP12), ("scorm2004", "scorm2004", CP2004)):
         root = check_scorm_package(out / f"ece-series-{fmt}.zip", kind, ns)
         assert root.xpath("//cp:item[@identifierref]/@identifier", namespaces=ns) == [
-            f"ITEM-{m}" for m in expected]
+            f"ITEM-{m}" for m in expected
+        ]
         assert root.xpath("string(//cp:organization/cp:title)", namespaces=ns) == listed["title"]["en"]

@@ -33,8 +33,10 @@ def run(*args: str, env: dict[str, str] | None = None):
 
 def state(folder: Path) -> dict[str, tuple[str, int]]:
     """Return name -> (sha256, mtime_ns) of every file in the output folder, record included."""
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.iterdir())}
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+    }
 
 
 def rebuilt(before: dict, after: dict) -> set[str]:
@@ -69,9 +71,11 @@ def test_unchanged_rebuild_is_up_to_date_and_touches_nothing(built):
 
 def test_fast_path_imports_no_renderer_library(built):
     course, out, _ = built
-    probe = ("import sys\nfrom ece_scorm.cli import cli\n"
-             f"cli(['build', {str(course)!r}, '--out', {str(out)!r}], standalone_mode=False)\n"
-             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    probe = (
+        "import sys\nfrom ece_scorm.cli import cli\n"
+        f"cli(['build', {str(course)!r}, '--out', {str(out)!r}], standalone_mode=False)\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "Up to date" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
@@ -93,8 +97,9 @@ def test_one_changed_byte_rebuilds(built, edit):
         assert run(str(course), "--out", str(out), "-q").exit_code == 0
         before = state(out)
         index = theme / "templates" / "index.html.j2"
-        index.write_text(index.read_text(encoding="utf-8").replace("</body>", "<!-- x --></body>"),
-                         encoding="utf-8")
+        index.write_text(
+            index.read_text(encoding="utf-8").replace("</body>", "<!-- x --></body>"), encoding="utf-8"
+        )
     result = run(str(course), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Up to date" not in result.stdout and "Built 3 package(s)" in result.stdout
@@ -117,14 +122,17 @@ def test_deleted_or_tampered_zip_is_rebuilt_to_the_same_bytes(built):
     assert (out / damaged).read_bytes() == original
 
 
-@pytest.mark.parametrize(("args", "env"), [
-    (("--format", "scorm2004"), None),
-    (("--lang", "fr"), None),
-    (("--module", "welcome"), None),
-    (("--strict",), None),
-    ((), {"SOURCE_DATE_EPOCH": "1700000000"}),
-    (("--force",), None),
-])
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (("--format", "scorm2004"), None),
+        (("--lang", "fr"), None),
+        (("--module", "welcome"), None),
+        (("--strict",), None),
+        ((), {"SOURCE_DATE_EPOCH": "1700000000"}),
+        (("--force",), None),
+    ],
+)
 def test_different_options_rebuild(built, args, env):
     course, out, before = built
     result = run(str(course), "--out", str(out), *args, env=env)
@@ -157,9 +165,13 @@ def test_source_error_is_reported_despite_a_record(built):
 
 def test_warnings_are_repeated_on_the_fast_path(course, tmp_path):
     practice = course / "modules" / "practice.yaml"
-    practice.write_text(practice.read_text(encoding="utf-8").replace(
-        "title: {en: Putting it into practice, fr: Passer à la pratique}", "title: Putting it into practice"),
-        encoding="utf-8")
+    practice.write_text(
+        practice.read_text(encoding="utf-8").replace(
+            "title: {en: Putting it into practice, fr: Passer à la pratique}",
+            "title: Putting it into practice",
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "build"
     first = run(str(course), "--out", str(out))
     second = run(str(course), "--out", str(out))
@@ -184,11 +196,14 @@ def test_output_folder_that_is_the_source_still_sees_every_edit(course):
     assert "Up to date" not in result.stdout and "1 written" in result.stdout
 
 
-@pytest.mark.parametrize("record", [
-    "not json",
-    json.dumps({"version": 1, "builds": "x"}),
-    json.dumps({"version": 99, "builds": []}),
-])
+@pytest.mark.parametrize(
+    "record",
+    [
+        "not json",
+        json.dumps({"version": 1, "builds": "x"}),
+        json.dumps({"version": 99, "builds": []}),
+    ],
+)
 def test_malformed_record_means_a_full_build(built, record):
     course, out, before = built
     (out / RECORD).write_text(record, encoding="utf-8")
@@ -202,8 +217,9 @@ def test_record_naming_a_file_outside_the_folder_is_ignored(built, tmp_path):
     record = json.loads((out / RECORD).read_text(encoding="utf-8"))
     outside = tmp_path / "elsewhere.zip"
     outside.write_bytes(b"x")
-    record["builds"][0]["packages"] = [{"name": "../elsewhere.zip", "size": 1,
-                                        "sha256": hashlib.sha256(b"x").hexdigest()}]
+    record["builds"][0]["packages"] = [
+        {"name": "../elsewhere.zip", "size": 1, "sha256": hashlib.sha256(b"x").hexdigest()}
+    ]
     (out / RECORD).write_text(json.dumps(record), encoding="utf-8")
     result = run(str(course), "--out", str(out))
     assert "Up to date" not in result.stdout and "Built 3 package(s)" in result.stdout
@@ -211,16 +227,20 @@ def test_record_naming_a_file_outside_the_folder_is_ignored(built, tmp_path):
 
 def test_digest_covers_the_shared_themes_and_the_package(course, tmp_path, monkeypatch):
     themes_copy = Path(shutil.copytree(ROOT / "themes", tmp_path / "themes"))
-    package_copy = Path(shutil.copytree(ROOT / "ece_scorm", tmp_path / "pkg",
-                                        ignore=shutil.ignore_patterns("__pycache__")))
+    package_copy = Path(
+        shutil.copytree(ROOT / "ece_scorm", tmp_path / "pkg", ignore=shutil.ignore_patterns("__pycache__"))
+    )
     monkeypatch.setattr(themes, "REPO_THEMES", themes_copy)
     monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package_copy)
     options = {"formats": ["scorm12"]}
     base = fingerprint.input_digest(course, tmp_path / "out", options)
     assert base == fingerprint.input_digest(course, tmp_path / "out", options)
     digests = {base}
-    for path in (themes_copy / "default" / "templates" / "blocks.html.j2",
-                 package_copy / "player" / "core.js", package_copy / "pipeline" / "render.py"):
+    for path in (
+        themes_copy / "default" / "templates" / "blocks.html.j2",
+        package_copy / "player" / "core.js",
+        package_copy / "pipeline" / "render.py",
+    ):
         flip_byte(path)
         digests.add(fingerprint.input_digest(course, tmp_path / "out", options))
     digests.add(fingerprint.input_digest(course, tmp_path / "out", {"formats": ["xapi"]}))

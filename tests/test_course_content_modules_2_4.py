@@ -209,10 +209,16 @@ def test_course_validator_accepts_modules():
 # The player shows its own verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. »)
 # before the feedback, so feedback that opens with a verdict reads "Correct. Correct.": explain, do not judge.
 VERDICT_OPENER = {
-    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)"
-                     r"\s*[.!,:;—–]", re.I),
-    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non"
-                     r"|pas tout à fait|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
+    "en": re.compile(
+        r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)"
+        r"\s*[.!,:;—–]",
+        re.I,
+    ),
+    "fr": re.compile(
+        r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non"
+        r"|pas tout à fait|bravo|exactement|en effet)\s*[.!,:;—–]",
+        re.I,
+    ),
 }
 
 

@@ -24,11 +24,27 @@ SOURCE = ROOT / "course_source"
 MEDIA = SOURCE / "media"
 LANGS = {"en", "fr"}
 NBSP = "\u00a0"
-TEXT_KEYS = {"title", "description", "body", "text", "alt", "caption", "prompt", "hint", "intro", "label",
-             "transcript", "publisher"}
+TEXT_KEYS = {
+    "title",
+    "description",
+    "body",
+    "text",
+    "alt",
+    "caption",
+    "prompt",
+    "hint",
+    "intro",
+    "label",
+    "transcript",
+    "publisher",
+}
 LIST_KEYS = {"audience", "objectives", "items"}
-FILES = ["course.yaml", "modules/introduction.yaml", "quizzes/introduction-check.yaml",
-         "self_assessment.yaml"]
+FILES = [
+    "course.yaml",
+    "modules/introduction.yaml",
+    "quizzes/introduction-check.yaml",
+    "self_assessment.yaml",
+]
 FIVE_WAYS = ["Inform", "Consult", "Involve", "Collaborate", "Lead"]
 
 
@@ -142,7 +158,7 @@ def test_watch_and_reflect_page_has_video_then_the_seed_questions(intro):
     page = next(p for p in intro["pages"] if any(b.get("type") == "video" for b in p["blocks"]))
     types = [b.get("type", "text") for b in page["blocks"]]
     v = types.index("video")
-    after = page["blocks"][v + 1:]
+    after = page["blocks"][v + 1 :]
     assert len(after) >= 5 and all(b["type"] == "reflection" for b in after)
     prompts = " ".join(b["prompt"]["en"].lower() for b in after)
     for phrase in ("stood out", "compare", "three pillars", "collective strengths", "personal strengths"):
@@ -153,8 +169,13 @@ def test_self_assessment_page_explains_team_activity_and_code(intro):
     page = next(p for p in intro["pages"] if any(b.get("type") == "self_assessment" for b in p["blocks"]))
     assert page["blocks"][-1] == {"type": "self_assessment"}
     text = " ".join(str(b) for b in page["blocks"][:-1]).lower()
-    for phrase in ("team code", "reflect and align", "on your own", "code d’équipe",
-                   "réfléchir et s’harmoniser"):
+    for phrase in (
+        "team code",
+        "reflect and align",
+        "on your own",
+        "code d’équipe",
+        "réfléchir et s’harmoniser",
+    ):
         assert phrase in text, phrase
 
 
@@ -167,15 +188,18 @@ def test_self_assessment_page_does_not_repeat_the_tools_own_introduction(intro, 
     page = next(p for p in intro["pages"] if any(b.get("type") == "self_assessment" for b in p["blocks"]))
     for lang in sorted(LANGS):
         tool = _words(sa["description"][lang] + " " + sa["intro"][lang])
-        tool_runs = {tuple(tool[i:i + 6]) for i in range(len(tool) - 5)}
+        tool_runs = {tuple(tool[i : i + 6]) for i in range(len(tool) - 5)}
         page_words = []
         for block in page["blocks"][:-1]:
             for key in ("text", "body", "title"):
                 if isinstance(block.get(key), dict):
                     page_words += _words(block[key][lang])
             page_words += [w for item in block.get("items", []) for w in _words(item[lang])]
-        shared = [" ".join(page_words[i:i + 6]) for i in range(len(page_words) - 5)
-                  if tuple(page_words[i:i + 6]) in tool_runs]
+        shared = [
+            " ".join(page_words[i : i + 6])
+            for i in range(len(page_words) - 5)
+            if tuple(page_words[i : i + 6]) in tool_runs
+        ]
         assert len(page_words) > 60 and shared == [], f"{lang}: {shared}"
 
 
@@ -192,24 +216,36 @@ def test_pages_cover_the_required_topics(intro):
     def page_text(pid):
         return " ".join(str(b) for b in next(p for p in intro["pages"] if p["id"] == pid)["blocks"]).lower()
 
-    assert all(w in page_text("three-pillars") for w in ("patient partners", "staff and healthcare teams",
-                                                         "leadership", "interconnected"))
+    assert all(
+        w in page_text("three-pillars")
+        for w in ("patient partners", "staff and healthcare teams", "leadership", "interconnected")
+    )
     assert all(w in page_text("relationships") for w in ("relationships", "authenticity", "tokenism"))
     principles = page_text("guiding-principles")
-    for p in ("build and foster relationships", "champion meaningful partnerships",
-              "safer and more inclusive", "purposefully and consistently", "learn and reflect",
-              "celebrate and share"):
+    for p in (
+        "build and foster relationships",
+        "champion meaningful partnerships",
+        "safer and more inclusive",
+        "purposefully and consistently",
+        "learn and reflect",
+        "celebrate and share",
+    ):
         assert p in principles, p
-    assert all(w in page_text("support-levels") for w in ("individual level", "organizational level",
-                                                          "systemic level", "hubs"))
+    assert all(
+        w in page_text("support-levels")
+        for w in ("individual level", "organizational level", "systemic level", "hubs")
+    )
     assert all(w in page_text("recognition") for w in ("compensation", "flexibility", "barriers"))
     assert all(w in page_text("equity-trauma-informed") for w in ("power", "trauma-informed", "underserved"))
 
 
 def test_images_exist_have_alt_and_are_small_text_free_svgs(intro):
     images = [b for _, b in _blocks(intro) if b.get("type") == "image"]
-    assert {b["src"] for b in images} == {"media/ece-pillars.svg", "media/ece-ways-circle.svg",
-                                          "media/ece-support-levels.svg"}
+    assert {b["src"] for b in images} == {
+        "media/ece-pillars.svg",
+        "media/ece-ways-circle.svg",
+        "media/ece-support-levels.svg",
+    }
     for b in images:
         assert len(b["alt"]["en"]) > 40 and len(b["alt"]["fr"]) > 40
         path = SOURCE / b["src"]
@@ -251,10 +287,16 @@ def test_every_choice_has_feedback_and_answers_resolve(quiz):
 # The player prints its verdict ("Correct." / "Incorrect.", « Bonne réponse. » / « Mauvaise réponse. ») before
 # the feedback; feedback opening "Correct." read "Correct. Correct." (learner QA). It explains instead.
 VERDICT_OPENER = {
-    "en": re.compile(r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)"
-                     r"\s*[.!,:;—–]", re.I),
-    "fr": re.compile(r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non"
-                     r"|pas tout à fait|bravo|exactement|en effet)\s*[.!,:;—–]", re.I),
+    "en": re.compile(
+        r"^(correct|incorrect|right|wrong|yes|no|not quite|well done|exactly|great)"
+        r"\s*[.!,:;—–]",
+        re.I,
+    ),
+    "fr": re.compile(
+        r"^(exact|inexact|correct|incorrect|bonne réponse|mauvaise réponse|oui|non"
+        r"|pas tout à fait|bravo|exactement|en effet)\s*[.!,:;—–]",
+        re.I,
+    ),
 }
 
 
@@ -272,8 +314,11 @@ def test_self_assessment_scale_and_pillars(sa):
     assert sa["id"] == "self-assessment" and sa["team_code"] == "true"
     assert sa["estimated_minutes"] == ["20", "30"]
     assert [(p["id"], p["label"]["en"], p["label"]["fr"]) for p in sa["scale"]] == [
-        ("yes", "Yes", "Oui"), ("somewhat", "Somewhat", "En partie"), ("no", "No", "Non"),
-        ("unknown", "Unknown", "Je ne sais pas")]
+        ("yes", "Yes", "Oui"),
+        ("somewhat", "Somewhat", "En partie"),
+        ("no", "No", "Non"),
+        ("unknown", "Unknown", "Je ne sais pas"),
+    ]
     assert [p["id"] for p in sa["pillars"]] == ["leadership", "staff-teams", "patient-partners"]
     item_ids = [i["id"] for p in sa["pillars"] for i in p["items"]]
     assert len(set(item_ids)) == len(item_ids)
@@ -288,8 +333,14 @@ def test_self_assessment_scale_and_pillars(sa):
 
 def test_self_assessment_intro_explains_pillar_choice_repetition_and_team(sa):
     intro = sa["intro"]["en"].lower()
-    for phrase in ("pillar that best matches your current role", "add other pillars", "repeated",
-                   "team code", "reflect and align", "unknown"):
+    for phrase in (
+        "pillar that best matches your current role",
+        "add other pillars",
+        "repeated",
+        "team code",
+        "reflect and align",
+        "unknown",
+    ):
         assert phrase in intro, phrase
 
 
@@ -316,14 +367,15 @@ def test_validator_accepts_part_a_alone(tmp_path):
 
 # ---- video: container, captions and transcript checked independently of tools/make_video.py's output ----
 
+
 def _boxes(data: bytes, start: int = 0, end: int | None = None):
     """Yield (type, payload start, payload end) for the ISO BMFF boxes in data[start:end]."""
     end = len(data) if end is None else end
     while start + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[start:start + 8])
+        size, kind = struct.unpack(">I4s", data[start : start + 8])
         header = 8
         if size == 1:
-            size, header = struct.unpack(">Q", data[start + 8:start + 16])[0], 16
+            size, header = struct.unpack(">Q", data[start + 8 : start + 16])[0], 16
         assert size >= header, "corrupt MP4 box"
         yield kind.decode("latin-1"), start + header, start + size
         start += size
@@ -339,12 +391,16 @@ def _mp4_facts(path: Path) -> dict:
     a, _ = moov["mvhd"]
     version = data[a]
     if version == 1:
-        timescale, duration = struct.unpack(">IQ", data[a + 20:a + 32])
+        timescale, duration = struct.unpack(">IQ", data[a + 20 : a + 32])
     else:
-        timescale, duration = struct.unpack(">II", data[a + 12:a + 20])
-    moov_bytes = data[top["moov"][0]:top["moov"][1]]
-    return {"size": len(data), "seconds": duration / timescale, "avc1": b"avc1" in moov_bytes,
-            "mp4a": b"mp4a" in moov_bytes}
+        timescale, duration = struct.unpack(">II", data[a + 12 : a + 20])
+    moov_bytes = data[top["moov"][0] : top["moov"][1]]
+    return {
+        "size": len(data),
+        "seconds": duration / timescale,
+        "avc1": b"avc1" in moov_bytes,
+        "mp4a": b"mp4a" in moov_bytes,
+    }
 
 
 def _vtt_cues(path: Path) -> list[tuple[float, float, str]]:
@@ -429,12 +485,13 @@ def test_video_and_captions_play_in_chromium(browser, tmp_path):
         page.set_content(
             f'<video id="v" preload="auto" muted src="{base}/ece-fundamentals.mp4">'
             f'<track kind="captions" srclang="en" src="{base}/ece-fundamentals.en.vtt" default>'
-            f'<track kind="captions" srclang="fr" src="{base}/ece-fundamentals.fr.vtt"></video>')
+            f'<track kind="captions" srclang="fr" src="{base}/ece-fundamentals.fr.vtt"></video>'
+        )
         page.evaluate("document.getElementById('v').textTracks[1].mode = 'hidden'")
         page.wait_for_function("document.getElementById('v').readyState >= 2", timeout=20_000)
         page.wait_for_function(
-            "[...document.getElementById('v').textTracks].every(t => t.cues && t.cues.length)",
-            timeout=10_000)
+            "[...document.getElementById('v').textTracks].every(t => t.cues && t.cues.length)", timeout=10_000
+        )
         facts = page.evaluate("""async () => { const v = document.getElementById('v');
             await v.play(); await new Promise(r => setTimeout(r, 700)); v.pause();
             return {duration: v.duration, w: v.videoWidth, h: v.videoHeight, t: v.currentTime,
@@ -447,5 +504,7 @@ def test_video_and_captions_play_in_chromium(browser, tmp_path):
     assert abs(facts["duration"] - expected) < 1.0
     assert (facts["w"], facts["h"]) == (640, 360)
     assert facts["t"] > 0, "playback did not advance"
-    assert facts["cues"] == [len(_vtt_cues(MEDIA / "ece-fundamentals.en.vtt")),
-                             len(_vtt_cues(MEDIA / "ece-fundamentals.fr.vtt"))]
+    assert facts["cues"] == [
+        len(_vtt_cues(MEDIA / "ece-fundamentals.en.vtt")),
+        len(_vtt_cues(MEDIA / "ece-fundamentals.fr.vtt")),
+    ]

@@ -26,7 +26,7 @@ FRENCH = {
     r"test de connaissances|jeu-questionnaire": "vérification des connaissances",
     r"opportunité": "possibilité (d’amélioration)",
     r"\*\*(impliquer|engager|participer|mener|codiriger)\*\*": "Informer, Consulter, Faire participer, "
-                                                             "Collaborer, Diriger",
+    "Collaborer, Diriger",
     r"\bcompléter\b|\bcomplétez\b": "remplir",
     r"vécu expérientiel": "expérience vécue",
     r"organismes «\W?souches|\bdes souches\b": "organismes « racines » (root organizations)",
@@ -41,8 +41,10 @@ ENGLISH = {
     r"\*\*(participate|engage|empower|co-?lead)\*\*": "Inform, Consult, Involve, Collaborate, Lead",
     r"\bstrong point\b|\bkey strength area\b": "key strength",
 }
-FIVE_WAYS = {"en": ["Inform", "Consult", "Involve", "Collaborate", "Lead"],
-             "fr": ["Informer", "Consulter", "Faire participer", "Collaborer", "Diriger"]}
+FIVE_WAYS = {
+    "en": ["Inform", "Consult", "Involve", "Collaborate", "Lead"],
+    "fr": ["Informer", "Consulter", "Faire participer", "Collaborer", "Diriger"],
+}
 
 
 def _texts(node, where=""):

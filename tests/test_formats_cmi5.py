@@ -56,9 +56,15 @@ def test_one_au_per_module_in_course_order_with_unique_absolute_iris():
     assert doc.find("c:course", NS).get("id") == BASE
     aus = doc.findall("c:au", NS)
     assert [a.get("id") for a in aus] == [
-        f"{BASE}/introduction", f"{BASE}/leadership", f"{BASE}/self-assessment"]
+        f"{BASE}/introduction",
+        f"{BASE}/leadership",
+        f"{BASE}/self-assessment",
+    ]
     assert [a.findtext("c:url", namespaces=NS) for a in aus] == [
-        "introduction/index.html", "leadership/index.html", "self-assessment/index.html"]
+        "introduction/index.html",
+        "leadership/index.html",
+        "self-assessment/index.html",
+    ]
     ids = [doc.find("c:course", NS).get("id")] + [a.get("id") for a in aus]
     assert len(set(ids)) == len(ids)
 

@@ -24,7 +24,10 @@ from tests.support.manifest_courses import (
 from tests.support.schemas import assert_valid, xsd_errors
 
 GOLDEN = Path(__file__).parent / "golden"
-NS = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2"}
+NS = {
+    "cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+}
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -40,7 +43,11 @@ def course() -> m.Course:
 def test_registry_exposes_scorm12_interface():
     fmt = get("scorm12")
     assert (fmt.NAME, fmt.MANIFEST_NAME, fmt.DEFAULT_BUNDLE, fmt.STATE_LIMIT) == (
-        "scorm12", "imsmanifest.xml", "module", 4096)
+        "scorm12",
+        "imsmanifest.xml",
+        "module",
+        4096,
+    )
 
 
 def test_single_module_matches_hand_written_golden(course):
@@ -82,8 +89,17 @@ def test_must7_default_namespace_and_literal_adlcp_prefix(course):
     for el in root.iter(f"{{{NS['cp']}}}*"):
         assert el.prefix is None, el.tag
     names = {name for name, _ in moodle_names(xml)}
-    assert {"MANIFEST", "ORGANIZATIONS", "ORGANIZATION", "ITEM", "TITLE", "RESOURCE", "METADATA",
-            "SCHEMAVERSION", "ADLCP:MASTERYSCORE"} <= names
+    assert {
+        "MANIFEST",
+        "ORGANIZATIONS",
+        "ORGANIZATION",
+        "ITEM",
+        "TITLE",
+        "RESOURCE",
+        "METADATA",
+        "SCHEMAVERSION",
+        "ADLCP:MASTERYSCORE",
+    } <= names
     resources = [attrs for name, attrs in moodle_names(xml) if name == "RESOURCE"]
     assert resources and all(a["ADLCP:SCORMTYPE"] == "sco" for a in resources)
 
@@ -139,10 +155,14 @@ def test_every_rendered_file_is_listed_in_its_resource(course):
 
 def test_must13_identifiers_stable_across_content_edits(course):
     before = etree.fromstring(build(course, list(course.modules), series=True))
-    edited_intro = replace(course.module("introduction"), title=t("New title", "Nouveau titre"),
-                           pages=course.module("introduction").pages * 2)
-    edited = replace(course, title=t("Renamed", "Renommé"), version="2.0.0",
-                     modules=(edited_intro, *course.modules[1:]))
+    edited_intro = replace(
+        course.module("introduction"),
+        title=t("New title", "Nouveau titre"),
+        pages=course.module("introduction").pages * 2,
+    )
+    edited = replace(
+        course, title=t("Renamed", "Renommé"), version="2.0.0", modules=(edited_intro, *course.modules[1:])
+    )
     after = etree.fromstring(build(edited, list(edited.modules), series=True))
     assert before.xpath("//@identifier | //@identifierref") == after.xpath("//@identifier | //@identifierref")
 
@@ -165,7 +185,8 @@ def test_titles_use_default_language_or_the_single_built_language(course):
     fr = etree.fromstring(build(course, [course.module("introduction")], langs=("fr",)))
     assert en.xpath("string(//cp:item/cp:title)", namespaces=NS) == "Introduction to ECE"
     assert fr.xpath("string(//cp:item/cp:title)", namespaces=NS) == (
-        "Introduction aux milieux propices à l’engagement")
+        "Introduction aux milieux propices à l’engagement"
+    )
 
 
 def test_mastery_score_only_where_it_equals_the_single_gating_quiz_pass_mark(course):
@@ -177,8 +198,12 @@ def test_mastery_score_only_where_it_equals_the_single_gating_quiz_pass_mark(cou
     assert mastery(course.module("patient-partners")) == []  # two quizzes: no single raw score matches
     assert mastery(course.module("leadership")) == []  # no quiz
     assert mastery(course.module("self-assessment")) == []
-    ungated = module("optional-check", t("Optional", "Facultatif"), (m.QuizBlock(quiz("opt", 65)),),
-                     completion=m.Completion(all_pages=True, quiz_passed=False))
+    ungated = module(
+        "optional-check",
+        t("Optional", "Facultatif"),
+        (m.QuizBlock(quiz("opt", 65)),),
+        completion=m.Completion(all_pages=True, quiz_passed=False),
+    )
     assert mastery(ungated) == []
     gated = module("strict-check", t("Strict", "Strict"), (m.QuizBlock(quiz("strict", 65)),))
     assert mastery(gated) == ["65"]
@@ -186,11 +211,12 @@ def test_mastery_score_only_where_it_equals_the_single_gating_quiz_pass_mark(cou
 
 def test_hostile_titles_stay_well_formed_and_schema_valid(course):
     long_title = "A" * 250
-    odd = module("odd", {"en": "Tab\tand\x07bell <b>&amp;</b> \"quotes\"", "fr": long_title})
+    odd = module("odd", {"en": 'Tab\tand\x07bell <b>&amp;</b> "quotes"', "fr": long_title})
     xml_en = build(course, [odd], langs=("en",))
     assert_valid("scorm12", xml_en)
     assert etree.fromstring(xml_en).xpath("string(//cp:item/cp:title)", namespaces=NS) == (
-        'Tab andbell <b>&amp;</b> "quotes"')
+        'Tab andbell <b>&amp;</b> "quotes"'
+    )
     xml_fr = build(course, [odd], langs=("fr",))
     assert_valid("scorm12", xml_fr)
     assert len(etree.fromstring(xml_fr).xpath("string(//cp:item/cp:title)", namespaces=NS)) == 200
@@ -200,5 +226,7 @@ def test_file_names_outside_the_safe_set_are_percent_encoded(course):
     mod = course.module("leadership")
     xml = scorm12.manifest(course, [mod], {mod.id: ["index.html", "media/été 1.png"]}, ["en"], False)
     assert_valid("scorm12", xml)
-    assert etree.fromstring(xml).xpath("//cp:file/@href", namespaces=NS) == ["index.html",
-                                                                             "media/%C3%A9t%C3%A9%201.png"]
+    assert etree.fromstring(xml).xpath("//cp:file/@href", namespaces=NS) == [
+        "index.html",
+        "media/%C3%A9t%C3%A9%201.png",
+    ]

@@ -15,8 +15,11 @@ from tests.support.manifest_courses import build_manifest, canonical, ece_course
 from tests.support.schemas import assert_valid, xsd_errors
 
 GOLDEN = Path(__file__).parent / "golden"
-NS = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1", "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
-      "imsss": "http://www.imsglobal.org/xsd/imsss"}
+NS = {
+    "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+    "imsss": "http://www.imsglobal.org/xsd/imsss",
+}
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -32,7 +35,11 @@ def course() -> m.Course:
 def test_registry_exposes_scorm2004_interface():
     fmt = get("scorm2004")
     assert (fmt.NAME, fmt.MANIFEST_NAME, fmt.DEFAULT_BUNDLE, fmt.STATE_LIMIT) == (
-        "scorm2004", "imsmanifest.xml", "module", 64000)
+        "scorm2004",
+        "imsmanifest.xml",
+        "module",
+        64000,
+    )
 
 
 def test_single_module_matches_hand_written_golden(course):
@@ -102,8 +109,12 @@ def test_must9_to_must11_identifiers_titles_and_sco_resources(course):
 
 def test_must13_identifiers_survive_edits(course):
     before = etree.fromstring(build(course, list(course.modules), series=True))
-    edited = replace(course, title=t("Other", "Autre"), version="9.9.9",
-                     modules=tuple(replace(mod, title=t("X", "Y")) for mod in course.modules))
+    edited = replace(
+        course,
+        title=t("Other", "Autre"),
+        version="9.9.9",
+        modules=tuple(replace(mod, title=t("X", "Y")) for mod in course.modules),
+    )
     after = etree.fromstring(build(edited, list(edited.modules), series=True))
     assert before.xpath("//@identifier | //@identifierref") == after.xpath("//@identifier | //@identifierref")
 
@@ -120,7 +131,8 @@ def test_series_wraps_scos_in_one_root_item_with_flow_only(course):
     assert {s.getparent().get("identifier") for s in seqs} == {"ROOT-ece", "ORG-ece"}
     for seq in seqs:
         assert [(c.tag, dict(c.attrib)) for c in seq] == [
-            (f"{{{NS['imsss']}}}controlMode", {"choice": "true", "flow": "true"})]
+            (f"{{{NS['imsss']}}}controlMode", {"choice": "true", "flow": "true"})
+        ]
 
 
 def test_must23_to_must25_no_rules_objectives_thresholds_or_launch_data(course):
@@ -128,8 +140,14 @@ def test_must23_to_must25_no_rules_objectives_thresholds_or_launch_data(course):
     manifests.append(build(course, list(course.modules), series=True))
     for xml in manifests:
         root = etree.fromstring(xml)
-        for forbidden in ("imsss:sequencingRules", "imsss:rollupRules", "imsss:objectives",
-                          "adlcp:completionThreshold", "adlcp:dataFromLMS", "imsss:limitConditions"):
+        for forbidden in (
+            "imsss:sequencingRules",
+            "imsss:rollupRules",
+            "imsss:objectives",
+            "adlcp:completionThreshold",
+            "adlcp:dataFromLMS",
+            "imsss:limitConditions",
+        ):
             assert not root.xpath(f"//{forbidden}", namespaces=NS), forbidden
         assert not root.xpath("//*[namespace-uri()='http://www.adlnet.org/xsd/adlseq_v1p3']")
 

@@ -16,14 +16,19 @@ NS = {"t": "http://projecttincan.com/tincan.xsd"}
 def _build(module=None, langs=("en", "fr")):
     mod = module or fx.module()
     course = fx.course(mod)
-    return course, etree.fromstring(xapi.manifest(course, [mod], {mod.id: ["index.html", "ece-data.js"]},
-                                                  list(langs), series=False))
+    return course, etree.fromstring(
+        xapi.manifest(course, [mod], {mod.id: ["index.html", "ece-data.js"]}, list(langs), series=False)
+    )
 
 
 def test_registry_exposes_xapi_interface():
     mod = formats.get("xapi")
     assert (mod.NAME, mod.MANIFEST_NAME, mod.DEFAULT_BUNDLE, mod.STATE_LIMIT) == (
-        "xapi", "tincan.xml", "module", None)
+        "xapi",
+        "tincan.xml",
+        "module",
+        None,
+    )
 
 
 def test_activities_is_first_child_and_launchable_activity_first():
@@ -72,10 +77,14 @@ def test_pages_and_questions_listed_with_architecture_iris():
     _, root = _build()
     ids = [a.get("id") for a in root.findall("t:activities/t:activity", NS)]
     base = "https://learn.example.org/courses/ece"
-    assert ids == [f"{base}/introduction", f"{base}/introduction/page/welcome",
-                   f"{base}/introduction/page/check",
-                   f"{base}/quiz/intro-check/pillars", f"{base}/quiz/intro-check/who",
-                   f"{base}/quiz/intro-check/lead"]
+    assert ids == [
+        f"{base}/introduction",
+        f"{base}/introduction/page/welcome",
+        f"{base}/introduction/page/check",
+        f"{base}/quiz/intro-check/pillars",
+        f"{base}/quiz/intro-check/who",
+        f"{base}/quiz/intro-check/lead",
+    ]
     who = root.find(f"t:activities/t:activity[@id='{base}/quiz/intro-check/who']", NS)
     assert who.findtext("t:interactionType", namespaces=NS) == "choice"
     # choices in authored order: a, c are correct -> "a[,]c"
@@ -83,7 +92,9 @@ def test_pages_and_questions_listed_with_architecture_iris():
     comps = who.findall("t:choices/t:component", NS)
     assert [c.findtext("t:id", namespaces=NS) for c in comps] == ["a", "b", "c"]
     assert {d.get("lang"): d.text for d in comps[1].findall("t:description", NS)} == {
-        "en": "Staff", "fr": "Personnel"}
+        "en": "Staff",
+        "fr": "Personnel",
+    }
     lead = root.find(f"t:activities/t:activity[@id='{base}/quiz/intro-check/lead']", NS)
     assert lead.findtext("t:interactionType", namespaces=NS) == "true-false"
     assert lead.findtext("t:correctResponsePatterns/t:correctResponsePattern", namespaces=NS) == "true"
@@ -107,8 +118,13 @@ def test_utf8_declaration_and_literal_non_ascii():
 def test_series_bundle_is_refused_with_a_clear_message():
     course = fx.course()
     with pytest.raises(BuildFailed) as err:
-        xapi.manifest(course, course.modules, {m.id: [f"{m.id}/index.html"] for m in course.modules},
-                      ["en", "fr"], series=True)
+        xapi.manifest(
+            course,
+            course.modules,
+            {m.id: [f"{m.id}/index.html"] for m in course.modules},
+            ["en", "fr"],
+            series=True,
+        )
     assert isinstance(err.value, EceError)
     assert "--bundle module" in err.value.message
 
@@ -120,12 +136,15 @@ def test_missing_launch_file_is_refused():
         xapi.manifest(course, list(course.modules), {"introduction": ["ece-data.js"]}, ["en"], False)
 
 
-@pytest.mark.parametrize(("md", "text"), [
-    ("**Bold** and _it_", "Bold and it"),
-    ("Line one\nline two", "Line one line two"),
-    ("- a\n- b", "a b"),
-    ("[link](https://x.org) `code`", "link code"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("md", "text"),
+    [
+        ("**Bold** and _it_", "Bold and it"),
+        ("Line one\nline two", "Line one line two"),
+        ("- a\n- b", "a b"),
+        ("[link](https://x.org) `code`", "link code"),
+        ("", ""),
+    ],
+)
 def test_plain_text_of_markdown(md, text):
     assert xapi.plain_text(md) == text

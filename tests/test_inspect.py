@@ -39,8 +39,9 @@ def test_ratio_limit_skips_bombs_but_reads_ordinary_text(tmp_path):
 
 
 def test_size_limits_per_entry_and_in_total(tmp_path):
-    path = _write(tmp_path, {"a": b"1" * 3000, "b": b"2" * 3000, "c": b"3" * 3000},
-                  compress=zipfile.ZIP_STORED)
+    path = _write(
+        tmp_path, {"a": b"1" * 3000, "b": b"2" * 3000, "c": b"3" * 3000}, compress=zipfile.ZIP_STORED
+    )
     one = read_package(path, max_entry_bytes=2000)
     assert all(one.data(n) is None for n in "abc") and len(one.issues) == 3
     total = read_package(path, max_total_bytes=5000)
@@ -53,7 +54,7 @@ def test_header_that_understates_size_is_caught(tmp_path):
     raw = bytearray(path.read_bytes())
     # Rewrite the central directory's uncompressed size (offset 24 in the record) to 100 bytes.
     cd = raw.rfind(b"PK\x01\x02")
-    raw[cd + 24:cd + 28] = (100).to_bytes(4, "little")
+    raw[cd + 24 : cd + 28] = (100).to_bytes(4, "little")
     path.write_bytes(bytes(raw))
     pkg = read_package(path)
     assert pkg.data("a.txt") is None and pkg.issues and pkg.issues[0].level == "error"

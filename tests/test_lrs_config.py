@@ -57,13 +57,16 @@ def test_missing_endpoint_says_where_to_put_it():
         load_config()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('endpoint = "https://x/xapi/"\nusername = \n', "invalid TOML"),
-    ('endpoint = 42\n', "'endpoint' must be a string"),
-    ('endpoint = "ftp://x/xapi/"\n', "must be an http(s) URL"),
-    ('endpoint = "https://x/xapi/?a=b"\n', "query or fragment"),
-    ('endpoint = "https://x/xapi/"\nusername = "u"\n', "'password' is not"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('endpoint = "https://x/xapi/"\nusername = \n', "invalid TOML"),
+        ("endpoint = 42\n", "'endpoint' must be a string"),
+        ('endpoint = "ftp://x/xapi/"\n', "must be an http(s) URL"),
+        ('endpoint = "https://x/xapi/?a=b"\n', "query or fragment"),
+        ('endpoint = "https://x/xapi/"\nusername = "u"\n', "'password' is not"),
+    ],
+)
 def test_bad_config_file(tmp_path, text, message):
     path = tmp_path / "lrs.toml"
     path.write_text(text)

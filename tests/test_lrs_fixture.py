@@ -10,9 +10,11 @@ pytestmark = pytest.mark.lrs
 
 
 def _stmt(i: int, who: str) -> dict:
-    return {"actor": {"mbox": f"mailto:{who}@example.org"},
-            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-            "object": {"id": f"https://example.org/course/page/{i}"}}
+    return {
+        "actor": {"mbox": f"mailto:{who}@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": f"https://example.org/course/page/{i}"},
+    }
 
 
 def test_binds_localhost_and_pages_through_agent_filter(fresh_lrs):

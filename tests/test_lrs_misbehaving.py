@@ -20,10 +20,14 @@ from ece_scorm.lrs.client import PAGE_SIZE
 
 
 def _statement(i: int) -> dict:
-    return {"id": f"00000000-0000-4000-8000-{i:012d}", "actor": {"mbox": "mailto:a@example.org"},
-            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-            "object": {"id": f"https://example.org/c/page/{i}"}, "timestamp": "2026-01-01T00:00:00Z",
-            "stored": f"2026-01-01T00:00:0{9 - i}.000Z"}
+    return {
+        "id": f"00000000-0000-4000-8000-{i:012d}",
+        "actor": {"mbox": "mailto:a@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": f"https://example.org/c/page/{i}"},
+        "timestamp": "2026-01-01T00:00:00Z",
+        "stored": f"2026-01-01T00:00:0{9 - i}.000Z",
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -92,13 +96,16 @@ def _run(server, mode: str, *args: str, env: dict | None = None):
     return result
 
 
-@pytest.mark.parametrize(("mode", "needle"), [
-    ("html", "expected JSON, got text/html"),
-    ("401", "HTTP 401: status 401 from test (check ECE_LRS_USERNAME"),
-    ("403", "HTTP 403"),
-    ("404", "HTTP 404"),
-    ("list", "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("mode", "needle"),
+    [
+        ("html", "expected JSON, got text/html"),
+        ("401", "HTTP 401: status 401 from test (check ECE_LRS_USERNAME"),
+        ("403", "HTTP 403"),
+        ("404", "HTTP 404"),
+        ("list", "expected a JSON object"),
+    ],
+)
 def test_unusable_answers_fail_once_with_a_clear_message(bad_lrs, mode, needle):
     result = _run(bad_lrs, mode, "--retries", "3")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
@@ -150,9 +157,22 @@ def test_connection_refused_is_reported_without_traceback(tmp_path):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.run([sys.executable, "-m", "ece_scorm", "lrs", "query", "--endpoint",
-                           f"http://127.0.0.1:{port}/xAPI/", "--retries", "1"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ece_scorm",
+            "lrs",
+            "query",
+            "--endpoint",
+            f"http://127.0.0.1:{port}/xAPI/",
+            "--retries",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert "connection failed" in proc.stderr and "gave up after 2 attempt(s)" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
@@ -179,7 +199,7 @@ class _TimeOrderedHandler(_Handler):
         page = rows[:limit]
         more = "/xAPI/statements?cursor=skips-half" if len(rows) > limit else ""
         if "cursor" in query:
-            page = rows[len(rows) // 2:][:limit]
+            page = rows[len(rows) // 2 :][:limit]
         self._send(200, json.dumps({"statements": page, "more": more}).encode())
 
 

@@ -23,12 +23,21 @@ def stored(lrs):
     """The session LRS holding one cohort plus statements by an account-identified agent."""
     lrs.clear()
     statements, _ = cohort(seed=11, learners=30)
-    account = {"objectType": "Agent", "name": "Moodle user 42",
-               "account": {"homePage": "https://moodle.example.org", "name": "42"}}
+    account = {
+        "objectType": "Agent",
+        "name": "Moodle user 42",
+        "account": {"homePage": "https://moodle.example.org", "name": "42"},
+    }
     for i in range(30):
-        statements.append({"id": str(uuid.uuid4()), "actor": account, "verb": {"id": VERB + "experienced"},
-                           "object": {"id": f"{COURSE}/{QUIZ['module']}/page/p{i}"},
-                           "timestamp": f"2026-03-01T10:{i:02d}:00Z"})
+        statements.append(
+            {
+                "id": str(uuid.uuid4()),
+                "actor": account,
+                "verb": {"id": VERB + "experienced"},
+                "object": {"id": f"{COURSE}/{QUIZ['module']}/page/p{i}"},
+                "timestamp": f"2026-03-01T10:{i:02d}:00Z",
+            }
+        )
     lrs.post(statements)
     return lrs, statements
 
@@ -71,14 +80,20 @@ def test_activity_and_related_activities(stored):
     direct = [s for s in statements if s["object"]["id"] == module]
     got = _jsonl(_query(lrs, "--activity", module, "--format", "jsonl").stdout)
     assert _ids(got) == _ids(direct)
-    related = [s for s in statements if s["object"]["id"] == module or any(
-        p["id"] == module for p in s.get("context", {}).get("contextActivities", {}).get("parent", []))]
+    related = [
+        s
+        for s in statements
+        if s["object"]["id"] == module
+        or any(p["id"] == module for p in s.get("context", {}).get("contextActivities", {}).get("parent", []))
+    ]
     got = _jsonl(_query(lrs, "--activity", module, "--related-activities", "--format", "jsonl").stdout)
     assert _ids(got) == _ids(related)
 
 
-@pytest.mark.parametrize("agent", ["learner03@example.org", "mailto:learner03@example.org",
-                                   '{"mbox": "mailto:learner03@example.org"}'])
+@pytest.mark.parametrize(
+    "agent",
+    ["learner03@example.org", "mailto:learner03@example.org", '{"mbox": "mailto:learner03@example.org"}'],
+)
 def test_agent_filter_in_every_spelling(stored, agent):
     lrs, statements = stored
     expected = [s for s in statements if s["actor"].get("mbox") == "mailto:learner03@example.org"]
@@ -112,8 +127,11 @@ def test_csv_json_and_table_formats(stored, tmp_path):
     lrs, statements = stored
     passed = [s for s in statements if s["verb"]["id"] == VERB + "passed"]
     out = tmp_path / "passed.csv"
-    result = CliRunner().invoke(cli, ["lrs", "query", "--verb", VERB + "passed", "--format", "csv",
-                                      "-o", str(out), "--progress"], env=lrs.env())
+    result = CliRunner().invoke(
+        cli,
+        ["lrs", "query", "--verb", VERB + "passed", "--format", "csv", "-o", str(out), "--progress"],
+        env=lrs.env(),
+    )
     assert result.exit_code == 0, result.output
     assert f"{len(passed)} statements written" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -125,7 +143,8 @@ def test_csv_json_and_table_formats(stored, tmp_path):
         assert row["score_raw"] == str(stmt["result"]["score"]["raw"]) and row["success"] == "true"
         assert row["registration"] == stmt["context"]["registration"]
         assert row["team_code"] == stmt["context"].get("extensions", {}).get(
-            f"{COURSE}/xapi/extensions/team-code", "")
+            f"{COURSE}/xapi/extensions/team-code", ""
+        )
 
     array = json.loads(_query(lrs, "--verb", VERB + "passed", "--format", "json").stdout)
     assert _ids(array) == _ids(passed)
@@ -146,7 +165,10 @@ def test_credentials_never_needed_on_the_command_line(stored, tmp_path):
     lrs, _ = stored
     config = tmp_path / "lrs.toml"
     config.write_text(f'[lrs]\nendpoint = "{lrs.endpoint}"\nusername = "ece-test"\npassword = "s3cret"\n')
-    result = CliRunner().invoke(cli, ["lrs", "query", "--config", str(config), "--limit", "1",
-                                      "--format", "jsonl"], env={"ECE_LRS_ENDPOINT": None})
+    result = CliRunner().invoke(
+        cli,
+        ["lrs", "query", "--config", str(config), "--limit", "1", "--format", "jsonl"],
+        env={"ECE_LRS_ENDPOINT": None},
+    )
     assert result.exit_code == 0, result.output
     assert len(_jsonl(result.stdout)) == 1

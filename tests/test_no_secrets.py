@@ -26,8 +26,11 @@ PATTERNS = {
     "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     "AWS access key": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
     "JSON web token": re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{5,}"),
-    "assigned secret": re.compile(r"""(password|passwd|secret|api[_-]?key|auth[_-]?token)["']?\s*[:=]\s*"""
-                                  r"""["'][^"'\s]{6,}["']""", re.I),
+    "assigned secret": re.compile(
+        r"""(password|passwd|secret|api[_-]?key|auth[_-]?token)["']?\s*[:=]\s*"""
+        r"""["'][^"'\s]{6,}["']""",
+        re.I,
+    ),
 }
 SECRET_FILES = re.compile(r"(^|/)(\.env|\.netrc|\.npmrc|\.pypirc|id_rsa|id_ed25519|credentials)$")
 
@@ -55,15 +58,27 @@ def scan(name: str, data: bytes) -> list[str]:
 def packages(tmp_path_factory) -> list[Path]:
     """Build every format (mini course: both bundles; ECE course: defaults), LRS credentials in the env."""
     out = tmp_path_factory.mktemp("no-secrets")
-    env = {"ECE_LRS_ENDPOINT": f"https://{PLANTED_USER}:{PLANTED_PASSWORD}@lrs.example.org/xapi/",
-           "ECE_LRS_USERNAME": PLANTED_USER, "ECE_LRS_PASSWORD": PLANTED_PASSWORD,
-           "ECE_LRS_TOKEN": PLANTED_TOKEN}
+    env = {
+        "ECE_LRS_ENDPOINT": f"https://{PLANTED_USER}:{PLANTED_PASSWORD}@lrs.example.org/xapi/",
+        "ECE_LRS_USERNAME": PLANTED_USER,
+        "ECE_LRS_PASSWORD": PLANTED_PASSWORD,
+        "ECE_LRS_TOKEN": PLANTED_TOKEN,
+    }
     for bundle in ("module", "series"):
         for fmt in ("scorm12", "scorm2004", "xapi", "cmi5"):
             if fmt == "xapi" and bundle == "series":
                 continue  # xAPI packages hold one module each (refused with a message, tested elsewhere)
-            args = ["build", str(MINIMAL), "--format", fmt, "--bundle", bundle, "--out", str(out / bundle),
-                    "-q"]
+            args = [
+                "build",
+                str(MINIMAL),
+                "--format",
+                fmt,
+                "--bundle",
+                bundle,
+                "--out",
+                str(out / bundle),
+                "-q",
+            ]
             result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
             assert result.exit_code == 0, result.output
     # The shipped ECE course too, every format with its default bundle.
@@ -87,17 +102,20 @@ def test_every_file_of_every_format_is_free_of_credentials(packages):
     assert findings == []
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("player/ece-player.js", 'fetch(u, {headers: {Authorization: "Basic ZWNlLXRlc3Q6ZWNlLXRl"}})'),
-    ("player/ece-player.js", "var h = 'Bearer abcdefghijklmnop.qrstu';"),
-    ("ece-data.js", 'window.ECE_DATA = {"endpoint": "https://key:pass@lrs.example.org/"}'),
-    ("index.html", "<script>var apiKey = 'k_1234567890abcdef';</script>"),
-    ("media/x.txt", "-----BEGIN RSA PRIVATE KEY-----\nMIIB"),
-    ("a.js", "AKIAABCDEFGHIJKLMNOP"),
-    (".env", "nothing suspicious inside"),
-    ("ece-data.js", f'"lrs": "{PLANTED_PASSWORD}"'),
-    ("ece-data.js", base64.b64encode(f"{PLANTED_USER}:{PLANTED_PASSWORD}".encode()).decode()),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("player/ece-player.js", 'fetch(u, {headers: {Authorization: "Basic ZWNlLXRlc3Q6ZWNlLXRl"}})'),
+        ("player/ece-player.js", "var h = 'Bearer abcdefghijklmnop.qrstu';"),
+        ("ece-data.js", 'window.ECE_DATA = {"endpoint": "https://key:pass@lrs.example.org/"}'),
+        ("index.html", "<script>var apiKey = 'k_1234567890abcdef';</script>"),
+        ("media/x.txt", "-----BEGIN RSA PRIVATE KEY-----\nMIIB"),
+        ("a.js", "AKIAABCDEFGHIJKLMNOP"),
+        (".env", "nothing suspicious inside"),
+        ("ece-data.js", f'"lrs": "{PLANTED_PASSWORD}"'),
+        ("ece-data.js", base64.b64encode(f"{PLANTED_USER}:{PLANTED_PASSWORD}".encode()).decode()),
+    ],
+)
 def test_scanner_finds_planted_credentials(name, content):
     """The scan is only worth something if it can fail: each planted leak is reported."""
     assert scan(name, content.encode()) != []
@@ -108,7 +126,7 @@ def test_runtime_builds_authorization_only_from_launch_values():
     runtime = ROOT / "ece_scorm" / "player"
     sources = {p.name: p.read_text(encoding="utf-8") for p in (runtime / "adapters").glob("*.js")}
     sources["outbox.js"] = (runtime / "outbox.js").read_text(encoding="utf-8")
-    assert 'headers.Authorization = auth' in sources["outbox.js"]
+    assert "headers.Authorization = auth" in sources["outbox.js"]
     assert 'p.get("auth")' in sources["xapi.js"]
     assert '"Basic " + sget(":token")' in sources["cmi5.js"]
     for name, text in sources.items():

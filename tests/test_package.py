@@ -37,8 +37,12 @@ def entries(data: bytes) -> list[zipfile.ZipInfo]:
 
 def test_entries_sorted_deflated_fixed_time_and_mode():
     infos = entries(zip_bytes(FILES))
-    assert [i.filename for i in infos] == ["imsmanifest.xml", "index.html", "media/pillars.svg",
-                                           "player/ece-player.js"]
+    assert [i.filename for i in infos] == [
+        "imsmanifest.xml",
+        "index.html",
+        "media/pillars.svg",
+        "player/ece-player.js",
+    ]
     for info in infos:
         assert info.compress_type == zipfile.ZIP_DEFLATED
         assert info.date_time == (2000, 1, 1, 0, 0, 0)  # the documented default, 2000-01-01T00:00:00Z
@@ -70,14 +74,21 @@ def zipfile_reference(files: list[OutputFile], stamp: tuple[int, ...]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("epoch", "stamp"), [
-    (946684800, (2000, 1, 1, 0, 0, 0)),
-    (1700000001, (2023, 11, 14, 22, 13, 21)),  # an odd second: DOS time keeps two-second steps
-    (0, (1980, 1, 1, 0, 0, 0)),  # clamped to the earliest zip time
-])
+@pytest.mark.parametrize(
+    ("epoch", "stamp"),
+    [
+        (946684800, (2000, 1, 1, 0, 0, 0)),
+        (1700000001, (2023, 11, 14, 22, 13, 21)),  # an odd second: DOS time keeps two-second steps
+        (0, (1980, 1, 1, 0, 0, 0)),  # clamped to the earliest zip time
+    ],
+)
 def test_own_writer_matches_zipfile_byte_for_byte(epoch, stamp):
-    odd = [*FILES, OutputFile("media/é-vidéo.vtt", b"WEBVTT\n"), OutputFile("empty.txt", b""),
-           OutputFile("media/noise.bin", os.urandom(200_000))]  # incompressible: deflate grows it
+    odd = [
+        *FILES,
+        OutputFile("media/é-vidéo.vtt", b"WEBVTT\n"),
+        OutputFile("empty.txt", b""),
+        OutputFile("media/noise.bin", os.urandom(200_000)),
+    ]  # incompressible: deflate grows it
     assert zip_bytes(odd, epoch=epoch) == zipfile_reference(odd, stamp)
     again = zip_bytes(odd, epoch=epoch)  # the second time from the deflate cache
     assert again == zipfile_reference(odd, stamp)
@@ -109,9 +120,23 @@ def test_source_date_epoch_from_environment():
         epoch_from_env({"SOURCE_DATE_EPOCH": "yesterday"})
 
 
-@pytest.mark.parametrize("bad", ["/etc/passwd", "../outside.html", "a/../../b", "media//x.png",
-                                 "./index.html", "C:/x.html", "media\\x.png", "dir/", "",
-                                 "__MACOSX/._index.html", "media/.DS_Store", "bad\x00name"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "/etc/passwd",
+        "../outside.html",
+        "a/../../b",
+        "media//x.png",
+        "./index.html",
+        "C:/x.html",
+        "media\\x.png",
+        "dir/",
+        "",
+        "__MACOSX/._index.html",
+        "media/.DS_Store",
+        "bad\x00name",
+    ],
+)
 def test_refuses_unsafe_entry_paths(bad):
     with pytest.raises(PackageError, match="package entry"):
         zip_bytes([OutputFile(bad, b"x")])

@@ -35,14 +35,19 @@ def files_of(course, module_id, fmt="scorm12", **kw) -> dict[str, bytes]:
 def data_of(files, prefix="") -> dict:
     text = files[prefix + "ece-data.js"].decode("utf-8")
     assert text.startswith("window.ECE_DATA = ") and text.endswith(";\n")
-    return json.loads(text[len("window.ECE_DATA = "):-2])
+    return json.loads(text[len("window.ECE_DATA = ") : -2])
 
 
 def test_package_files_and_names(minimal):
     files = files_of(minimal, "welcome")
     assert sorted(files) == [
-        "ece-data.js", "index.html", "media/intro.en.vtt", "media/intro.fr.vtt", "media/pillars.svg",
-        "player/ece-player.css", "player/ece-player.js",
+        "ece-data.js",
+        "index.html",
+        "media/intro.en.vtt",
+        "media/intro.fr.vtt",
+        "media/pillars.svg",
+        "player/ece-player.css",
+        "player/ece-player.js",
     ]
     assert files["media/pillars.svg"] == (MINIMAL / "media" / "pillars.svg").read_bytes()
     prefixed = files_of(minimal, "welcome", prefix="welcome/")
@@ -57,20 +62,28 @@ def test_output_is_deterministic(minimal):
 def test_ece_data_follows_the_contract(minimal):
     data = data_of(files_of(minimal, "welcome"))
     assert data["format"] == "scorm12"
-    assert data["course"] == {"id": "https://example.org/courses/ece-mini", "slug": "ece-mini",
-                              "title": {"en": "Engagement-Capable Environments (mini)",
-                                        "fr": "Milieux propices à l’engagement (mini)"}, "version": "1.0.0"}
+    assert data["course"] == {
+        "id": "https://example.org/courses/ece-mini",
+        "slug": "ece-mini",
+        "title": {
+            "en": "Engagement-Capable Environments (mini)",
+            "fr": "Milieux propices à l’engagement (mini)",
+        },
+        "version": "1.0.0",
+    }
     assert data["module"]["activityId"] == "https://example.org/courses/ece-mini/welcome"
     assert data["module"]["completion"] == {"allPages": True, "quizPassed": True, "selfAssessmentDone": False}
     assert [p["id"] for p in data["pages"]] == ["why-it-matters", "watch", "check"]
     (quiz,) = data["quizzes"]
     assert (quiz["id"], quiz["passingScore"], quiz["attempts"]) == ("welcome-check", 67, 2)
     assert [(q["id"], q["kind"], q["correct"]) for q in quiz["questions"]] == [
-        ("pillar-count", "single", ["b"]), ("pillars", "multiple", ["partners", "leadership"]),
+        ("pillar-count", "single", ["b"]),
+        ("pillars", "multiple", ["partners", "leadership"]),
         ("relationships", "true_false", ["true"]),
     ]
-    assert data["reflections"] == [{"id": "stood-out", "prompt": {"en": "What stood out for you?",
-                                                                   "fr": "Qu’est-ce qui vous a marqué?"}}]
+    assert data["reflections"] == [
+        {"id": "stood-out", "prompt": {"en": "What stood out for you?", "fr": "Qu’est-ce qui vous a marqué?"}}
+    ]
     assert data["selfAssessment"] is None
     assert data["stateBudget"]["limit"] == 4096 and data["stateBudget"]["textMax"] == 255
     assert data["strings"]["fr"]["next"] == "Suivant" and data["strings"]["en"]["previous"] == "Previous"
@@ -81,7 +94,10 @@ def test_self_assessment_data(minimal):
     sa = data["selfAssessment"]
     assert [s["id"] for s in sa["scale"]] == ["yes", "somewhat", "no", "unknown"]
     assert [(p["id"], [i["id"] for i in p["items"]]) for p in sa["pillars"]] == [
-        ("partners", ["p01", "p02"]), ("teams", ["t01", "t02"]), ("leadership", ["l01", "l02"])]
+        ("partners", ["p01", "p02"]),
+        ("teams", ["t01", "t02"]),
+        ("leadership", ["l01", "l02"]),
+    ]
     lead = {"id": "first-step-lead", "text": {"en": "Who will lead it?", "fr": "Qui le mènera?"}}
     assert sa["firstStepLead"] == lead
     assert data["module"]["kind"] == "self_assessment"
@@ -94,7 +110,8 @@ def test_html_has_every_page_in_every_language_and_only_relative_urls(minimal):
     # section.ece-page is the hook the core reads; a template may add classes (e.g. ece-first).
     sections = doc.xpath("//section[contains(concat(' ', @class, ' '), ' ece-page ')]")
     assert [(s.get("lang"), s.get("data-page")) for s in sections] == [
-        (lang, page) for lang in ("en", "fr") for page in ("why-it-matters", "watch", "check")]
+        (lang, page) for lang in ("en", "fr") for page in ("why-it-matters", "watch", "check")
+    ]
     assert [s.xpath("string(h1)") for s in sections][3] == "Pourquoi c’est important"
     for el in doc.xpath("//*[@src or @href]"):  # MUST 4: relative URLs only (or absolute web links)
         url = el.get("src") or el.get("href")
@@ -107,7 +124,9 @@ def test_html_has_every_page_in_every_language_and_only_relative_urls(minimal):
     assert len(doc.xpath("//fieldset[@class='ece-question']/legend")) == 6
     tracks = doc.xpath("//section[@lang='fr']//video//track")  # libxml2 does not know <track> is void
     assert [(t.get("kind"), t.get("srclang"), t.get("src")) for t in tracks] == [
-        ("captions", "en", "media/intro.en.vtt"), ("captions", "fr", "media/intro.fr.vtt")]
+        ("captions", "en", "media/intro.en.vtt"),
+        ("captions", "fr", "media/intro.fr.vtt"),
+    ]
     assert doc.xpath("//section[@lang='fr']//video//track[@default]/@srclang") == ["fr"]
     assert doc.xpath("//section[@lang='en']//textarea/@maxlength") == ["255"]
 
@@ -150,8 +169,11 @@ def test_ui_strings_exist_in_both_languages():
 
 def test_missing_or_unsafe_media_is_a_located_error(tmp_path):
     loc = Location("course/modules/m1.yaml", 12, 9)
-    for src, message in (("media/none.png", "cannot read media file 'media/none.png'"),
-                         ("../secret.png", "must be relative"), ("media/a b.png", "must be relative")):
+    for src, message in (
+        ("media/none.png", "cannot read media file 'media/none.png'"),
+        ("../secret.png", "must be relative"),
+        ("media/a b.png", "must be relative"),
+    ):
         img = ImageBlock(src=src, alt=C.t("A picture"), loc=loc)
         module = C.module()
         module = C.Module(**{**module.__dict__, "pages": (Page(id="p", title=C.t("P"), blocks=(img,)),)})
@@ -175,7 +197,7 @@ def test_course_local_theme_overrides_templates_and_strings(tmp_path):
     (theme_dir / "static" / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     (theme_dir / "theme.yaml").write_text("css: [brand.css]\nstrings: {en: {next: Continue}}\n")
     index = (Path(themes.REPO_THEMES) / "default" / "templates" / "index.html.j2").read_text()
-    (theme_dir / "templates" / "index.html.j2").write_text(index.replace("<body", "<body data-brand=\"yes\""))
+    (theme_dir / "templates" / "index.html.j2").write_text(index.replace("<body", '<body data-brand="yes"'))
     module = C.module()
     files = files_of(C.course(module, source_dir=tmp_path), "m1", theme="brand")
     assert b'data-brand="yes"' in files["index.html"]
@@ -208,8 +230,9 @@ def test_player_bundle_parses_and_fits_the_size_budget(fmt, tmp_path):
     # of backticks on a line opens or closes one; a pair on one line, in code or a comment, is harmless).
     for path in sorted(RUNTIME.rglob("*.js")):
         code = [ln for ln in path.read_text().splitlines() if not ln.strip().startswith(("*", "//", "/*"))]
-        assert not any(ln.count("`") % 2 for ln in code), f"{path.name}: multi-line template literal; " \
-            "update render.compact_js"
+        assert not any(ln.count("`") % 2 for ln in code), (
+            f"{path.name}: multi-line template literal; update render.compact_js"
+        )
     js = render.runtime_js(fmt)
     bundle = tmp_path / "ece-player.js"
     bundle.write_text(js)
@@ -256,7 +279,7 @@ def test_one_environment_per_theme_and_edited_templates_reload(tmp_path):
     (theme_dir / "theme.yaml").write_text("css: []\n")
     index = theme_dir / "templates" / "index.html.j2"
     original = (Path(themes.REPO_THEMES) / "default" / "templates" / "index.html.j2").read_text()
-    index.write_text(original.replace("<body", "<body data-rev=\"1\""))
+    index.write_text(original.replace("<body", '<body data-rev="1"'))
     theme = themes.resolve("live", tmp_path)
     module = C.module()
     course = C.course(module, source_dir=tmp_path)
@@ -267,7 +290,7 @@ def test_one_environment_per_theme_and_edited_templates_reload(tmp_path):
     assert render.environment(theme) is not render.environment(themes.resolve("default"))
     assert b'data-rev="1"' in first and first == second
     # A preview edits templates while the process lives: the cached environment must see the change.
-    index.write_text(original.replace("<body", "<body data-rev=\"2\""))
+    index.write_text(original.replace("<body", '<body data-rev="2"'))
     stat = index.stat()
     os.utime(index, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
     assert b'data-rev="2"' in files_of(course, "m1", theme=theme)["index.html"]

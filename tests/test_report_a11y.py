@@ -19,31 +19,60 @@ MOODLE = Path(__file__).parent / "fixtures" / "moodle"
 
 def _render(tmp_path: Path, command: str, export: str, lang: str) -> Path:
     out = tmp_path / f"{command}-{lang}.html"
-    extra = ["--compare-period", "2026-02-11..2026-02-12", "--period", "2026-02-10..2026-02-10"] \
-        if command == "self-assessment" else []
+    extra = (
+        ["--compare-period", "2026-02-11..2026-02-12", "--period", "2026-02-10..2026-02-10"]
+        if command == "self-assessment"
+        else []
+    )
     if command == "self-assessment":
         extra.append("--show-names")
-    argv = ["report", command, "--moodle-export", str(MOODLE / export), "--lang", lang, *extra,
-            "-o", str(out)]
+    argv = [
+        "report",
+        command,
+        "--moodle-export",
+        str(MOODLE / export),
+        "--lang",
+        lang,
+        *extra,
+        "-o",
+        str(out),
+    ]
     result = CliRunner().invoke(cli, argv)
     assert result.exit_code == 0, result.output
     return out
 
 
 def _completion(tmp_path: Path, lang: str) -> Path:
-    rows = [FunnelRow("introduction", "NORTH-1", 12, 9, 7, 2), FunnelRow("introduction", "", 5, 1, 0, 1),
-            FunnelRow("leadership", "NORTH-1", 0, 0, 0, 0)]
+    rows = [
+        FunnelRow("introduction", "NORTH-1", 12, 9, 7, 2),
+        FunnelRow("introduction", "", 5, 1, 0, 1),
+        FunnelRow("leadership", "NORTH-1", 0, 0, 0, 0),
+    ]
     out = tmp_path / f"completion-{lang}.html"
-    out.write_text(render_completion(rows, {"introduction": {"en": "Introduction", "fr": "Introduction"}},
-                                     lang, "ECE", "lrs", None, None, "team"), encoding="utf-8")
+    out.write_text(
+        render_completion(
+            rows,
+            {"introduction": {"en": "Introduction", "fr": "Introduction"}},
+            lang,
+            "ECE",
+            "lrs",
+            None,
+            None,
+            "team",
+        ),
+        encoding="utf-8",
+    )
     return out
 
 
 def test_reports_are_accessible(browser, tmp_path):
     page = browser.new_page()
     try:
-        for command, export in (("self-assessment", "ece-self-assessment-interactions.txt"),
-                                ("quiz", "ece-introduction-interactions.txt"), ("completion", None)):
+        for command, export in (
+            ("self-assessment", "ece-self-assessment-interactions.txt"),
+            ("quiz", "ece-introduction-interactions.txt"),
+            ("completion", None),
+        ):
             for lang in ("en", "fr"):
                 if export is None:
                     path = _completion(tmp_path, lang)
@@ -62,7 +91,6 @@ def test_reports_are_accessible(browser, tmp_path):
                 assert page.locator("table").first.is_visible()
                 page.emulate_media(media="screen")
                 # No external resource: the page is self-contained.
-                assert page.evaluate(
-                    "[...document.querySelectorAll('[src],link[href]')].length") == 0
+                assert page.evaluate("[...document.querySelectorAll('[src],link[href]')].length") == 0
     finally:
         page.close()

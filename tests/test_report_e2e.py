@@ -48,7 +48,8 @@ def _take(browser, la, name: str, team: str, answers: tuple[str, str], strength:
         wait_status(page, "All your progress is saved")
         page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill(team)
         page.get_by_role("group", name="Which pillar best fits your role?").get_by_role(
-            "radio", name="Leadership").check()
+            "radio", name="Leadership"
+        ).check()
         next_(page)
         for item, point in zip(ITEMS, answers, strict=True):
             page.get_by_role("group", name=item).get_by_role("radio", name=point, exact=True).check()
@@ -75,8 +76,18 @@ def test_team_report_from_statements_the_player_sent(browser, fresh_lrs, launche
         wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
 
     out, table = tmp_path / "blue.html", tmp_path / "blue.csv"
-    argv = ["report", "self-assessment", "--source", str(MINIMAL), "--team", "BLUE-7", "-o", str(out),
-            "--csv", str(table)]
+    argv = [
+        "report",
+        "self-assessment",
+        "--source",
+        str(MINIMAL),
+        "--team",
+        "BLUE-7",
+        "-o",
+        str(out),
+        "--csv",
+        str(table),
+    ]
     result = CliRunner().invoke(cli, argv, env=fresh_lrs.env())
     assert result.exit_code == 0, result.output
     with open(table, encoding="utf-8-sig", newline="") as fh:
@@ -93,8 +104,11 @@ def test_team_report_from_statements_the_player_sent(browser, fresh_lrs, launche
     assert "Sam Roy" not in html and "example.org" not in html
 
     everyone = tmp_path / "all.csv"
-    result = CliRunner().invoke(cli, ["report", "self-assessment", "--source", str(MINIMAL), "--csv",
-                                      str(everyone)], env=fresh_lrs.env())
+    result = CliRunner().invoke(
+        cli,
+        ["report", "self-assessment", "--source", str(MINIMAL), "--csv", str(everyone)],
+        env=fresh_lrs.env(),
+    )
     assert result.exit_code == 0, result.output
     with open(everyone, encoding="utf-8-sig", newline="") as fh:
         rows = {(r["pillar"], r["item"]): r for r in csv.DictReader(fh)}
@@ -102,10 +116,12 @@ def test_team_report_from_statements_the_player_sent(browser, fresh_lrs, launche
     assert [int(rows[("leadership", "l02")][s]) for s in scale] == [0, 0, 2, 1]
 
     funnel = tmp_path / "funnel.csv"
-    result = CliRunner().invoke(cli, ["report", "completion", "--source", str(MINIMAL), "--by", "team",
-                                      "--csv", str(funnel)], env=fresh_lrs.env())
+    result = CliRunner().invoke(
+        cli,
+        ["report", "completion", "--source", str(MINIMAL), "--by", "team", "--csv", str(funnel)],
+        env=fresh_lrs.env(),
+    )
     assert result.exit_code == 0, result.output
     with open(funnel, encoding="utf-8-sig", newline="") as fh:
         got = {(r["module"], r["cohort"]): (r["launched"], r["completed"]) for r in csv.DictReader(fh)}
     assert got == {(SA, "BLUE-7"): ("2", "2"), (SA, "GREEN-2"): ("1", "1")}
-

@@ -60,8 +60,21 @@ def _agreement(c: Counter) -> float | None:
 def test_team_view_counts_and_comparison(seeded, tmp_path):
     lrs, truth = seeded
     out, table = tmp_path / "sa.html", tmp_path / "sa.csv"
-    _invoke(lrs, "report", "self-assessment", "--course", COURSE, "--period", SPRING,
-            "--compare-period", AUTUMN, "-o", str(out), "--csv", str(table))
+    _invoke(
+        lrs,
+        "report",
+        "self-assessment",
+        "--course",
+        COURSE,
+        "--period",
+        SPRING,
+        "--compare-period",
+        AUTUMN,
+        "-o",
+        str(out),
+        "--csv",
+        str(table),
+    )
     spring, autumn = _expected(truth, "spring"), _expected(truth, "autumn")
     rows = {f"{r['pillar']}.{r['item']}": r for r in _read_csv(table)}
     assert set(rows) == set(spring)
@@ -94,8 +107,9 @@ def test_team_view_counts_and_comparison(seeded, tmp_path):
 def test_strengths_and_gaps_surface_extremes(seeded, tmp_path):
     lrs, truth = seeded
     out = tmp_path / "sa.html"
-    _invoke(lrs, "report", "self-assessment", "--course", COURSE, "--period", SPRING, "--top", "3",
-            "-o", str(out))
+    _invoke(
+        lrs, "report", "self-assessment", "--course", COURSE, "--period", SPRING, "--top", "3", "-o", str(out)
+    )
     spring = _expected(truth, "spring")
     values = sorted((_agreement(c) for c in spring.values()), reverse=True)
     doc = parse_html(out.read_text(encoding="utf-8"))
@@ -109,29 +123,58 @@ def test_strengths_and_gaps_surface_extremes(seeded, tmp_path):
 def test_team_filter_names_and_escaping(seeded, tmp_path):
     lrs, truth = seeded
     out, table = tmp_path / "north.html", tmp_path / "north.csv"
-    _invoke(lrs, "report", "self-assessment", "--course", COURSE, "--period", SPRING, "--team", "NORTH-1",
-            "-o", str(out), "--csv", str(table))
+    _invoke(
+        lrs,
+        "report",
+        "self-assessment",
+        "--course",
+        COURSE,
+        "--period",
+        SPRING,
+        "--team",
+        "NORTH-1",
+        "-o",
+        str(out),
+        "--csv",
+        str(table),
+    )
     north = _expected(truth, "spring", "NORTH-1")
     rows = {f"{r['pillar']}.{r['item']}": r for r in _read_csv(table)}
     for key, counts in north.items():
         assert {s: int(rows[key][s]) for s in SCALE} == {s: counts[s] for s in SCALE}
     html = out.read_text(encoding="utf-8")
     plans = _read_csv(tmp_path / "north-plans.csv")
-    expected_plans = [p for (name, who), p in truth.plans.items()
-                      if name == "spring" and truth.team[who] == "NORTH-1"]
+    expected_plans = [
+        p for (name, who), p in truth.plans.items() if name == "spring" and truth.team[who] == "NORTH-1"
+    ]
     assert sorted(r["strength"] for r in plans) == sorted(p["strength"] for p in expected_plans)
     assert {r["respondent"] for r in plans} == {f"#{i}" for i in range(1, len(expected_plans) + 1)}
     assert not re.search(r"Learner \d", html) and "@example.org" not in html  # anonymous by default
     assert "with &lt;tags&gt; &amp; commas" in html and "<tags>" not in html
 
     named = tmp_path / "named.html"
-    _invoke(lrs, "report", "self-assessment", "--course", COURSE, "--period", SPRING, "--team", "NORTH-1",
-            "--show-names", "--lang", "fr", "-o", str(named))
+    _invoke(
+        lrs,
+        "report",
+        "self-assessment",
+        "--course",
+        COURSE,
+        "--period",
+        SPRING,
+        "--team",
+        "NORTH-1",
+        "--show-names",
+        "--lang",
+        "fr",
+        "-o",
+        str(named),
+    )
     doc = parse_html(named.read_text(encoding="utf-8"))
     assert doc.get("lang") == "fr"
     names = sorted(r[0] for r in table_after_heading(doc, "Forces, possibilités"))
-    assert names == sorted(truth.names[who] for (name, who) in truth.plans
-                           if name == "spring" and truth.team[who] == "NORTH-1")
+    assert names == sorted(
+        truth.names[who] for (name, who) in truth.plans if name == "spring" and truth.team[who] == "NORTH-1"
+    )
 
 
 def test_quiz_item_analysis(seeded, tmp_path):
@@ -161,8 +204,21 @@ def test_quiz_item_analysis(seeded, tmp_path):
 def test_completion_funnel(seeded, tmp_path, by):
     lrs, truth = seeded
     table = tmp_path / "funnel.csv"
-    _invoke(lrs, "report", "completion", "--course", COURSE, "--by", by, "--period", SPRING,
-            "--csv", str(table), "-o", str(tmp_path / "f.html"))
+    _invoke(
+        lrs,
+        "report",
+        "completion",
+        "--course",
+        COURSE,
+        "--by",
+        by,
+        "--period",
+        SPRING,
+        "--csv",
+        str(table),
+        "-o",
+        str(tmp_path / "f.html"),
+    )
     rows = _read_csv(table)
     module = QUIZ["module"]
     stages = truth.funnel[module]

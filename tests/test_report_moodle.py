@@ -97,8 +97,19 @@ def test_period_excludes_other_dates(tmp_path):
 
 def test_quiz_item_analysis_from_moodle(tmp_path):
     out = tmp_path / "quiz.csv"
-    result = CliRunner().invoke(cli, ["report", "quiz", "--moodle-export", str(QUIZ_TXT), "--csv", str(out),
-                                      "-o", str(tmp_path / "quiz.html")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "quiz",
+            "--moodle-export",
+            str(QUIZ_TXT),
+            "--csv",
+            str(out),
+            "-o",
+            str(tmp_path / "quiz.html"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = {r["question"]: r for r in csv.DictReader(fh)}
@@ -120,19 +131,23 @@ def test_moodle_dates_in_both_languages():
     assert parse_moodle_date("-") is None and parse_moodle_date("sometime") is None
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "empty file"),
-    (b"Foo\tBar\n1\t2\n", "no 'Name' column"),
-    (b"Name\tAttempt\tResponse 0\nAna\t1\tyes\n", "tick 'Question'"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Excel 97"),
-    (b"Name\tQuestion 0\n\xff\xfe\n", "not UTF-8"),
-    (b"PK\x03\x04 broken zip", "not a readable .xlsx"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"Foo\tBar\n1\t2\n", "no 'Name' column"),
+        (b"Name\tAttempt\tResponse 0\nAna\t1\tyes\n", "tick 'Question'"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Excel 97"),
+        (b"Name\tQuestion 0\n\xff\xfe\n", "not UTF-8"),
+        (b"PK\x03\x04 broken zip", "not a readable .xlsx"),
+    ],
+)
 def test_bad_downloads_fail_clearly(tmp_path, content, message):
     bad = tmp_path / "export.txt"
     bad.write_bytes(content)
-    result = CliRunner().invoke(cli, ["report", "self-assessment", "--moodle-export", str(bad),
-                                      "--csv", str(tmp_path / "x.csv")])
+    result = CliRunner().invoke(
+        cli, ["report", "self-assessment", "--moodle-export", str(bad), "--csv", str(tmp_path / "x.csv")]
+    )
     assert result.exit_code == 1
     assert message in result.output and str(bad) in result.output
     assert "Traceback" not in result.output
@@ -154,11 +169,14 @@ def test_no_matching_answers_says_so(tmp_path):
     assert "No answers match these filters." in html and 'role="status"' in html
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--compare-period", "2026-01-01..2026-01-31"], "--compare-period needs --period"),
-    (["--period", "2026-02-01"], "expected YYYY-MM-DD..YYYY-MM-DD"),
-    (["--period", "2026-03-01..2026-02-01"], "ends before it starts"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--compare-period", "2026-01-01..2026-01-31"], "--compare-period needs --period"),
+        (["--period", "2026-02-01"], "expected YYYY-MM-DD..YYYY-MM-DD"),
+        (["--period", "2026-03-01..2026-02-01"], "ends before it starts"),
+    ],
+)
 def test_bad_report_options(tmp_path, args, message):
     argv = ["report", "self-assessment", "--moodle-export", str(SA_TXT), "--csv", str(tmp_path / "x.csv")]
     argv += args

@@ -12,16 +12,24 @@ V = "http://adlnet.gov/expapi/verbs/"
 
 
 def _stmt(obj_id: str, verb: str = "answered", **extra) -> dict:
-    return {"actor": {"mbox": "mailto:a@example.org", "name": "A"}, "verb": {"id": V + verb},
-            "object": {"id": obj_id}, "timestamp": "2026-02-10T14:00:00Z", **extra}
+    return {
+        "actor": {"mbox": "mailto:a@example.org", "name": "A"},
+        "verb": {"id": V + verb},
+        "object": {"id": obj_id},
+        "timestamp": "2026-02-10T14:00:00Z",
+        **extra,
+    }
 
 
-@pytest.mark.parametrize(("obj_id", "interaction"), [
-    (f"{C}/self-assessment/leadership/l01", "sa.leadership.l01"),
-    (f"{C}/self-assessment/prompt/first-step", "sa.first-step"),
-    (f"{C}/quiz/intro-check/q1", "q.intro-check.q1"),
-    (f"{C}/reflection/why", "r.why"),
-])
+@pytest.mark.parametrize(
+    ("obj_id", "interaction"),
+    [
+        (f"{C}/self-assessment/leadership/l01", "sa.leadership.l01"),
+        (f"{C}/self-assessment/prompt/first-step", "sa.first-step"),
+        (f"{C}/quiz/intro-check/q1", "q.intro-check.q1"),
+        (f"{C}/reflection/why", "r.why"),
+    ],
+)
 def test_interaction_ids_from_iris(obj_id, interaction):
     record = from_statement(_stmt(obj_id, result={"response": "x"}), C)
     assert isinstance(record, Answer) and record.interaction == interaction and record.response == "x"
@@ -37,17 +45,32 @@ def test_module_verbs_become_events_and_pages_are_ignored():
 
 
 def test_course_found_from_grouping_when_not_given():
-    stmt = _stmt(f"{C}/quiz/q/x", context={"contextActivities": {"grouping": [
-        {"id": C, "definition": {"type": "http://adlnet.gov/expapi/activities/course"}}]}})
+    stmt = _stmt(
+        f"{C}/quiz/q/x",
+        context={
+            "contextActivities": {
+                "grouping": [{"id": C, "definition": {"type": "http://adlnet.gov/expapi/activities/course"}}]
+            }
+        },
+    )
     assert from_statement(stmt, None).interaction == "q.q.x"
 
 
-@pytest.mark.parametrize("junk", [
-    {}, {"actor": "x"}, {"actor": {}, "verb": {}, "object": {}},
-    _stmt(f"{C}/quiz/q/x", result="yes"), _stmt(f"{C}/quiz/q/x", context=[1, 2]),
-    _stmt(f"{C}/quiz/q/x", result={"extensions": {f"{C}/xapi/extensions/attempt": "2"}, "success": "yes"}),
-    {**_stmt(f"{C}/quiz/q/x"), "timestamp": "not a date"}, {**_stmt(f"{C}/quiz/q/x"), "verb": {"id": 5}},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {},
+        {"actor": "x"},
+        {"actor": {}, "verb": {}, "object": {}},
+        _stmt(f"{C}/quiz/q/x", result="yes"),
+        _stmt(f"{C}/quiz/q/x", context=[1, 2]),
+        _stmt(
+            f"{C}/quiz/q/x", result={"extensions": {f"{C}/xapi/extensions/attempt": "2"}, "success": "yes"}
+        ),
+        {**_stmt(f"{C}/quiz/q/x"), "timestamp": "not a date"},
+        {**_stmt(f"{C}/quiz/q/x"), "verb": {"id": 5}},
+    ],
+)
 def test_malformed_statements_do_not_crash(junk):
     record = from_statement(junk, C)
     assert record is None or isinstance(record, Answer | Event)

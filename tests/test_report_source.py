@@ -41,17 +41,39 @@ def _moodle_file(path: Path, rows: list[tuple[str, str, list[tuple[str, str, str
 def test_self_assessment_labels_and_order_from_source(course, tmp_path):
     sa = next(m.self_assessment() for m in course.modules if m.kind == "self_assessment")
     first, second = sa.pillars[0], sa.pillars[1]
-    rows = [("Ana Tremblay", "10 February 2026, 2:05 PM",
-             [(f"sa.{first.id}.{first.items[0].id}", "yes", "neutral"),
-              (f"sa.{second.id}.{second.items[2].id}", "no", "neutral"),
-              (f"sa.{sa.strength.id}", "Our patient partners", "")]),
-            ("Ben Roy", "11 February 2026, 9:00 AM",
-             [(f"sa.{first.id}.{first.items[0].id}", "somewhat", "neutral")])]
+    rows = [
+        (
+            "Ana Tremblay",
+            "10 February 2026, 2:05 PM",
+            [
+                (f"sa.{first.id}.{first.items[0].id}", "yes", "neutral"),
+                (f"sa.{second.id}.{second.items[2].id}", "no", "neutral"),
+                (f"sa.{sa.strength.id}", "Our patient partners", ""),
+            ],
+        ),
+        (
+            "Ben Roy",
+            "11 February 2026, 9:00 AM",
+            [(f"sa.{first.id}.{first.items[0].id}", "somewhat", "neutral")],
+        ),
+    ]
     export = _moodle_file(tmp_path / "sa.txt", rows)
     for lang in ("en", "fr"):
         out, table = tmp_path / f"sa-{lang}.html", tmp_path / f"sa-{lang}.csv"
-        argv = ["report", "self-assessment", "--source", str(SOURCE), "--moodle-export", str(export),
-                "--lang", lang, "-o", str(out), "--csv", str(table)]
+        argv = [
+            "report",
+            "self-assessment",
+            "--source",
+            str(SOURCE),
+            "--moodle-export",
+            str(export),
+            "--lang",
+            lang,
+            "-o",
+            str(out),
+            "--csv",
+            str(table),
+        ]
         result = CliRunner().invoke(cli, argv)
         assert result.exit_code == 0, result.output
         with open(table, encoding="utf-8-sig", newline="") as fh:
@@ -77,13 +99,33 @@ def test_quiz_labels_and_right_answers_from_source(course, tmp_path):
     wrong = next(c.id for c in question.choices if c.id not in question.correct)
     # A SCORM 1.2 package reports choices as one letter per position (a = first choice): Moodle shows codes.
     codes = ",".join("abcdefghij"[i] for i, c in enumerate(question.choices) if c.id in question.correct)
-    rows = [("Ana Tremblay", "9 February 2026, 10:00 AM", [(f"q.{quiz.id}.{question.id}", codes, "correct")]),
-            ("Ben Roy", "9 February 2026, 11:00 AM", [(f"q.{quiz.id}.{question.id}", wrong, "wrong"),
-                                                      (f"q.{quiz.id}.{question.id}", right, "correct")])]
+    rows = [
+        ("Ana Tremblay", "9 February 2026, 10:00 AM", [(f"q.{quiz.id}.{question.id}", codes, "correct")]),
+        (
+            "Ben Roy",
+            "9 February 2026, 11:00 AM",
+            [
+                (f"q.{quiz.id}.{question.id}", wrong, "wrong"),
+                (f"q.{quiz.id}.{question.id}", right, "correct"),
+            ],
+        ),
+    ]
     export = _moodle_file(tmp_path / "quiz.txt", rows)
     out, table = tmp_path / "quiz.html", tmp_path / "quiz.csv"
-    argv = ["report", "quiz", "--source", str(SOURCE), "--moodle-export", str(export), "--lang", "fr",
-            "-o", str(out), "--csv", str(table)]
+    argv = [
+        "report",
+        "quiz",
+        "--source",
+        str(SOURCE),
+        "--moodle-export",
+        str(export),
+        "--lang",
+        "fr",
+        "-o",
+        str(out),
+        "--csv",
+        str(table),
+    ]
     result = CliRunner().invoke(cli, argv)
     assert result.exit_code == 0, result.output
     with open(table, encoding="utf-8-sig", newline="") as fh:
@@ -93,7 +135,8 @@ def test_quiz_labels_and_right_answers_from_source(course, tmp_path):
     expected = {c.id: 2 for c in question.choices if c.id in question.correct}
     expected[wrong] = 1
     assert dict(part.split("=") for part in row["choices"].split("; ")) == {
-        c.id: str(expected.get(c.id, 0)) for c in question.choices}
+        c.id: str(expected.get(c.id, 0)) for c in question.choices
+    }
     html = out.read_text(encoding="utf-8")
     assert module.title["fr"] in html
     marked = [c for c in question.choices if c.id in question.correct]

@@ -51,14 +51,39 @@ def test_marks_are_one_based_file_line_col(backend: str) -> None:
     assert [(t.loc.line, t.loc.col) for t in tags.items] == [(4, 12), (4, 15)]  # columns count characters
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("yes", "yes"), ("no", "no"), ("on", "on"), ("off", "off"), ("Yes", "Yes"), ("y", "y"),
-    ("true", True), ("false", False), ("True", True), ("FALSE", False),
-    ("null", None), ("~", None), ("", None),
-    ("42", 42), ("-7", -7), ("010", 10), ("0o17", 15), ("0x1F", 31), ("1_000", "1_000"),
-    ("1.5", 1.5), ("1e3", 1000.0), ("1.0.0", "1.0.0"), ("2026-11-23", "2026-11-23"),
-    ('"true"', "true"), ("'42'", "42"), ("!!str 5", "5"), ("!!float 3", 3.0), ("!!bool true", True),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yes", "yes"),
+        ("no", "no"),
+        ("on", "on"),
+        ("off", "off"),
+        ("Yes", "Yes"),
+        ("y", "y"),
+        ("true", True),
+        ("false", False),
+        ("True", True),
+        ("FALSE", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ("42", 42),
+        ("-7", -7),
+        ("010", 10),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("1_000", "1_000"),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("1.0.0", "1.0.0"),
+        ("2026-11-23", "2026-11-23"),
+        ('"true"', "true"),
+        ("'42'", "42"),
+        ("!!str 5", "5"),
+        ("!!float 3", 3.0),
+        ("!!bool true", True),
+    ],
+)
 def test_scalars_follow_the_yaml_1_2_core_schema(backend: str, text: str, expected: object) -> None:
     value = parse_ok(f"v: {text}\n").get("v")
     assert isinstance(value, Scalar)
@@ -71,8 +96,10 @@ def test_raw_text_is_kept_for_ids(backend: str) -> None:
 
 
 def test_anchor_is_refused_at_its_place(backend: str) -> None:
-    assert only_issue("a: 1\nb: &x [1, 2]\nc: *x\n") == \
-        "f.yaml:2:4: error: YAML anchors (&x) are not allowed; write the value out in full"
+    assert (
+        only_issue("a: 1\nb: &x [1, 2]\nc: *x\n")
+        == "f.yaml:2:4: error: YAML anchors (&x) are not allowed; write the value out in full"
+    )
 
 
 def test_alias_bomb_is_refused_quickly(backend: str) -> None:
@@ -88,8 +115,10 @@ def test_alias_bomb_is_refused_quickly(backend: str) -> None:
 
 
 def test_merge_key_is_refused(backend: str) -> None:
-    assert only_issue("base:\n  x: 1\nother:\n  <<: {x: 2}\n") == \
-        "f.yaml:4:3: error: YAML merge keys (<<) are not allowed; write the keys out in full"
+    assert (
+        only_issue("base:\n  x: 1\nother:\n  <<: {x: 2}\n")
+        == "f.yaml:4:3: error: YAML merge keys (<<) are not allowed; write the keys out in full"
+    )
 
 
 def test_quoted_merge_key_is_an_ordinary_key(backend: str) -> None:
@@ -107,22 +136,31 @@ def test_bad_indentation_is_located(backend: str) -> None:
     assert message.startswith("f.yaml:3:2: error: invalid YAML:")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("x: !!python/object/apply:os.system [echo]\n",
-     "f.yaml:1:4: error: YAML tag '!!python/object/apply:os.system' is not allowed"),
-    ("x: !!python/name:os.system ''\n",
-     "f.yaml:1:4: error: YAML tag '!!python/name:os.system' is not allowed"),
-    ("x: !custom 1\n", "f.yaml:1:4: error: YAML tag '!custom' is not allowed"),
-    ("x: !!binary aGk=\n", "f.yaml:1:4: error: YAML tag '!!binary' is not allowed"),
-    ("x: !!int nope\n", "f.yaml:1:4: error: 'nope' is not a valid !!int value"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "x: !!python/object/apply:os.system [echo]\n",
+            "f.yaml:1:4: error: YAML tag '!!python/object/apply:os.system' is not allowed",
+        ),
+        (
+            "x: !!python/name:os.system ''\n",
+            "f.yaml:1:4: error: YAML tag '!!python/name:os.system' is not allowed",
+        ),
+        ("x: !custom 1\n", "f.yaml:1:4: error: YAML tag '!custom' is not allowed"),
+        ("x: !!binary aGk=\n", "f.yaml:1:4: error: YAML tag '!!binary' is not allowed"),
+        ("x: !!int nope\n", "f.yaml:1:4: error: 'nope' is not a valid !!int value"),
+    ],
+)
 def test_tags_outside_the_core_schema_are_refused(backend: str, text: str, expected: str) -> None:
     assert only_issue(text) == expected
 
 
 def test_only_one_document(backend: str) -> None:
-    assert only_issue("a: 1\n---\nb: 2\n") == \
-        "f.yaml:2:1: error: only one YAML document per file is allowed (remove the '---')"
+    assert (
+        only_issue("a: 1\n---\nb: 2\n")
+        == "f.yaml:2:1: error: only one YAML document per file is allowed (remove the '---')"
+    )
 
 
 def test_duplicate_keys_are_reported_and_the_first_is_kept(backend: str) -> None:
@@ -132,8 +170,9 @@ def test_duplicate_keys_are_reported_and_the_first_is_kept(backend: str) -> None
 
 
 def test_complex_keys_are_refused(backend: str) -> None:
-    assert only_issue("? [a, b]\n: 1\n") == \
-        "f.yaml:1:3: error: mapping keys must be text, not lists or mappings"
+    assert (
+        only_issue("? [a, b]\n: 1\n") == "f.yaml:1:3: error: mapping keys must be text, not lists or mappings"
+    )
 
 
 def test_deep_nesting_is_refused(backend: str) -> None:
@@ -143,8 +182,9 @@ def test_deep_nesting_is_refused(backend: str) -> None:
 
 
 def test_control_character_is_located(backend: str) -> None:
-    assert only_issue("a: ok\nb: x\x07y\n") == \
-        "f.yaml:2:5: error: invalid YAML: character U+0007 is not allowed"
+    assert (
+        only_issue("a: ok\nb: x\x07y\n") == "f.yaml:2:5: error: invalid YAML: character U+0007 is not allowed"
+    )
 
 
 def test_empty_document_is_no_node() -> None:

@@ -64,8 +64,14 @@ def run_encoder(course, module, fmt: str) -> dict:
         pytest.fail("node is required (scripts/test installs it)", pytrace=False)
     files = {f.path: f.data for f in render_module(course, module, fmt, course.languages)}
     payload = files["ece-data.js"].decode("utf-8").removeprefix("window.ECE_DATA = ").rstrip().rstrip(";")
-    proc = subprocess.run(["node", "-e", NODE_DRIVER, str(STATE_JS)], input=payload, capture_output=True,
-                          text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        ["node", "-e", NODE_DRIVER, str(STATE_JS)],
+        input=payload,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout) | {"data": json.loads(payload)}
 
@@ -86,8 +92,9 @@ def test_worst_case_by_hand_for_a_quiz():
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004", "xapi"])
 def test_python_worst_case_matches_the_js_encoder(fmt):
     sa = C.self_assessment(pillars=4, items=10, pillar_reflections=2, reflections=3)
-    module = C.module(pages=11, quizzes=(C.quiz(questions=5, choices=6, attempts=0), C.quiz("q2")),
-                      reflections=2, sa=sa)
+    module = C.module(
+        pages=11, quizzes=(C.quiz(questions=5, choices=6, attempts=0), C.quiz("q2")), reflections=2, sa=sa
+    )
     course = C.course(module)
     got = run_encoder(course, module, fmt)
     text_max = got["data"]["stateBudget"]["textMax"]

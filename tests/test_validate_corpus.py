@@ -15,18 +15,30 @@ from tests.support.bad_packages import CASES, good_scorm12, xxe_manifest, zip_of
 # case -> (file of the finding, level, rule, words the message must hold). "{zip}" is the package's own name.
 EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "wrapper-folder": ("course/imsmanifest.xml", "error", "MUST 1", "wrapper folder"),
-    "missing-manifest": ("{zip}", "error", "MUST 1", "no imsmanifest.xml, cmi5.xml or tincan.xml at the "
-                                                     "root"),
+    "missing-manifest": (
+        "{zip}",
+        "error",
+        "MUST 1",
+        "no imsmanifest.xml, cmi5.xml or tincan.xml at the root",
+    ),
     "manifest-upper-case": ("IMSManifest.xml", "error", "MUST 1", "named exactly 'imsmanifest.xml'"),
     "wrong-schemaversion": ("imsmanifest.xml", "error", "MUST 8", "<schemaversion> is '1.3'"),
     "schemaversion-whitespace": ("imsmanifest.xml", "error", "MUST 8", "whitespace around '1.2'"),
-    "numeric-character-reference": ("imsmanifest.xml", "error", "MUST 6", "numeric character reference "
-                                                                          "&#169;"),
+    "numeric-character-reference": (
+        "imsmanifest.xml",
+        "error",
+        "MUST 6",
+        "numeric character reference &#169;",
+    ),
     "missing-resource": ("imsmanifest.xml", "error", "MUST 11", "resource 'RES-GONE', which does not exist"),
     "asset-typed-sco": ("imsmanifest.xml", "error", "MUST 11", "adlcp:scormtype='asset'"),
     "scormtype-missing": ("imsmanifest.xml", "error", "MUST 11", "has no adlcp:scormtype"),
-    "default-org-missing": ("imsmanifest.xml", "error", "MUST 10", "default='ORG-NOPE'> names no "
-                                                                   "<organization>"),
+    "default-org-missing": (
+        "imsmanifest.xml",
+        "error",
+        "MUST 10",
+        "default='ORG-NOPE'> names no <organization>",
+    ),
     "duplicate-identifiers": ("imsmanifest.xml", "error", "MUST 9", "identifier 'ITEM-1' is used twice"),
     "identifier-with-quote": ("imsmanifest.xml", "error", "MUST 9", "identifier 'ITEM\"1' has characters"),
     "item-without-title": ("imsmanifest.xml", "error", "MUST 10", "item 'ITEM-1' has no <title>"),
@@ -64,17 +76,33 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "scorm2004-data-from-lms": ("imsmanifest.xml", "error", "MUST 24", "dataFromLMS"),
     "tincan-launch-not-first": ("tincan.xml", "error", "MUST 26", "first <activity> must be the launchable"),
     "tincan-activities-not-first": ("tincan.xml", "error", "MUST 26", "<activities> must be the first child"),
-    "tincan-relative-activity-id": ("tincan.xml", "error", "MUST 26", "activity id 'm1' is not an "
-                                                                      "absolute IRI"),
+    "tincan-relative-activity-id": (
+        "tincan.xml",
+        "error",
+        "MUST 26",
+        "activity id 'm1' is not an absolute IRI",
+    ),
     "cmi5-relative-id": ("cmi5.xml", "error", "MUST 30", "au id 'module-one' is not an absolute IRI"),
-    "cmi5-mastery-above-one": ("cmi5.xml", "error", "MUST 30", "masteryScore '80' must be a decimal "
-                                                               "from 0 to 1"),
-    "cmi5-reserved-launch-parameter": ("cmi5.xml", "error", "MUST 30", "reserved launch parameter(s) "
-                                                                       "endpoint"),
+    "cmi5-mastery-above-one": (
+        "cmi5.xml",
+        "error",
+        "MUST 30",
+        "masteryScore '80' must be a decimal from 0 to 1",
+    ),
+    "cmi5-reserved-launch-parameter": (
+        "cmi5.xml",
+        "error",
+        "MUST 30",
+        "reserved launch parameter(s) endpoint",
+    ),
     "cmi5-entity-declaration": ("cmi5.xml", "error", "MUST 30", "declares entities"),
     "symlink-entry": ("media/passwd", "error", "MUST 2", "symbolic link"),
-    "credentials-password-in-js": ("app.js", "error", "MUST 27",
-                                   "password assignment ('password = \"Tr0ub4dor"),
+    "credentials-password-in-js": (
+        "app.js",
+        "error",
+        "MUST 27",
+        "password assignment ('password = \"Tr0ub4dor",
+    ),
     "ours-state-over-budget": ("ece-data.js", "error", "MUST 20", "5,000 characters, above SCORM 1.2"),
 }
 WARNING_ONLY = {name for name, exp in EXPECTED.items() if exp[1] == "warning"}
@@ -101,10 +129,14 @@ def test_bad_package_reports_its_finding(name, tmp_path):
     report = json.loads(result.output)
     where, level, rule, words = EXPECTED[name]
     where = where.replace("{zip}", path.name)
-    found = [i for i in report["issues"]
-             if i["file"] == where and i["level"] == level and i["rule"] == rule and words in i["message"]]
+    found = [
+        i
+        for i in report["issues"]
+        if i["file"] == where and i["level"] == level and i["rule"] == rule and words in i["message"]
+    ]
     assert found, f"{name}: expected {level} at {where} [{rule}] with {words!r}; got:\n" + "\n".join(
-        f"{i['file']}: {i['level']}: {i['message']} [{i['rule']}]" for i in report["issues"])
+        f"{i['file']}: {i['level']}: {i['message']} [{i['rule']}]" for i in report["issues"]
+    )
     if name in WARNING_ONLY:
         assert result.exit_code == 0 and report["errors"] == 0
     else:
@@ -117,9 +149,11 @@ def test_human_output_is_path_level_message_rule(tmp_path):
     result = validate(str(path))
     assert result.exit_code == 1
     # Line 6 of the hand-written template holds <schemaversion>.
-    assert ("imsmanifest.xml:6:1: error: <schemaversion> is '1.3'; write exactly '1.2', '2004 4th "
-            "Edition' or "
-            "'2004 3rd Edition' [MUST 8]") in result.output
+    assert (
+        "imsmanifest.xml:6:1: error: <schemaversion> is '1.3'; write exactly '1.2', '2004 4th "
+        "Edition' or "
+        "'2004 3rd Edition' [MUST 8]"
+    ) in result.output
     assert "Traceback" not in result.output
 
 

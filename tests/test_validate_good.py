@@ -29,8 +29,9 @@ def validate(*args: str):
 def built(tmp_path_factory) -> list[Path]:
     """Build the fixture course in every format with the real build command."""
     out = tmp_path_factory.mktemp("build")
-    result = CliRunner().invoke(cli, ["build", str(MINIMAL), "--format", "all", "--out", str(out)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["build", str(MINIMAL), "--format", "all", "--out", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     zips = sorted(out.glob("*.zip"))
     kinds = {p.name.rsplit("-", 1)[-1] for p in zips}
@@ -40,8 +41,12 @@ def built(tmp_path_factory) -> list[Path]:
 
 def test_our_packages_validate_clean_against_rules_and_official_schemas(built):
     assert SCHEMAS.is_dir(), f"official schemas expected at {SCHEMAS}"
-    expected = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004 4th Edition", "xapi": "xAPI (tincan.xml)",
-                "cmi5": "cmi5"}
+    expected = {
+        "scorm12": "SCORM 1.2",
+        "scorm2004": "SCORM 2004 4th Edition",
+        "xapi": "xAPI (tincan.xml)",
+        "cmi5": "cmi5",
+    }
     for path in built:
         result = validate("--json", "--strict", "--schemas", str(SCHEMAS), str(path))
         report = json.loads(result.output)
@@ -66,7 +71,7 @@ def test_state_budget_is_checked_per_sco_in_our_packages(built, tmp_path):
     data = files["ece-data.js"].decode()
     head, rest = data.split('"worstCase":', 1)
     number = rest.split("}", 1)[0]
-    files["ece-data.js"] = (head + '"worstCase":4097' + rest[len(number):]).encode()
+    files["ece-data.js"] = (head + '"worstCase":4097' + rest[len(number) :]).encode()
     bad = tmp_path / "over.zip"
     bad.write_bytes(zip_of(files))
     report = json.loads(validate("--json", str(bad)).output)
@@ -84,18 +89,25 @@ def test_schemas_catch_what_the_rules_do_not(tmp_path):
     result = validate("--json", "--schemas", str(SCHEMAS), str(path))
     issues = json.loads(result.output)["issues"]
     assert result.exit_code == 1
-    assert any(i["file"] == "imsmanifest.xml" and "official SCORM 1.2 schema" in i["message"]
-               and "'type' is required" in i["message"] for i in issues), issues
+    assert any(
+        i["file"] == "imsmanifest.xml"
+        and "official SCORM 1.2 schema" in i["message"]
+        and "'type' is required" in i["message"]
+        for i in issues
+    ), issues
 
 
 def test_cmi5_schema_violation_cites_must_30(tmp_path):
-    xml = CMI5.format(au_id="https://example.org/c/m1", mastery='launchMethod="Sideways"',
-                      url="m1/index.html")
+    xml = CMI5.format(
+        au_id="https://example.org/c/m1", mastery='launchMethod="Sideways"', url="m1/index.html"
+    )
     path = tmp_path / "c.zip"
     path.write_bytes(zip_of({"cmi5.xml": xml.encode(), "m1/index.html": b"<p>x</p>"}))
     issues = json.loads(validate("--json", "--schemas", str(SCHEMAS), str(path)).output)["issues"]
-    assert any(i["rule"] == "MUST 30" and "official cmi5 schema" in i["message"]
-               and "Sideways" in i["message"] for i in issues), issues
+    assert any(
+        i["rule"] == "MUST 30" and "official cmi5 schema" in i["message"] and "Sideways" in i["message"]
+        for i in issues
+    ), issues
 
 
 def test_schemas_folder_without_the_set_is_a_clear_error(tmp_path):

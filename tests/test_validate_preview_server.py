@@ -18,17 +18,23 @@ from ece_scorm.commands.new import run_new
 from ece_scorm.preview.memory_lrs import MemoryLRS
 from ece_scorm.preview.server import PreviewServer
 
-STATEMENT = {"id": "6f1c8b58-2b0e-4c47-9b1e-8d5f0c1a2b3c", "actor": {"mbox": "mailto:a@example.org"},
-             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-             "object": {"id": "https://example.org/c/m1/page/p1"}}
+STATEMENT = {
+    "id": "6f1c8b58-2b0e-4c47-9b1e-8d5f0c1a2b3c",
+    "actor": {"mbox": "mailto:a@example.org"},
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+    "object": {"id": "https://example.org/c/m1/page/p1"},
+}
 
 
 def test_lrs_stores_statements_once_and_refuses_malformed_ones():
     seen = []
     lrs = MemoryLRS(on_statement=seen.append)
     body = json.dumps([STATEMENT]).encode()
-    assert lrs.handle("POST", "statements", "", body) == (200, "application/json",
-                                                         json.dumps([STATEMENT["id"]]).encode())
+    assert lrs.handle("POST", "statements", "", body) == (
+        200,
+        "application/json",
+        json.dumps([STATEMENT["id"]]).encode(),
+    )
     lrs.handle("POST", "statements", "", body)  # an outbox resend must not duplicate
     assert [s["id"] for s in lrs.snapshot()] == [STATEMENT["id"]] and len(seen) == 1
     assert lrs.handle("POST", "statements", "", b"{not json")[0] == 400
@@ -42,8 +48,10 @@ def test_lrs_stores_statements_once_and_refuses_malformed_ones():
 def test_lrs_documents_match_agents_whatever_their_spelling():
     lrs = MemoryLRS()
     put = "activityId=x&agent=%7B%22mbox%22%3A%22mailto%3Aa%40b.c%22%2C%22name%22%3A%22A%22%7D&stateId=s"
-    get = ("activityId=x&agent=%7B%22name%22%3A%20%22A%22%2C%20%22mbox%22%3A%20%22mailto%3Aa%40b.c%22%7D"
-           "&stateId=s")
+    get = (
+        "activityId=x&agent=%7B%22name%22%3A%20%22A%22%2C%20%22mbox%22%3A%20%22mailto%3Aa%40b.c%22%7D"
+        "&stateId=s"
+    )
     assert lrs.handle("PUT", "activities/state", put, b"abc")[0] == 204
     assert lrs.handle("GET", "activities/state", get, b"")[2] == b"abc"
     assert lrs.handle("DELETE", "activities/state", get, b"")[0] == 204
@@ -70,8 +78,10 @@ def test_source_change_rebuilds_and_sends_a_build_event(tmp_path):
 
         def touch():
             time.sleep(0.5)
-            module.write_text(module.read_text(encoding="utf-8").replace("Getting started", "Off we go", 1),
-                              encoding="utf-8")
+            module.write_text(
+                module.read_text(encoding="utf-8").replace("Getting started", "Off we go", 1),
+                encoding="utf-8",
+            )
 
         threading.Thread(target=touch, daemon=True).start()
         stream = _read_events(server.url + "events", '"shown": 2')

@@ -71,7 +71,10 @@ def test_every_text_has_exactly_the_course_languages(minimal) -> None:
 def test_modules_in_order_with_the_self_assessment_package_last(minimal) -> None:
     course, _ = minimal
     assert [(m.id, m.kind) for m in course.modules] == [
-        ("welcome", "module"), ("practice", "module"), ("self-check", "self_assessment")]
+        ("welcome", "module"),
+        ("practice", "module"),
+        ("self-check", "self_assessment"),
+    ]
     welcome, practice, sa_module = course.modules
     assert welcome.estimated_minutes == (10, 15)
     assert practice.estimated_minutes == (10, 10)  # a single int means min == max
@@ -99,7 +102,9 @@ def test_blocks_are_typed_and_complete(minimal) -> None:
     assert dict(video.captions) == {"en": "media/intro.en.vtt", "fr": "media/intro.fr.vtt"}
     assert video.duration_minutes == 1
     assert reflection.id == "stood-out" and reflection.hint == {
-        "en": "One or two sentences are enough.", "fr": "Une ou deux phrases suffisent."}
+        "en": "One or two sentences are enough.",
+        "fr": "Une ou deux phrases suffisent.",
+    }
     assert isinstance(page3.blocks[0], QuizBlock)
     assert course.media_files() == ("media/intro.en.vtt", "media/intro.fr.vtt", "media/pillars.svg")
 
@@ -116,9 +121,13 @@ def test_quiz_questions_answers_and_generated_true_false(minimal) -> None:
     assert (multiple.kind, multiple.correct) == ("multiple", frozenset({"partners", "leadership"}))
     assert (tf.kind, tf.correct) == ("true_false", frozenset({"true"}))
     assert [(c.id, c.text["en"], c.text["fr"]) for c in tf.choices] == [
-        ("true", "True", "Vrai"), ("false", "False", "Faux")]
-    assert tf.choices[1].feedback == {"en": "They are built on relationships.",
-                                      "fr": "Ils reposent sur les relations."}
+        ("true", "True", "Vrai"),
+        ("false", "False", "Faux"),
+    ]
+    assert tf.choices[1].feedback == {
+        "en": "They are built on relationships.",
+        "fr": "Ils reposent sur les relations.",
+    }
 
 
 def test_self_assessment_keeps_yes_and_no_as_scale_ids(minimal) -> None:
@@ -128,12 +137,19 @@ def test_self_assessment_keeps_yes_and_no_as_scale_ids(minimal) -> None:
     assert [p.id for p in sa.scale] == ["yes", "somewhat", "no", "unknown"]
     assert sa.scale[0].label == {"en": "Yes", "fr": "Oui"}
     assert [(p.id, [i.id for i in p.items]) for p in sa.pillars] == [
-        ("partners", ["p01", "p02"]), ("teams", ["t01", "t02"]), ("leadership", ["l01", "l02"])]
+        ("partners", ["p01", "p02"]),
+        ("teams", ["t01", "t02"]),
+        ("leadership", ["l01", "l02"]),
+    ]
     assert sa.pillars[0].reflections[0].id == "partners-r1"
     assert sa.pillars[1].description == {"en": "", "fr": ""}
     assert [r.id for r in sa.reflections] == ["surprised"]
     assert (sa.strength.id, sa.opportunity.id, sa.first_step.id, sa.first_step_lead.id) == (
-        "strength", "opportunity", "first-step", "first-step-lead")
+        "strength",
+        "opportunity",
+        "first-step",
+        "first-step-lead",
+    )
     assert sa.team_code is True and sa.estimated_minutes == (5, 10)
     page = course.module("self-check").pages[0]
     assert isinstance(page.blocks[0], SelfAssessmentBlock)
@@ -156,13 +172,16 @@ def test_plain_strings_in_a_bilingual_course_warn_and_fill_both_languages(tmp_pa
     course_dir = copy_minimal(tmp_path)
     module = course_dir / "modules" / "practice.yaml"
     text = module.read_text(encoding="utf-8")
-    module.write_text(text.replace("title: {en: Putting it into practice, fr: Passer à la pratique}",
-                                   "title: Practice"), encoding="utf-8")
+    module.write_text(
+        text.replace("title: {en: Putting it into practice, fr: Passer à la pratique}", "title: Practice"),
+        encoding="utf-8",
+    )
     course, warnings = load_course(course_dir)
     assert course.module("practice").title == {"en": "Practice", "fr": "Practice"}
     assert [str(w) for w in warnings] == [
         f"{module}:2:8: warning: 'title' is a single string but the course declares 2 languages; "
-        "give a map {en, fr} with one text per language"]
+        "give a map {en, fr} with one text per language"
+    ]
     with pytest.raises(SourceInvalid) as info:
         load_course(course_dir, strict=True)
     assert [i.level for i in info.value.issues] == ["error"]
@@ -172,10 +191,12 @@ def test_single_language_course_accepts_plain_strings(tmp_path: Path) -> None:
     course_dir = tmp_path / "c"
     (course_dir / "modules").mkdir(parents=True)
     (course_dir / "course.yaml").write_text(
-        "id: http://example.org/c/\ntitle: C\nlanguages: [fr-CA]\nmodules: [m]\n", encoding="utf-8")
+        "id: http://example.org/c/\ntitle: C\nlanguages: [fr-CA]\nmodules: [m]\n", encoding="utf-8"
+    )
     (course_dir / "modules" / "m.yaml").write_text(
         "title: M\nestimated_minutes: [5, 5]\npages:\n  - {id: p, title: P, blocks: [{text: Bonjour}]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     course, warnings = load_course(course_dir)
     assert warnings == []
     assert course.languages == ("fr-CA",) and course.default_language == "fr-CA"
@@ -192,14 +213,19 @@ def test_media_link_leaving_the_course_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceInvalid) as info:
         load_course(course_dir)
     assert [i.message for i in info.value.issues] == [
-        "media path 'media/pillars.svg' points outside the course folder (through a link)"]
+        "media path 'media/pillars.svg' points outside the course folder (through a link)"
+    ]
 
 
 def test_errors_from_several_files_are_sorted_by_file_then_line(tmp_path: Path) -> None:
     course_dir = copy_minimal(tmp_path)
     quiz = course_dir / "quizzes" / "welcome-check.yaml"
-    quiz.write_text(quiz.read_text(encoding="utf-8").replace("attempts: 2", "attempts: -2")
-                    .replace("answer: b", "answer: z"), encoding="utf-8")
+    quiz.write_text(
+        quiz.read_text(encoding="utf-8")
+        .replace("attempts: 2", "attempts: -2")
+        .replace("answer: b", "answer: z"),
+        encoding="utf-8",
+    )
     sa = course_dir / "self_assessment.yaml"
     sa.write_text(sa.read_text(encoding="utf-8").replace("id: t02", "id: t01"), encoding="utf-8")
     course_yaml = course_dir / "course.yaml"
@@ -207,10 +233,16 @@ def test_errors_from_several_files_are_sorted_by_file_then_line(tmp_path: Path) 
     course_yaml.write_text(text.replace("mastery_score: 80", "mastery_score: 180"), encoding="utf-8")
     with pytest.raises(SourceInvalid) as info:
         load_course(course_dir)
-    got = [(Path(i.location.file).relative_to(course_dir).as_posix(), i.location.line, i.location.col)
-           for i in info.value.issues]
-    assert got == [("course.yaml", 12, 16), ("quizzes/welcome-check.yaml", 5, 11),
-                   ("quizzes/welcome-check.yaml", 16, 13), ("self_assessment.yaml", 25, 14)]
+    got = [
+        (Path(i.location.file).relative_to(course_dir).as_posix(), i.location.line, i.location.col)
+        for i in info.value.issues
+    ]
+    assert got == [
+        ("course.yaml", 12, 16),
+        ("quizzes/welcome-check.yaml", 5, 11),
+        ("quizzes/welcome-check.yaml", 16, 13),
+        ("self_assessment.yaml", 25, 14),
+    ]
     assert info.value.format_message().splitlines()[-1] == "4 error(s), 0 warning(s); nothing was written."
 
 
@@ -218,7 +250,8 @@ def test_missing_folder_and_missing_course_yaml(tmp_path: Path) -> None:
     with pytest.raises(SourceInvalid) as info:
         load_course(tmp_path / "nope")
     assert [str(i) for i in info.value.issues] == [
-        f"{tmp_path / 'nope'}: error: course source folder not found"]
+        f"{tmp_path / 'nope'}: error: course source folder not found"
+    ]
     with pytest.raises(SourceInvalid) as info:
         load_course(tmp_path)
     assert info.value.issues[0].message == "course.yaml not found in the source folder"

@@ -37,7 +37,7 @@ def test_broken_case_reports_expected_lines_in_order(case: str, monkeypatch: pyt
     wanted = [line for line in expected if not line.endswith("nothing was written.")]
     shown = "\n  ".join(output)
     assert issues == wanted, f"{case}: got:\n  {shown}"
-    for line in expected[len(wanted):]:  # a hand-written summary line, when the case has one
+    for line in expected[len(wanted) :]:  # a hand-written summary line, when the case has one
         assert line == output[-1]
     assert info.value.exit_code == 1
 

@@ -13,8 +13,11 @@ import pytest
 from tests.support.launcher import Launcher
 
 pytestmark = pytest.mark.lrs
-ACTOR = {"objectType": "Agent", "name": "Ana Lopez", "account": {"homePage": "https://lms.example.org",
-                                                                  "name": "alopez"}}
+ACTOR = {
+    "objectType": "Agent",
+    "name": "Ana Lopez",
+    "account": {"homePage": "https://lms.example.org", "name": "alopez"},
+}
 AU = "https://lms.example.org/au/1"
 CMI5 = "https://w3id.org/xapi/cmi5/context/"
 
@@ -45,11 +48,18 @@ def stmt(verb: str, sess, **extra) -> dict:
     cats = [{"id": CMI5 + "categories/cmi5"}] if verb in ("initialized", "completed", "terminated") else []
     if verb == "completed":
         cats.append({"id": CMI5 + "categories/moveon"})
-    s = {"id": str(uuid.uuid4()), "actor": ACTOR, "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
-         "object": {"objectType": "Activity", "id": AU}, "timestamp": "2026-11-23T17:00:00.000Z",
-         "context": {"registration": sess.registration,
-                     "contextActivities": {"category": cats} if cats else {},
-                     "extensions": {CMI5 + "extensions/sessionid": sess.session_id}}}
+    s = {
+        "id": str(uuid.uuid4()),
+        "actor": ACTOR,
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+        "object": {"objectType": "Activity", "id": AU},
+        "timestamp": "2026-11-23T17:00:00.000Z",
+        "context": {
+            "registration": sess.registration,
+            "contextActivities": {"category": cats} if cats else {},
+            "extensions": {CMI5 + "extensions/sessionid": sess.session_id},
+        },
+    }
     s.update(extra)
     return s
 
@@ -70,8 +80,14 @@ def test_cmi5_launch_fetch_once_documents_and_strict_order(launcher, fresh_lrs):
     q = urllib.parse.urlencode({"agent": json.dumps(ACTOR), "profileId": "cmi5LearnerPreferences"})
     status, _, body = call("GET", p["endpoint"] + "agents/profile?" + q, headers=auth)
     assert (status, json.loads(body)) == (200, {"languagePreference": "fr-CA"})
-    q = urllib.parse.urlencode({"activityId": AU, "agent": json.dumps(ACTOR),
-                                "registration": sess.registration, "stateId": "LMS.LaunchData"})
+    q = urllib.parse.urlencode(
+        {
+            "activityId": AU,
+            "agent": json.dumps(ACTOR),
+            "registration": sess.registration,
+            "stateId": "LMS.LaunchData",
+        }
+    )
     launch_data = json.loads(call("GET", p["endpoint"] + "activities/state?" + q, headers=auth)[2])
     assert launch_data["masteryScore"] == 0.8 and launch_data["launchMode"] == "Normal"
     # the first statement must be initialized; a batch is refused whole at its first violation
@@ -85,18 +101,27 @@ def test_cmi5_launch_fetch_once_documents_and_strict_order(launcher, fresh_lrs):
     late = stmt("experienced", sess, object={"objectType": "Activity", "id": AU + "/page/q"})
     assert call("POST", p["endpoint"] + "statements", [late], auth)[0] == 400
     assert [v.split(":")[0] for v in launcher.violations] == [
-        "11.0.0.0-3", "experienced", "completed", "experienced"]
+        "11.0.0.0-3",
+        "experienced",
+        "completed",
+        "experienced",
+    ]
     stored = fresh_lrs.get_all(registration=sess.registration, ascending="true")
     assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in stored] == [
-        "launched", "initialized", "experienced", "terminated"]
+        "launched",
+        "initialized",
+        "experienced",
+        "terminated",
+    ]
 
 
 def test_xapi_launch_auth_cors_state_and_outages(launcher):
     url = launcher.launch_xapi("index.html", ACTOR, AU)
     p = params(url)
     auth = {"Authorization": p["auth"], "X-Experience-API-Version": "1.0.3"}
-    status, headers, _ = call("OPTIONS", p["endpoint"] + "statements",
-                              headers={"Origin": launcher.content_url.rstrip("/")})
+    status, headers, _ = call(
+        "OPTIONS", p["endpoint"] + "statements", headers={"Origin": launcher.content_url.rstrip("/")}
+    )
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == launcher.content_url.rstrip("/")
     assert "Authorization" in headers["Access-Control-Allow-Headers"]
@@ -104,8 +129,14 @@ def test_xapi_launch_auth_cors_state_and_outages(launcher):
     assert call("POST", p["endpoint"] + "statements", [], wrong)[0] == 401
     no_version = {"Authorization": p["auth"]}
     assert call("GET", p["endpoint"] + "statements", headers=no_version)[0] == 400
-    q = urllib.parse.urlencode({"activityId": AU, "agent": json.dumps(ACTOR),
-                                "registration": p["registration"], "stateId": "https://example.org/state"})
+    q = urllib.parse.urlencode(
+        {
+            "activityId": AU,
+            "agent": json.dumps(ACTOR),
+            "registration": p["registration"],
+            "stateId": "https://example.org/state",
+        }
+    )
     assert call("GET", p["endpoint"] + "activities/state?" + q, headers=auth)[0] == 404
     assert call("PUT", p["endpoint"] + "activities/state?" + q, b"abc", auth)[0] == 204
     assert call("GET", p["endpoint"] + "activities/state?" + q, headers=auth)[2] == b"abc"

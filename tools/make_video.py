@@ -30,8 +30,14 @@ VOICE, WORDS_PER_MINUTE = "en-us", 150
 GAP_S = 0.35  # pause between sentences, so the synthetic voice does not run sentences together
 SLIDE_PAD_S = 0.8  # extra time on each slide so the picture changes in a pause, not mid-word
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -313,7 +319,7 @@ def synthesise(work: Path) -> tuple[Path, list[float], list[tuple[float, float, 
 def split_cue(start: float, end: float, text: str) -> list[tuple[float, float, str]]:
     """Split a long sentence into cues of at most two lines, timed in proportion to their length."""
     lines = wrap(text).split("\n")
-    chunks = ["\n".join(lines[i:i + 2]) for i in range(0, len(lines), 2)]
+    chunks = ["\n".join(lines[i : i + 2]) for i in range(0, len(lines), 2)]
     total = sum(len(c) for c in chunks)
     cues, at = [], start
     for chunk in chunks:
@@ -360,18 +366,60 @@ def build() -> None:
         listing.append(f"file '{pngs[-1]}'")  # the concat demuxer ignores the last duration without this
         (work / "slides.txt").write_text("\n".join(listing) + "\n", encoding="utf-8")
         out = MEDIA / f"{OUT_STEM}.mp4"
-        run([
-            "ffmpeg", "-y", "-loglevel", "error",
-            "-f", "concat", "-safe", "0", "-i", str(work / "slides.txt"),
-            "-i", str(track), "-map", "0:v", "-map", "1:a",
-            # Main profile, yuv420p and faststart: what every browser and LMS media player can stream.
-            "-c:v", "libx264", "-profile:v", "main", "-pix_fmt", "yuv420p", "-tune", "stillimage",
-            "-r", "10", "-g", "50", "-crf", "30", "-vf", f"scale={WIDTH}:{HEIGHT}",
-            "-c:a", "aac", "-b:a", "24k", "-ac", "1", "-ar", "22050",
-            "-t", f"{sum(durations):.3f}", "-movflags", "+faststart",
-            "-map_metadata", "-1", "-fflags", "+bitexact",
-            str(out),
-        ])
+        run(
+            [
+                "ffmpeg",
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "concat",
+                "-safe",
+                "0",
+                "-i",
+                str(work / "slides.txt"),
+                "-i",
+                str(track),
+                "-map",
+                "0:v",
+                "-map",
+                "1:a",
+                # Main profile, yuv420p and faststart: what every browser and LMS media player can stream.
+                "-c:v",
+                "libx264",
+                "-profile:v",
+                "main",
+                "-pix_fmt",
+                "yuv420p",
+                "-tune",
+                "stillimage",
+                "-r",
+                "10",
+                "-g",
+                "50",
+                "-crf",
+                "30",
+                "-vf",
+                f"scale={WIDTH}:{HEIGHT}",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "24k",
+                "-ac",
+                "1",
+                "-ar",
+                "22050",
+                "-t",
+                f"{sum(durations):.3f}",
+                "-movflags",
+                "+faststart",
+                "-map_metadata",
+                "-1",
+                "-fflags",
+                "+bitexact",
+                str(out),
+            ]
+        )
     write_vtt(MEDIA / f"{OUT_STEM}.en.vtt", cues, "en")
     write_vtt(MEDIA / f"{OUT_STEM}.fr.vtt", cues, "fr")
     total = cues[-1][1]

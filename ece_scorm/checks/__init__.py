@@ -11,8 +11,13 @@ from ece_scorm.checks.scorm import check_scorm
 from ece_scorm.checks.xapi import check_cmi5, check_tincan
 from ece_scorm.errors import Issue, sort_issues
 
-STANDARD_FORMAT = {"SCORM 1.2": "scorm12", "SCORM 2004 3rd Edition": "scorm2004",
-                   "SCORM 2004 4th Edition": "scorm2004", "xAPI (tincan.xml)": "xapi", "cmi5": "cmi5"}
+STANDARD_FORMAT = {
+    "SCORM 1.2": "scorm12",
+    "SCORM 2004 3rd Edition": "scorm2004",
+    "SCORM 2004 4th Edition": "scorm2004",
+    "xAPI (tincan.xml)": "xapi",
+    "cmi5": "cmi5",
+}
 
 
 @dataclass

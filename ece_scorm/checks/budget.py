@@ -7,8 +7,10 @@ import json
 from ece_scorm.checks.reader import Package
 
 # MUST 20: cmi.suspend_data limits as a strict LMS (or Moodle in standards mode) enforces them.
-LIMITS = {"scorm12": (4096, "SCORM 1.2 cmi.suspend_data"), "scorm2004": (64000, "SCORM 2004 "
-                                                                                "cmi.suspend_data")}
+LIMITS = {
+    "scorm12": (4096, "SCORM 1.2 cmi.suspend_data"),
+    "scorm2004": (64000, "SCORM 2004 cmi.suspend_data"),
+}
 PREFIX = b"window.ECE_DATA = "
 
 
@@ -28,7 +30,7 @@ def check_budget(pkg: Package, fmt: str) -> None:
             pkg.error(name, "ece-data.js is not of the form 'window.ECE_DATA = {…};'")
             continue
         try:
-            ece = json.loads(body[len(PREFIX):-1])
+            ece = json.loads(body[len(PREFIX) : -1])
             budget = ece["stateBudget"]
             worst = int(budget["worstCase"])
         except (ValueError, KeyError, TypeError) as exc:
@@ -36,11 +38,18 @@ def check_budget(pkg: Package, fmt: str) -> None:
             continue
         declared = ece.get("format")
         if declared != fmt:
-            pkg.error(name, f"ece-data.js is built for '{declared}' but the package is {fmt}; the "
-                            "player would "
-                      "talk to the wrong LMS API")
+            pkg.error(
+                name,
+                f"ece-data.js is built for '{declared}' but the package is {fmt}; the "
+                "player would "
+                "talk to the wrong LMS API",
+            )
         limit = LIMITS.get(fmt)
         if limit and worst > limit[0]:
-            pkg.error(name, f"worst-case resume state is {worst:,} characters, above {limit[1]}'s "
-                            f"{limit[0]:,}; "
-                      "a learner's progress could fail to save", "MUST 20")
+            pkg.error(
+                name,
+                f"worst-case resume state is {worst:,} characters, above {limit[1]}'s "
+                f"{limit[0]:,}; "
+                "a learner's progress could fail to save",
+                "MUST 20",
+            )

@@ -11,12 +11,16 @@ from urllib.parse import unquote, urlsplit
 from ece_scorm.checks.reader import Package, is_text_name, line_col
 
 MANIFESTS = {"imsmanifest.xml": "scorm", "cmi5.xml": "cmi5", "tincan.xml": "xapi"}
-_CLUTTER_FILES = {".ds_store": "macOS Finder metadata", "thumbs.db": "Windows thumbnail cache",
-                  "desktop.ini": "Windows folder settings"}
+_CLUTTER_FILES = {
+    ".ds_store": "macOS Finder metadata",
+    "thumbs.db": "Windows thumbnail cache",
+    "desktop.ini": "Windows folder settings",
+}
 _PORTABLE = re.compile(r"^[A-Za-z0-9._/-]+$")
 # MUST 4: root-relative URLs break under Moodle's pluginfile.php/<ctx>/mod_scorm/content/<rev>/ prefix.
-_ROOT_RELATIVE = re.compile(rb"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']|url\(\s*["']?)/(?![/*])""",
-                            re.IGNORECASE)
+_ROOT_RELATIVE = re.compile(
+    rb"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']|url\(\s*["']?)/(?![/*])""", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -39,19 +43,33 @@ def find_manifest(pkg: Package) -> tuple[str | None, str | None]:
     for name in names:
         base = name.rsplit("/", 1)[-1]
         if base.lower() in MANIFESTS and "/" not in name:
-            pkg.error(name, f"the manifest must be named exactly '{base.lower()}' (lower-case); LMSs "
-                            "look the "
-                      "name up with its exact case", "MUST 1")
+            pkg.error(
+                name,
+                f"the manifest must be named exactly '{base.lower()}' (lower-case); LMSs "
+                "look the "
+                "name up with its exact case",
+                "MUST 1",
+            )
             return None, None
-    nested = sorted((n for n in names if n.rsplit("/", 1)[-1].lower() in MANIFESTS
-                     and not n.startswith("__MACOSX/")), key=lambda n: n.count("/"))
+    nested = sorted(
+        (n for n in names if n.rsplit("/", 1)[-1].lower() in MANIFESTS and not n.startswith("__MACOSX/")),
+        key=lambda n: n.count("/"),
+    )
     if nested:
         folder = nested[0].rsplit("/", 1)[0]
-        pkg.error(nested[0], f"the manifest is inside the folder '{folder}/', not at the root of the zip "
-                  "(wrapper folder); zip the folder's contents, not the folder", "MUST 1")
+        pkg.error(
+            nested[0],
+            f"the manifest is inside the folder '{folder}/', not at the root of the zip "
+            "(wrapper folder); zip the folder's contents, not the folder",
+            "MUST 1",
+        )
         return None, None
-    pkg.error(where, "no imsmanifest.xml, cmi5.xml or tincan.xml at the root of the zip; this is not a "
-              "SCORM, cmi5 or xAPI package", "MUST 1")
+    pkg.error(
+        where,
+        "no imsmanifest.xml, cmi5.xml or tincan.xml at the root of the zip; this is not a "
+        "SCORM, cmi5 or xAPI package",
+        "MUST 1",
+    )
     return None, None
 
 
@@ -76,13 +94,18 @@ def check_names(pkg: Package) -> None:
             continue
         key = name.casefold()
         if key in seen:
-            pkg.error(name, f"entry differs from '{seen[key]}' only in case; they collide on Windows "
-                            "and macOS",
-                      "MUST 3")
+            pkg.error(
+                name,
+                f"entry differs from '{seen[key]}' only in case; they collide on Windows and macOS",
+                "MUST 3",
+            )
         seen[key] = name
         if not _PORTABLE.match(name):
-            pkg.warning(name, "file name has characters outside A-Z a-z 0-9 . _ / - (spaces, accents); some "
-                        "LMSs serve such names badly")
+            pkg.warning(
+                name,
+                "file name has characters outside A-Z a-z 0-9 . _ / - (spaces, accents); some "
+                "LMSs serve such names badly",
+            )
 
 
 def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
@@ -99,22 +122,32 @@ def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
         if not path:
             continue
         if path.startswith("/"):
-            pkg.error(ref.where, f"{ref.what} '{ref.href}' is an absolute path; use a path relative to the "
-                      "package root", "MUST 4", ref.line)
+            pkg.error(
+                ref.where,
+                f"{ref.what} '{ref.href}' is an absolute path; use a path relative to the package root",
+                "MUST 4",
+                ref.line,
+            )
             continue
         if path.startswith("./"):
             path = path[2:]
         if ".." in path.split("/"):
-            pkg.error(ref.where, f"{ref.what} '{ref.href}' climbs out of the package with '..'", "MUST 4",
-                      ref.line)
+            pkg.error(
+                ref.where, f"{ref.what} '{ref.href}' climbs out of the package with '..'", "MUST 4", ref.line
+            )
             continue
         if path in pkg.entries:
             used.add(path)
         elif path.casefold() in by_fold:
             actual = by_fold[path.casefold()]
             used.add(actual)
-            pkg.error(ref.where, f"{ref.what} '{path}' is '{actual}' in the zip: the case differs, and LMSs "
-                      "look files up with exact case (404)", rule, ref.line)
+            pkg.error(
+                ref.where,
+                f"{ref.what} '{path}' is '{actual}' in the zip: the case differs, and LMSs "
+                "look files up with exact case (404)",
+                rule,
+                ref.line,
+            )
         else:
             pkg.error(ref.where, f"{ref.what} '{path}' is not in the zip", rule, ref.line)
     return used
@@ -127,8 +160,14 @@ def check_root_relative(pkg: Package) -> None:
             continue
         for m in _ROOT_RELATIVE.finditer(e.data):
             line, col = line_col(e.data, m.end() - 1)
-            pkg.error(e.name, "root-relative URL (starts with '/'); LMSs serve the package from a sub-path, "
-                      "use a relative URL", "MUST 4", line, col)
+            pkg.error(
+                e.name,
+                "root-relative URL (starts with '/'); LMSs serve the package from a sub-path, "
+                "use a relative URL",
+                "MUST 4",
+                line,
+                col,
+            )
 
 
 def unreferenced(pkg: Package, used: set[str], manifest: str) -> None:
@@ -196,7 +235,12 @@ def check_html_links(pkg: Package) -> None:
                 continue
             elif target.casefold() in by_fold:
                 actual = by_fold[target.casefold()]
-                pkg.error(e.name, f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files "
-                          "up with exact case (404)", "MUST 3", line)
+                pkg.error(
+                    e.name,
+                    f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files "
+                    "up with exact case (404)",
+                    "MUST 3",
+                    line,
+                )
             else:
                 pkg.warning(e.name, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)

@@ -23,9 +23,37 @@ RATIO_MIN_BYTES = 1024 * 1024
 MAX_XML_BYTES = 8 * 1024 * 1024  # a manifest this large is either broken or hostile
 CHUNK = 64 * 1024
 
-TEXT_SUFFIXES = (".html", ".htm", ".xhtml", ".js", ".mjs", ".css", ".json", ".xml", ".xsd", ".txt", ".vtt",
-                 ".srt", ".svg", ".md", ".csv", ".yaml", ".yml", ".ini", ".cfg", ".conf", ".env",
-                 ".properties", ".php", ".py", ".sh", ".ts", ".map", ".pem", ".key")
+TEXT_SUFFIXES = (
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".js",
+    ".mjs",
+    ".css",
+    ".json",
+    ".xml",
+    ".xsd",
+    ".txt",
+    ".vtt",
+    ".srt",
+    ".svg",
+    ".md",
+    ".csv",
+    ".yaml",
+    ".yml",
+    ".ini",
+    ".cfg",
+    ".conf",
+    ".env",
+    ".properties",
+    ".php",
+    ".py",
+    ".sh",
+    ".ts",
+    ".map",
+    ".pem",
+    ".key",
+)
 _NCR = re.compile(rb"&#(?:[0-9]+|[xX][0-9a-fA-F]+);")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -109,11 +137,17 @@ def declared_entries(path: Path) -> int | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) < at + 12:
         return None
-    return int.from_bytes(tail[at + 10:at + 12], "little")
+    return int.from_bytes(tail[at + 10 : at + 12], "little")
 
 
-def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes: int = MAX_ENTRY_BYTES,
-                 max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: int = MAX_RATIO) -> Package:
+def read_package(
+    path: Path,
+    *,
+    max_entries: int = MAX_ENTRIES,
+    max_entry_bytes: int = MAX_ENTRY_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    max_ratio: int = MAX_RATIO,
+) -> Package:
     """Open a zip and read what is safe to read; hazards are recorded as issues on the package."""
     pkg = Package(path)
     where = path.name
@@ -121,8 +155,12 @@ def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes:
     if count is not None and count > max_entries:
         # Refuse before zipfile builds a million ZipInfo objects from a hostile central directory.
         pkg.readable = False
-        pkg.error(where, f"the archive holds {count:,} entries, more than the {max_entries:,} a course "
-                  "package plausibly needs; refusing to read it", "MUST 2")
+        pkg.error(
+            where,
+            f"the archive holds {count:,} entries, more than the {max_entries:,} a course "
+            "package plausibly needs; refusing to read it",
+            "MUST 2",
+        )
         return pkg
     try:
         zf = zipfile.ZipFile(path)
@@ -138,16 +176,21 @@ def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes:
         infos = zf.infolist()
         if len(infos) > max_entries:
             pkg.readable = False
-            pkg.error(where, f"the archive holds {len(infos):,} entries, more than the {max_entries:,} "
-                             "a course "
-                      "package plausibly needs; refusing to read it", "MUST 2")
+            pkg.error(
+                where,
+                f"the archive holds {len(infos):,} entries, more than the {max_entries:,} "
+                "a course "
+                "package plausibly needs; refusing to read it",
+                "MUST 2",
+            )
             return pkg
         total = 0
         for info in infos:
             name = info.filename
             if name in pkg.entries:
-                pkg.error(name, "the archive holds this entry name twice; LMSs keep one of them at random",
-                          "MUST 2")
+                pkg.error(
+                    name, "the archive holds this entry name twice; LMSs keep one of them at random", "MUST 2"
+                )
                 continue
             is_dir = name.endswith("/") or stat.S_ISDIR(info.external_attr >> 16)
             entry = Entry(name, info.file_size, info.compress_size, is_dir=is_dir)
@@ -155,46 +198,74 @@ def read_package(path: Path, *, max_entries: int = MAX_ENTRIES, max_entry_bytes:
             why = _unsafe_name(name)
             if why:
                 # Zip-slip: never read, let alone extract, an entry that points outside the package.
-                pkg.error(name, f"entry name {why}; extracting it would write outside the package "
-                          "(zip-slip)", "MUST 2")
+                pkg.error(
+                    name,
+                    f"entry name {why}; extracting it would write outside the package (zip-slip)",
+                    "MUST 2",
+                )
                 continue
             if is_dir:
                 continue
             if stat.S_ISLNK(info.external_attr >> 16):
                 # A symlink entry can point anywhere once extracted (zip-slip by another route).
-                pkg.error(name, "entry is a symbolic link; extracting it could expose files outside the "
-                          "package", "MUST 2")
+                pkg.error(
+                    name,
+                    "entry is a symbolic link; extracting it could expose files outside the package",
+                    "MUST 2",
+                )
                 continue
             if info.flag_bits & 0x1:
                 pkg.error(name, "entry is encrypted; LMSs cannot read password-protected zips", "MUST 2")
                 continue
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                pkg.error(name, f"entry uses compression method {info.compress_type}; use stored or deflate",
-                          "MUST 2")
+                pkg.error(
+                    name,
+                    f"entry uses compression method {info.compress_type}; use stored or deflate",
+                    "MUST 2",
+                )
                 continue
             if info.file_size > max_entry_bytes:
-                pkg.error(name, f"entry declares {info.file_size:,} bytes, above the "
-                                f"{max_entry_bytes:,}-byte "
-                          "limit; not read")
+                pkg.error(
+                    name,
+                    f"entry declares {info.file_size:,} bytes, above the "
+                    f"{max_entry_bytes:,}-byte "
+                    "limit; not read",
+                )
                 continue
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size >= RATIO_MIN_BYTES and ratio > max_ratio:
-                pkg.error(name, f"entry expands {ratio:,.0f} times ({info.compress_size:,} → "
-                          f"{info.file_size:,} bytes): a zip bomb; not read")
+                pkg.error(
+                    name,
+                    f"entry expands {ratio:,.0f} times ({info.compress_size:,} → "
+                    f"{info.file_size:,} bytes): a zip bomb; not read",
+                )
                 continue
             if total + info.file_size > max_total_bytes:
-                pkg.error(where, f"the archive expands beyond {max_total_bytes:,} bytes; stopped reading at "
-                          f"'{name}'")
+                pkg.error(
+                    where,
+                    f"the archive expands beyond {max_total_bytes:,} bytes; stopped reading at '{name}'",
+                )
                 break
             budget = min(max_entry_bytes, info.file_size)
             try:
                 entry.data = _read_member(zf, info, budget)
             except OverflowError:
-                pkg.error(name, "entry holds more data than its header declares (or than the read limit); "
-                          "not read", "MUST 2")
+                pkg.error(
+                    name,
+                    "entry holds more data than its header declares (or than the read limit); not read",
+                    "MUST 2",
+                )
                 continue
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
-                    NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                zlib.error,
+                OSError,
+                EOFError,
+                ValueError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
                 pkg.error(name, f"entry cannot be decompressed ({exc})", "MUST 2")
                 continue
             total += len(entry.data)
@@ -244,8 +315,9 @@ def parse_xml(pkg: Package, name: str, rule: str) -> etree._Element | None:
     if data is None:
         return None
     if len(data) > MAX_XML_BYTES:
-        pkg.error(name, f"XML file of {len(data):,} bytes is larger than the {MAX_XML_BYTES:,}-byte limit",
-                  rule)
+        pkg.error(
+            name, f"XML file of {len(data):,} bytes is larger than the {MAX_XML_BYTES:,}-byte limit", rule
+        )
         return None
     if not data.strip():
         pkg.error(name, "XML file is empty", rule)
@@ -254,20 +326,32 @@ def parse_xml(pkg: Package, name: str, rule: str) -> etree._Element | None:
         return None
     declared = _XML_DECL_ENC.match(data)
     if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        pkg.error(name, f"XML declares encoding {declared.group(1).decode()!r}; LMSs read manifests as UTF-8",
-                  rule)
+        pkg.error(
+            name, f"XML declares encoding {declared.group(1).decode()!r}; LMSs read manifests as UTF-8", rule
+        )
         return None
     doctype = _DOCTYPE.search(data)
     if doctype:
         line, col = line_col(data, doctype.start())
         if _ENTITY.search(data):
             # Billion laughs and XXE both need an entity declaration: refuse before any parser sees it.
-            pkg.error(name, "XML declares entities in a DOCTYPE (entity expansion / external entity attack); "
-                      "refused", rule, line, col)
+            pkg.error(
+                name,
+                "XML declares entities in a DOCTYPE (entity expansion / external entity attack); refused",
+                rule,
+                line,
+                col,
+            )
             return None
         pkg.warning(name, "XML carries a DOCTYPE; LMS parsers ignore or reject it", rule, line, col)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False, remove_comments=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=False,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

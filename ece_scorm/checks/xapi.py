@@ -30,18 +30,24 @@ def check_tincan(pkg: Package) -> list[Ref]:
     if root is None:
         return []
     if _local(root) != "tincan" or etree.QName(root).namespace != NS_TINCAN:
-        pkg.error(name, f"root element must be <tincan xmlns=\"{NS_TINCAN}\">", "MUST 26", root.sourceline)
+        pkg.error(name, f'root element must be <tincan xmlns="{NS_TINCAN}">', "MUST 26", root.sourceline)
         return []
     for el in root.iter():
         if isinstance(el.tag, str) and el.prefix:
-            pkg.error(name, f"element <{el.prefix}:{_local(el)}> carries a prefix; tincanlaunch reads "
-                            "unprefixed "
-                      "names", "MUST 26", el.sourceline)
+            pkg.error(
+                name,
+                f"element <{el.prefix}:{_local(el)}> carries a prefix; tincanlaunch reads unprefixed names",
+                "MUST 26",
+                el.sourceline,
+            )
     kids = _elements(root)
     if not kids or _local(kids[0]) != "activities":
-        pkg.error(name, "<activities> must be the first child of <tincan> (tincanlaunch reads it by "
-                        "position)",
-                  "MUST 26", root.sourceline)
+        pkg.error(
+            name,
+            "<activities> must be the first child of <tincan> (tincanlaunch reads it by position)",
+            "MUST 26",
+            root.sourceline,
+        )
         return []
     activities = [a for a in _elements(kids[0]) if _local(a) == "activity"]
     if not activities:
@@ -50,11 +56,19 @@ def check_tincan(pkg: Package) -> list[Ref]:
     refs: list[Ref] = []
     launching = [a for a in activities if any(_local(c) == "launch" for c in a)]
     if not any(_local(c) == "launch" for c in activities[0]):
-        pkg.error(name, "the first <activity> must be the launchable one (with <launch>)", "MUST 26",
-                  activities[0].sourceline)
+        pkg.error(
+            name,
+            "the first <activity> must be the launchable one (with <launch>)",
+            "MUST 26",
+            activities[0].sourceline,
+        )
     if len(launching) > 1:
-        pkg.error(name, f"{len(launching)} activities have <launch>; only one may", "MUST 26",
-                  launching[1].sourceline)
+        pkg.error(
+            name,
+            f"{len(launching)} activities have <launch>; only one may",
+            "MUST 26",
+            launching[1].sourceline,
+        )
     seen: set[str] = set()
     for act in activities:
         ident = act.get("id") or ""
@@ -71,8 +85,12 @@ def check_tincan(pkg: Package) -> list[Ref]:
             if not href:
                 pkg.error(name, "<launch> is empty", "MUST 26", launch.sourceline)
             elif urlsplit(href).scheme:
-                pkg.error(name, f"<launch> '{href}' must be a path relative to the package", "MUST 26",
-                          launch.sourceline)
+                pkg.error(
+                    name,
+                    f"<launch> '{href}' must be a path relative to the package",
+                    "MUST 26",
+                    launch.sourceline,
+                )
             else:
                 refs.append(Ref(href, name, launch.sourceline or 0, "launch file"))
     return refs
@@ -93,8 +111,9 @@ def check_cmi5(pkg: Package) -> list[Ref]:
     if root is None:
         return []
     if _local(root) != "courseStructure" or etree.QName(root).namespace != NS_CMI5:
-        pkg.error(name, f"root element must be <courseStructure xmlns=\"{NS_CMI5}\">", "MUST 30",
-                  root.sourceline)
+        pkg.error(
+            name, f'root element must be <courseStructure xmlns="{NS_CMI5}">', "MUST 30", root.sourceline
+        )
         return []
     courses = [c for c in root if _local(c) == "course"]
     if not courses:
@@ -111,8 +130,12 @@ def check_cmi5(pkg: Package) -> list[Ref]:
         if not _IRI.match(ident):
             pkg.error(name, f"{kind} id '{ident}' is not an absolute IRI", "MUST 30", el.sourceline)
         elif ident in seen:
-            pkg.error(name, f"{kind} id '{ident}' is used twice (first on line {seen[ident]})", "MUST 30",
-                      el.sourceline)
+            pkg.error(
+                name,
+                f"{kind} id '{ident}' is used twice (first on line {seen[ident]})",
+                "MUST 30",
+                el.sourceline,
+            )
         else:
             seen[ident] = el.sourceline or 0
         _langstrings(pkg, el, label)
@@ -121,8 +144,12 @@ def check_cmi5(pkg: Package) -> list[Ref]:
         aus += 1
         mastery = el.get("masteryScore")
         if mastery is not None and not in_range(mastery, 0, 1):
-            pkg.error(name, f"{label}: masteryScore '{mastery}' must be a decimal from 0 to 1", "MUST 30",
-                      el.sourceline)
+            pkg.error(
+                name,
+                f"{label}: masteryScore '{mastery}' must be a decimal from 0 to 1",
+                "MUST 30",
+                el.sourceline,
+            )
         urls = [c for c in el if _local(c) == "url"]
         if not urls or not "".join(urls[0].itertext()).strip():
             pkg.error(name, f"{label} has no <url>", "MUST 30", el.sourceline)
@@ -131,12 +158,16 @@ def check_cmi5(pkg: Package) -> list[Ref]:
         parts = urlsplit(url)
         reserved = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} & CMI5_RESERVED)
         if reserved:
-            pkg.error(name, f"{label}: url carries reserved launch parameter(s) {', '.join(reserved)}; "
-                            "the LMS "
-                      "adds them", "MUST 30", urls[0].sourceline)
+            pkg.error(
+                name,
+                f"{label}: url carries reserved launch parameter(s) {', '.join(reserved)}; the LMS adds them",
+                "MUST 30",
+                urls[0].sourceline,
+            )
         if parts.scheme or url.startswith("//"):
-            pkg.error(name, f"{label}: url '{url}' must be relative to the package", "MUST 30",
-                      urls[0].sourceline)
+            pkg.error(
+                name, f"{label}: url '{url}' must be relative to the package", "MUST 30", urls[0].sourceline
+            )
         else:
             refs.append(Ref(url, name, urls[0].sourceline or 0, "AU url"))
     if courses and not aus:

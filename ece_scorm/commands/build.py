@@ -56,8 +56,11 @@ def _select_languages(course: Course, langs: Sequence[str] | None) -> tuple[tupl
         return tuple(course.languages), ""
     unknown = [lang for lang in langs if lang not in course.languages]
     if unknown:
-        raise click.BadParameter(f"language {', '.join(unknown)} is not declared by the course "
-                                 f"(it declares {', '.join(course.languages)})", param_hint="--lang")
+        raise click.BadParameter(
+            f"language {', '.join(unknown)} is not declared by the course "
+            f"(it declares {', '.join(course.languages)})",
+            param_hint="--lang",
+        )
     chosen = tuple(lang for lang in course.languages if lang in langs)  # course order, no duplicates
     suffix = "" if set(chosen) == set(course.languages) else "-" + "-".join(chosen)
     return chosen, suffix
@@ -70,13 +73,21 @@ def _select_modules(course: Course, modules: Sequence[str] | None) -> tuple[Modu
     unknown = [m for m in modules if m not in known]
     if unknown:
         available = ", ".join(m.id for m in course.modules)
-        raise click.BadParameter(f"no module {', '.join(repr(m) for m in unknown)} in the course "
-                                 f"(modules: {available})", param_hint="--module")
+        raise click.BadParameter(
+            f"no module {', '.join(repr(m) for m in unknown)} in the course (modules: {available})",
+            param_hint="--module",
+        )
     return tuple(m for m in course.modules if m.id in modules)
 
 
-def plan_packages(course: Course, fmts: Sequence[str], selected: Sequence[Module], bundle: str | None,
-                  out_dir: Path, lang_suffix: str) -> list[PackagePlan]:
+def plan_packages(
+    course: Course,
+    fmts: Sequence[str],
+    selected: Sequence[Module],
+    bundle: str | None,
+    out_dir: Path,
+    lang_suffix: str,
+) -> list[PackagePlan]:
     """Return every package of this build, in format then course order."""
     plans = []
     for name in fmts:
@@ -114,12 +125,14 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
                 problems.append(
                     f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
                     f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
-                    "module or reduce its questions, self-assessment items and reflections [MUST 20]")
+                    "module or reduce its questions, self-assessment items and reflections [MUST 20]"
+                )
     return problems
 
 
-def _render_package(course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...],
-                    epoch: int) -> bytes:
+def _render_package(
+    course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...], epoch: int
+) -> bytes:
     from ece_scorm.pipeline.render import render_module
 
     files: list[OutputFile] = []
@@ -144,11 +157,23 @@ def human_size(n: int) -> str:
     return f"{n / (1024 * 1024):,.1f} MB"
 
 
-def _options(formats: Sequence[str], langs: Sequence[str] | None, bundle: str | None,
-             modules: Sequence[str] | None, strict: bool, epoch: int) -> dict[str, object]:
+def _options(
+    formats: Sequence[str],
+    langs: Sequence[str] | None,
+    bundle: str | None,
+    modules: Sequence[str] | None,
+    strict: bool,
+    epoch: int,
+) -> dict[str, object]:
     # Order does not change what is built (plans follow course order), so sorted lists name one option set.
-    return {"formats": sorted(formats), "langs": sorted(langs) if langs else None, "bundle": bundle,
-            "modules": sorted(modules) if modules else None, "strict": strict, "epoch": epoch}
+    return {
+        "formats": sorted(formats),
+        "langs": sorted(langs) if langs else None,
+        "bundle": bundle,
+        "modules": sorted(modules) if modules else None,
+        "strict": strict,
+        "epoch": epoch,
+    }
 
 
 def _fast_path(out_dir: Path, digest: str | None, quiet: bool, started: float) -> list[BuiltPackage] | None:
@@ -162,14 +187,25 @@ def _fast_path(out_dir: Path, digest: str | None, quiet: bool, started: float) -
     if not quiet:
         for warning in entry["warnings"]:  # the same warnings as the build that made these packages
             click.echo(str(warning), err=True)
-        click.echo(f"Up to date: {len(built)} package(s) in {out_dir}; no input changed since the last "
-                   f"build ({time.perf_counter() - started:.1f} s). Use --force to rebuild anyway.")
+        click.echo(
+            f"Up to date: {len(built)} package(s) in {out_dir}; no input changed since the last "
+            f"build ({time.perf_counter() - started:.1f} s). Use --force to rebuild anyway."
+        )
     return built
 
 
-def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Sequence[str] | None,
-              bundle: str | None, modules: Sequence[str] | None, strict: bool,
-              quiet: bool, force: bool = False) -> list[BuiltPackage]:
+def run_build(
+    source: Path,
+    *,
+    formats: Sequence[str],
+    out_dir: Path,
+    langs: Sequence[str] | None,
+    bundle: str | None,
+    modules: Sequence[str] | None,
+    strict: bool,
+    quiet: bool,
+    force: bool = False,
+) -> list[BuiltPackage]:
     """Build the requested packages into out_dir; on any error raise before writing anything."""
     started = time.perf_counter()
     formats = tuple(dict.fromkeys(formats))  # "scorm12,scorm12" builds each package once
@@ -222,6 +258,8 @@ def run_build(source: Path, *, formats: Sequence[str], out_dir: Path, langs: Seq
     built = [BuiltPackage(path, len(data), status[path]) for path, data in outputs.items()]
     if not quiet:
         written = sum(1 for b in built if b.written)
-        click.echo(f"Built {len(built)} package(s) in {out_dir}: {written} written, "
-                   f"{len(built) - written} unchanged ({time.perf_counter() - started:.1f} s).")
+        click.echo(
+            f"Built {len(built)} package(s) in {out_dir}: {written} written, "
+            f"{len(built) - written} unchanged ({time.perf_counter() - started:.1f} s)."
+        )
     return built

@@ -53,16 +53,38 @@ class _Progress:
             self.next_at = (count // PROGRESS_EVERY + 1) * PROGRESS_EVERY
 
 
-def run_query(*, endpoint: str | None, config_path: Path | None, activity: str | None, verb: str | None,
-              agent: str | None, registration: str | None, since: str | None, until: str | None,
-              related_activities: bool, ascending: bool, fmt: str, limit: int | None, output: Path | None,
-              timeout: float, retries: int, progress: bool | None, follow_more: bool = False) -> int:
+def run_query(
+    *,
+    endpoint: str | None,
+    config_path: Path | None,
+    activity: str | None,
+    verb: str | None,
+    agent: str | None,
+    registration: str | None,
+    since: str | None,
+    until: str | None,
+    related_activities: bool,
+    ascending: bool,
+    fmt: str,
+    limit: int | None,
+    output: Path | None,
+    timeout: float,
+    retries: int,
+    progress: bool | None,
+    follow_more: bool = False,
+) -> int:
     """Run one query and write the statements; return how many were written."""
     config = load_config(endpoint, config_path, timeout=timeout, retries=retries)
-    query = StatementQuery(activity=activity, verb=verb, agent=parse_agent(agent) if agent else None,
-                           registration=registration, since=iso_datetime(since, "--since"),
-                           until=iso_datetime(until, "--until"), related_activities=related_activities,
-                           ascending=ascending)
+    query = StatementQuery(
+        activity=activity,
+        verb=verb,
+        agent=parse_agent(agent) if agent else None,
+        registration=registration,
+        since=iso_datetime(since, "--since"),
+        until=iso_datetime(until, "--until"),
+        related_activities=related_activities,
+        ascending=ascending,
+    )
     if limit is not None and limit < 1:
         raise LrsError("--limit must be at least 1")
     show = progress if progress is not None else (output is not None or not sys.stdout.isatty())

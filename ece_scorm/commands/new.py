@@ -41,9 +41,13 @@ def run_new(target: Path) -> list[Path]:
         dest.write_text(text.replace("__SLUG__", course_slug), encoding="utf-8")
         written.append(dest)
     (target / "media").mkdir(exist_ok=True)
-    click.echo(f"Created a bilingual starter course in {target} ({len(written)} files, course id "
-               f"https://example.org/courses/{course_slug}).")
+    click.echo(
+        f"Created a bilingual starter course in {target} ({len(written)} files, course id "
+        f"https://example.org/courses/{course_slug})."
+    )
     shown = shlex.quote(str(target))
-    click.echo(f"Next: ece-scorm preview {shown}   ·   ece-scorm validate {shown}   ·   "
-               f"ece-scorm build {shown} --format all")
+    click.echo(
+        f"Next: ece-scorm preview {shown}   ·   ece-scorm validate {shown}   ·   "
+        f"ece-scorm build {shown} --format all"
+    )
     return written

@@ -117,9 +117,18 @@ def _sa_spec(loaded: Loaded) -> SaSpec:
     return spec_from_answers(loaded.answers)
 
 
-def run_self_assessment(inputs: Inputs, *, period: str | None, compare_period: str | None, team: str | None,
-                        show_names: bool, lang: str, output: Path | None, csv_path: Path | None,
-                        top: int = 5) -> None:
+def run_self_assessment(
+    inputs: Inputs,
+    *,
+    period: str | None,
+    compare_period: str | None,
+    team: str | None,
+    show_names: bool,
+    lang: str,
+    output: Path | None,
+    csv_path: Path | None,
+    top: int = 5,
+) -> None:
     """Write the team view (HTML and/or CSV) of the self-assessment."""
     first = parse_period(period, "--period")
     second = parse_period(compare_period, "--compare-period")
@@ -133,8 +142,12 @@ def run_self_assessment(inputs: Inputs, *, period: str | None, compare_period: s
     later = aggregate(loaded.answers, spec, second, team, show_names, top) if second else None
     moves = compare(result, later) if later is not None else None
     if output is not None:
-        _write(output, render_self_assessment(result, spec, lang, pick(loaded.course_title, lang),
-                                              loaded.origin, moves, later))
+        _write(
+            output,
+            render_self_assessment(
+                result, spec, lang, pick(loaded.course_title, lang), loaded.origin, moves, later
+            ),
+        )
     if csv_path is not None:
         columns, rows = self_assessment_rows(result, spec, lang, moves)
         _write_csv(csv_path, columns, rows)
@@ -158,13 +171,24 @@ def _quiz_labels(course) -> tuple[dict, dict]:
         for quiz in module.quizzes():
             for q in quiz.questions:
                 labels[f"q.{quiz.id}.{q.id}"] = {
-                    "module": module.id, "prompt": plain(q.prompt), "correct": set(q.correct),
-                    "choices": {c.id: plain(c.text) for c in q.choices}}
+                    "module": module.id,
+                    "prompt": plain(q.prompt),
+                    "correct": set(q.correct),
+                    "choices": {c.id: plain(c.text) for c in q.choices},
+                }
     return labels, titles
 
 
-def run_quiz(inputs: Inputs, *, period: str | None, team: str | None, lang: str, output: Path | None,
-             csv_path: Path | None, module: str | None) -> None:
+def run_quiz(
+    inputs: Inputs,
+    *,
+    period: str | None,
+    team: str | None,
+    lang: str,
+    output: Path | None,
+    csv_path: Path | None,
+    module: str | None,
+) -> None:
     """Write the per-question item analysis."""
     window = parse_period(period, "--period")
     if output is None and csv_path is None:
@@ -175,20 +199,31 @@ def run_quiz(inputs: Inputs, *, period: str | None, team: str | None, lang: str,
     if module:
         stats = [s for s in stats if s.module == module]
     if output is not None:
-        _write(output, render_quiz(stats, titles, lang, pick(loaded.course_title, lang), loaded.origin,
-                                   window, team))
+        _write(
+            output,
+            render_quiz(stats, titles, lang, pick(loaded.course_title, lang), loaded.origin, window, team),
+        )
     if csv_path is not None:
         _write_csv(csv_path, QUIZ_COLUMNS, quiz_rows(stats))
     click.echo(f"{len(stats)} question(s)", err=True)
 
 
-def run_completion(inputs: Inputs, *, period: str | None, team: str | None, by: str, lang: str,
-                   output: Path | None, csv_path: Path | None) -> None:
+def run_completion(
+    inputs: Inputs,
+    *,
+    period: str | None,
+    team: str | None,
+    by: str,
+    lang: str,
+    output: Path | None,
+    csv_path: Path | None,
+) -> None:
     """Write the launched → completed → passed funnel per module and cohort."""
     window = parse_period(period, "--period")
     if inputs.moodle_export is not None:
-        raise ReportError("report completion reads the LRS; Moodle's own activity completion report covers "
-                          "SCORM packages")
+        raise ReportError(
+            "report completion reads the LRS; Moodle's own activity completion report covers SCORM packages"
+        )
     if output is None and csv_path is None:
         raise ReportError("nothing to write: give --output FILE.html and/or --csv FILE.csv")
     loaded = load(inputs)
@@ -196,8 +231,12 @@ def run_completion(inputs: Inputs, *, period: str | None, team: str | None, by: 
     order = [m.id for m in loaded.course.modules] if loaded.course is not None else None
     rows = funnel(loaded.events, loaded.answers, window, by, team, order)
     if output is not None:
-        _write(output, render_completion(rows, titles, lang, pick(loaded.course_title, lang), loaded.origin,
-                                         window, team, by))
+        _write(
+            output,
+            render_completion(
+                rows, titles, lang, pick(loaded.course_title, lang), loaded.origin, window, team, by
+            ),
+        )
     if csv_path is not None:
         _write_csv(csv_path, FUNNEL_COLUMNS, funnel_rows(rows))
     click.echo(f"{len(rows)} module/cohort row(s)", err=True)

@@ -20,12 +20,29 @@ class ValidationFailed(EceError):
 
 
 def _as_json(report: Report, kind: str) -> str:
-    return json.dumps({
-        "target": str(report.target), "kind": kind, "standard": report.standard, "ours": report.ours,
-        "errors": report.errors, "warnings": report.warnings,
-        "issues": [{"file": i.location.file, "line": i.location.line, "col": i.location.col, "level": i.level,
-                    "message": i.message, "rule": i.rule} for i in report.issues],
-    }, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {
+            "target": str(report.target),
+            "kind": kind,
+            "standard": report.standard,
+            "ours": report.ours,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "issues": [
+                {
+                    "file": i.location.file,
+                    "line": i.location.line,
+                    "col": i.location.col,
+                    "level": i.level,
+                    "message": i.message,
+                    "rule": i.rule,
+                }
+                for i in report.issues
+            ],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def _source_report(target: Path, strict: bool) -> Report:
@@ -40,20 +57,24 @@ def _source_report(target: Path, strict: bool) -> Report:
 
 
 def _strict(report: Report) -> None:
-    report.issues = [Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i
-                     for i in report.issues]
+    report.issues = [
+        Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i for i in report.issues
+    ]
 
 
-def run_validate(target: Path, *, schemas: Path | None = None, as_json: bool = False,
-                 strict: bool = False) -> Report:
+def run_validate(
+    target: Path, *, schemas: Path | None = None, as_json: bool = False, strict: bool = False
+) -> Report:
     """Check TARGET, print every finding, and raise ValidationFailed when there are errors."""
     if not target.exists():
         raise EceError(f"{target}: no such file or folder")
     if schemas is not None and not schemas.is_dir():
         raise EceError(f"--schemas {schemas}: not a folder")
     if target.is_file() and target.suffix.lower() in (".yaml", ".yml"):
-        raise EceError(f"{target}: give the course source folder (e.g. {target.parent or '.'}), "
-                       "or a package .zip, not a single YAML file")
+        raise EceError(
+            f"{target}: give the course source folder (e.g. {target.parent or '.'}), "
+            "or a package .zip, not a single YAML file"
+        )
     if target.is_dir():
         kind = "source"
         report = _source_report(target, strict)
@@ -69,12 +90,16 @@ def run_validate(target: Path, *, schemas: Path | None = None, as_json: bool = F
     else:
         for issue in report.issues:
             click.echo(str(issue))
-        standard = f" ({report.standard}{', built by ece-scorm' if report.ours else ''})" \
-            if report.standard and kind == "package" else ""
+        standard = (
+            f" ({report.standard}{', built by ece-scorm' if report.ours else ''})"
+            if report.standard and kind == "package"
+            else ""
+        )
         summary = f"{target}{standard}: {report.errors} error(s), {report.warnings} warning(s)"
         if not report.errors:
             click.echo(summary + ("; ready to upload." if kind == "package" else "; ready to build."))
     if report.errors:
-        raise ValidationFailed(f"{target}: {report.errors} error(s), {report.warnings} warning(s)"
-                               if not as_json else "")
+        raise ValidationFailed(
+            f"{target}: {report.errors} error(s), {report.warnings} warning(s)" if not as_json else ""
+        )
     return report

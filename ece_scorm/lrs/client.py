@@ -69,12 +69,14 @@ def parse_agent(text: str) -> dict:
         except json.JSONDecodeError as exc:
             raise LrsError(f"--agent: invalid JSON at column {exc.colno}: {exc.msg}") from None
         if not isinstance(raw, dict):
-            raise LrsError("--agent: JSON must be an object such as {\"mbox\": \"mailto:a@example.org\"}")
+            raise LrsError('--agent: JSON must be an object such as {"mbox": "mailto:a@example.org"}')
     elif text.startswith("mailto:") or "@" in text:
         raw = {"mbox": text if text.startswith("mailto:") else f"mailto:{text}"}
     else:
-        raise LrsError("--agent: give mailto:address, an e-mail address, or Agent JSON "
-                       "(e.g. {\"account\": {\"homePage\": \"https://lms.example.org\", \"name\": \"42\"}})")
+        raise LrsError(
+            "--agent: give mailto:address, an e-mail address, or Agent JSON "
+            '(e.g. {"account": {"homePage": "https://lms.example.org", "name": "42"}})'
+        )
     ifis = [k for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in raw]
     if len(ifis) != 1:
         raise LrsError("--agent: an Agent needs exactly one of mbox, mbox_sha1sum, openid, account")
@@ -147,9 +149,14 @@ def _socket_timeout(seconds: float) -> Iterator[None]:
 class LrsClient:
     """Read-only xAPI client: about() and a paging statements() generator."""
 
-    def __init__(self, config: LrsConfig, progress: Callable[[int], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, page_size: int = PAGE_SIZE,
-                 follow_more: bool = False):
+    def __init__(
+        self,
+        config: LrsConfig,
+        progress: Callable[[int], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        page_size: int = PAGE_SIZE,
+        follow_more: bool = False,
+    ):
         self.config = config
         self.remote = RemoteLRS(endpoint=config.endpoint, auth=config.auth, version=XAPI_VERSION)
         self.progress = progress
@@ -181,7 +188,7 @@ class LrsClient:
                 problem = f"HTTP {status}"
             if attempt >= self.config.retries:
                 raise LrsError(f"LRS {shown}: {problem}; gave up after {attempt + 1} attempt(s)")
-            self.sleep(min(0.5 * 2 ** attempt, 8.0))
+            self.sleep(min(0.5 * 2**attempt, 8.0))
             attempt += 1
 
     @staticmethod
@@ -192,8 +199,10 @@ class LrsClient:
                 data = json.loads(response.data)
         except (ValueError, UnicodeDecodeError):
             kind = ctype.split(";")[0] or "unknown type"
-            raise LrsError(f"LRS {shown}: expected JSON, got {kind} "
-                           f"(starts {response.data[:60]!r}); is the endpoint the xAPI root?") from None
+            raise LrsError(
+                f"LRS {shown}: expected JSON, got {kind} "
+                f"(starts {response.data[:60]!r}); is the endpoint the xAPI root?"
+            ) from None
         if not isinstance(data, dict):
             raise LrsError(f"LRS {shown}: expected a JSON object, got {type(data).__name__}")
         return data
@@ -207,10 +216,12 @@ class LrsClient:
                 detail = f": {parsed['message'][:200]}"
         except (ValueError, UnicodeDecodeError):
             pass
-        hints = {401: "check ECE_LRS_USERNAME/ECE_LRS_PASSWORD or ECE_LRS_AUTH",
-                 403: "these credentials may not read statements",
-                 404: "check the endpoint (it should end with the xAPI root, e.g. .../xAPI/)",
-                 400: "the LRS refused the query"}
+        hints = {
+            401: "check ECE_LRS_USERNAME/ECE_LRS_PASSWORD or ECE_LRS_AUTH",
+            403: "these credentials may not read statements",
+            404: "check the endpoint (it should end with the xAPI root, e.g. .../xAPI/)",
+            400: "the LRS refused the query",
+        }
         hint = f" ({hints[status]})" if status in hints else ""
         return f"LRS {shown}: HTTP {status}{detail}{hint}"
 

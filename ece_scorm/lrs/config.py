@@ -67,8 +67,10 @@ def _read_file(path: Path, explicit: bool) -> dict:
         if key in ("endpoint", "username", "password", "auth") and not isinstance(value, str):
             raise LrsConfigError(f"{path}: '{key}' must be a string")
     if ("password" in table or "auth" in table) and path.stat().st_mode & 0o077:
-        click.echo(f"warning: {path} holds LRS credentials and other users can read it; run chmod 600 {path}",
-                   err=True)
+        click.echo(
+            f"warning: {path} holds LRS credentials and other users can read it; run chmod 600 {path}",
+            err=True,
+        )
     return table
 
 
@@ -81,8 +83,9 @@ def _check_endpoint(endpoint: str, origin: str) -> str:
     return endpoint if endpoint.endswith("/") else endpoint + "/"
 
 
-def load_config(endpoint: str | None = None, config_path: Path | None = None, timeout: float = 30.0,
-                retries: int = 3) -> LrsConfig:
+def load_config(
+    endpoint: str | None = None, config_path: Path | None = None, timeout: float = 30.0, retries: int = 3
+) -> LrsConfig:
     """Resolve settings: --endpoint, then environment variables, then the config file."""
     path = config_path or default_config_path()
     table = _read_file(path, explicit=config_path is not None)
@@ -93,8 +96,9 @@ def load_config(endpoint: str | None = None, config_path: Path | None = None, ti
     if not endpoint:
         endpoint, origin = table.get("endpoint"), str(path)
     if not endpoint:
-        raise LrsConfigError(f"no LRS endpoint: pass --endpoint, set {ENV_ENDPOINT}, or write 'endpoint' "
-                             f"in {path}")
+        raise LrsConfigError(
+            f"no LRS endpoint: pass --endpoint, set {ENV_ENDPOINT}, or write 'endpoint' in {path}"
+        )
     endpoint = _check_endpoint(endpoint, origin)
     if timeout <= 0:
         raise LrsConfigError("--timeout must be positive")

@@ -10,9 +10,26 @@ from typing import TextIO
 from ece_scorm.lrs.client import actor_key
 
 FORMATS = ("table", "csv", "jsonl", "json")
-CSV_COLUMNS = ("id", "timestamp", "stored", "actor", "actor_name", "verb", "object", "object_name",
-               "registration", "parent", "response", "success", "completion", "score_raw", "score_scaled",
-               "duration", "language", "team_code")
+CSV_COLUMNS = (
+    "id",
+    "timestamp",
+    "stored",
+    "actor",
+    "actor_name",
+    "verb",
+    "object",
+    "object_name",
+    "registration",
+    "parent",
+    "response",
+    "success",
+    "completion",
+    "score_raw",
+    "score_scaled",
+    "duration",
+    "language",
+    "team_code",
+)
 TABLE_COLUMNS = (("timestamp", 24), ("actor", 28), ("verb", 12), ("object", 52), ("response", 16))
 
 

@@ -136,8 +136,9 @@ def check(module: Module, fmt: str, languages: int = 2) -> Budget:
     """Return the module's budget, or raise BuildFailed when its state could exceed the format's limit."""
     problems = _shape_problems(module)
     if problems:
-        raise BuildFailed(f"module '{module.id}': the player's resume state cannot hold this module: "
-                          + "; ".join(problems))
+        raise BuildFailed(
+            f"module '{module.id}': the player's resume state cannot hold this module: " + "; ".join(problems)
+        )
     budget = measure(module, fmt, languages)
     worst, limit, cap = budget.worst_case, budget.limit, budget.text_max
     if limit is not None and worst > limit:

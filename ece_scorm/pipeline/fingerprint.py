@@ -154,13 +154,21 @@ def up_to_date(out_dir: Path, digest: str) -> dict | None:
             return None
         name, recorded = item.get("name"), item.get("sha256")
         # Only plain file names: a tampered record must not make the build hash files elsewhere.
-        if not isinstance(name, str) or not isinstance(recorded, str) or "/" in name or "\\" in name \
-                or name in ("", ".", ".."):
+        if (
+            not isinstance(name, str)
+            or not isinstance(recorded, str)
+            or "/" in name
+            or "\\" in name
+            or name in ("", ".", "..")
+        ):
             return None
         path = out_dir / name
         try:
-            if not path.is_file() or path.stat().st_size != item.get("size") or \
-                    _file_digest(str(path)).hex() != recorded:
+            if (
+                not path.is_file()
+                or path.stat().st_size != item.get("size")
+                or _file_digest(str(path)).hex() != recorded
+            ):
                 return None
         except OSError:
             return None
@@ -171,8 +179,10 @@ def record_bytes(out_dir: Path, digest: str, packages: Mapping[Path, bytes], war
     """Return the new record: this build first, then the previous ones still worth keeping."""
     entry = {
         "digest": digest,
-        "packages": [{"name": path.name, "size": len(data), "sha256": sha256_hex(data)}
-                     for path, data in sorted(packages.items())],
+        "packages": [
+            {"name": path.name, "size": len(data), "sha256": sha256_hex(data)}
+            for path, data in sorted(packages.items())
+        ],
         "warnings": list(warnings),
     }
     kept = [e for d, e in _entries(out_dir).items() if d != digest][: MAX_ENTRIES - 1]

@@ -98,8 +98,18 @@ def zip_bytes(files: Iterable[OutputFile], *, epoch: int = DEFAULT_EPOCH) -> byt
         name, flags = _encode_name(f.path)
         crc, packed = _deflate(f.data)
         # Version needed 2.0 (deflate), flags, method, DOS time and date, CRC, sizes, name length.
-        fields = (20, 0, flags, zipfile.ZIP_DEFLATED, dostime, dosdate, crc, len(packed), len(f.data),
-                  len(name))
+        fields = (
+            20,
+            0,
+            flags,
+            zipfile.ZIP_DEFLATED,
+            dostime,
+            dosdate,
+            crc,
+            len(packed),
+            len(f.data),
+            len(name),
+        )
         body += [struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields, 0), name, packed]
         # Made by version 2.0 on Unix (3), so external_attr carries the mode whatever OS builds.
         head = struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, *fields, 0, 0, 0, 0, external, offset)
@@ -247,8 +257,10 @@ def _write_all(outputs: Mapping[Path, bytes]) -> dict[Path, bool]:
         for backup in backups.values():
             _remove(backup)
         if isinstance(exc, OSError):
-            raise PackageError(f"could not write {current or 'the packages'}: {exc.strerror or exc}; "
-                               "the previous output was left unchanged") from exc
+            raise PackageError(
+                f"could not write {current or 'the packages'}: {exc.strerror or exc}; "
+                "the previous output was left unchanged"
+            ) from exc
         raise
     for backup in backups.values():
         _remove(backup)

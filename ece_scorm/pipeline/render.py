@@ -138,7 +138,11 @@ def _sa_data(sa: SelfAssessment, langs: Sequence[str]) -> dict:
 
 
 def ece_data(
-    course: Course, module: Module, fmt: str, langs: Sequence[str], budget: state_budget.Budget,
+    course: Course,
+    module: Module,
+    fmt: str,
+    langs: Sequence[str],
+    budget: state_budget.Budget,
     strings: Mapping[str, Mapping[str, str]],
 ) -> dict:
     """Return the ECE_DATA object the player reads (docs/ARCHITECTURE.md §4)."""
@@ -147,8 +151,12 @@ def ece_data(
     default = course.default_language if course.default_language in langs else langs[0]
     return {
         "format": fmt,
-        "course": {"id": course.id, "slug": course_slug(course), "title": _lang(course.title, langs, text),
-                   "version": course.version},
+        "course": {
+            "id": course.id,
+            "slug": course_slug(course),
+            "title": _lang(course.title, langs, text),
+            "version": course.version,
+        },
         "module": {
             "id": module.id,
             "activityId": course.activity_id(module),
@@ -255,7 +263,12 @@ def _is_video_file(url: str | None) -> bool:
 
 
 def render_module(
-    course: Course, module: Module, fmt: str, langs: Sequence[str], *, prefix: str = "",
+    course: Course,
+    module: Module,
+    fmt: str,
+    langs: Sequence[str],
+    *,
+    prefix: str = "",
     theme: themes.Theme | str | None = None,
 ) -> list[OutputFile]:
     """Render one module for one format into package files under `prefix` (sorted by path)."""
@@ -267,11 +280,21 @@ def render_module(
     budget = state_budget.check(module, fmt, len(langs))  # BuildFailed when over MUST 20's limit
     strings = ui_strings(langs, theme)
     data = ece_data(course, module, fmt, langs, budget, strings)
-    html = environment(theme).get_template("index.html.j2").render(
-        course=course, module=module, langs=langs, lang=data["defaultLanguage"], data=data,
-        text_max=budget.text_max, team_max=state_budget.TEAM_CODE_MAX, fmt=fmt,
-        # Strings differ per render (languages, theme overrides), so they travel with it, not in the globals.
-        t=lambda lang, key: strings[lang][key],
+    html = (
+        environment(theme)
+        .get_template("index.html.j2")
+        .render(
+            course=course,
+            module=module,
+            langs=langs,
+            lang=data["defaultLanguage"],
+            data=data,
+            text_max=budget.text_max,
+            team_max=state_budget.TEAM_CODE_MAX,
+            fmt=fmt,
+            # Strings differ per render (languages, theme overrides): they travel with it, not in globals.
+            t=lambda lang, key: strings[lang][key],
+        )
     )
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     files = [

@@ -25,8 +25,12 @@ def agent_key(agent: str) -> str:
     if not isinstance(value, dict):
         return agent
     account = value.get("account") if isinstance(value.get("account"), dict) else {}
-    return str(value.get("mbox") or value.get("mbox_sha1sum") or value.get("openid")
-               or f"{account.get('homePage')}|{account.get('name')}")
+    return str(
+        value.get("mbox")
+        or value.get("mbox_sha1sum")
+        or value.get("openid")
+        or f"{account.get('homePage')}|{account.get('name')}"
+    )
 
 
 class MemoryLRS:
@@ -82,8 +86,9 @@ class MemoryLRS:
         except ValueError:
             return 400, "application/json", b'{"error": "body is not JSON"}'
         batch = payload if isinstance(payload, list) else [payload]
-        if not batch or not all(isinstance(s, dict) and "actor" in s and "verb" in s and "object" in s
-                                for s in batch):
+        if not batch or not all(
+            isinstance(s, dict) and "actor" in s and "verb" in s and "object" in s for s in batch
+        ):
             return 400, "application/json", b'{"error": "a statement needs actor, verb and object"}'
         stored = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         ids = []
@@ -106,8 +111,13 @@ class MemoryLRS:
 
     def _document(self, method: str, path: str, params: dict, body: bytes) -> tuple[int, str, bytes]:
         ident = params.get("stateId") or params.get("profileId") or ""
-        key = (path, params.get("activityId", ""), agent_key(params.get("agent", "")),
-               params.get("registration", ""), ident)
+        key = (
+            path,
+            params.get("activityId", ""),
+            agent_key(params.get("agent", "")),
+            params.get("registration", ""),
+            ident,
+        )
         with self.lock:
             if method == "GET":
                 doc = self.documents.get(key)

@@ -33,8 +33,15 @@ SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 class Build:
     """One in-memory build: files per module, or the errors that stopped it."""
 
-    def __init__(self, version: int, files: dict[str, bytes], modules: list[dict], errors: list[str],
-                 warnings: list[str], course_id: str | None):
+    def __init__(
+        self,
+        version: int,
+        files: dict[str, bytes],
+        modules: list[dict],
+        errors: list[str],
+        warnings: list[str],
+        course_id: str | None,
+    ):
         self.version = version
         self.files = files
         self.modules = modules
@@ -55,8 +62,14 @@ def build_in_memory(source: Path, fmt: str, version: int) -> Build:
         for module in course.modules:
             for f in render_module(course, module, fmt, course.languages):
                 files[f"{module.id}/{f.path}"] = f.data
-            modules.append({"id": module.id, "title": dict(module.title),
-                            "activityId": f"{course.id}/{module.id}", "kind": module.kind})
+            modules.append(
+                {
+                    "id": module.id,
+                    "title": dict(module.title),
+                    "activityId": f"{course.id}/{module.id}",
+                    "kind": module.kind,
+                }
+            )
         return Build(version, files, modules, [], [str(w) for w in warnings], course.id)
     except SourceInvalid as exc:
         return Build(version, {}, [], [str(i) for i in exc.issues], [], None)
@@ -107,8 +120,14 @@ class Preview:
     def state(self) -> dict:
         """Return what the page needs: format, modules, errors and the build it is showing."""
         shown = self.good or self.current
-        return {"format": self.fmt, "version": self.current.version, "shown": shown.version,
-                "errors": self.current.errors, "warnings": self.current.warnings, "modules": shown.modules}
+        return {
+            "format": self.fmt,
+            "version": self.current.version,
+            "shown": shown.version,
+            "errors": self.current.errors,
+            "warnings": self.current.warnings,
+            "modules": shown.modules,
+        }
 
     def launch(self, module_id: str, origin: str) -> str:
         """Return the URL that opens a module as an LMS would launch it in this format."""
@@ -123,17 +142,31 @@ class Preview:
         actor = json.dumps(LEARNER, separators=(",", ":"))
         if self.fmt == "xapi":
             # A throwaway token minted per preview session; it never enters a package (MUST 27).
-            query = {"endpoint": f"{origin}/lrs/", "auth": self.lrs.issue_token(), "actor": actor,
-                     "registration": registration, "activity_id": mod["activityId"]}
+            query = {
+                "endpoint": f"{origin}/lrs/",
+                "auth": self.lrs.issue_token(),
+                "actor": actor,
+                "registration": registration,
+                "activity_id": mod["activityId"],
+            }
             return f"{path}?{urlencode(query)}"
         session = str(uuid.uuid4())
         move_on = "CompletedAndPassed" if mod["kind"] == "module" else "Completed"
         self.lrs.launch_data(
             ("activities/state", mod["activityId"], LEARNER["mbox"], registration, "LMS.LaunchData"),
-            {"contextTemplate": {"extensions": {SESSION_EXT: session}}, "launchMode": "Normal",
-             "moveOn": move_on})
-        query = {"endpoint": f"{origin}/lrs/", "fetch": f"{origin}/lrs/fetch?session={session}",
-                 "actor": actor, "registration": registration, "activityId": mod["activityId"]}
+            {
+                "contextTemplate": {"extensions": {SESSION_EXT: session}},
+                "launchMode": "Normal",
+                "moveOn": move_on,
+            },
+        )
+        query = {
+            "endpoint": f"{origin}/lrs/",
+            "fetch": f"{origin}/lrs/fetch?session={session}",
+            "actor": actor,
+            "registration": registration,
+            "activityId": mod["activityId"],
+        }
         return f"{path}?{urlencode(query)}"
 
 
@@ -171,10 +204,16 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def do_OPTIONS(self) -> None:
-        self._send(204, "text/plain", b"", {
-            "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
-            "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Experience-API-Version, "
-                                            "If-Match, If-None-Match"})
+        self._send(
+            204,
+            "text/plain",
+            b"",
+            {
+                "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Experience-API-Version, "
+                "If-Match, If-None-Match",
+            },
+        )
 
     def do_GET(self) -> None:
         self._route("GET")
@@ -201,7 +240,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if path == "/lrs/fetch":  # the cmi5 fetch URL answers a token once per launch
                 return self._json({"auth-token": p.lrs.issue_token()})
-            status, ctype, data = p.lrs.handle(method, path[len("/lrs/"):], url.query, body)
+            status, ctype, data = p.lrs.handle(method, path[len("/lrs/") :], url.query, body)
             return self._send(status, ctype, data, {"X-Experience-API-Version": "1.0.3"})
         if method != "GET":
             return self._send(405, "text/plain", b"method not allowed")
@@ -226,7 +265,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._asset(path[1:])
         if path.startswith("/course/"):
             build = p.good
-            data = build.files.get(path[len("/course/"):]) if build else None
+            data = build.files.get(path[len("/course/") :]) if build else None
             if data is None:
                 return self._send(404, "text/plain; charset=utf-8", b"not in the built course")
             ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
@@ -255,8 +294,9 @@ class Handler(BaseHTTPRequestHandler):
             while not self.server.stopping:
                 with p.changed:
                     last = seen
-                    p.changed.wait_for(lambda last=last: p.sequence > last or self.server.stopping,
-                                       timeout=15)
+                    p.changed.wait_for(
+                        lambda last=last: p.sequence > last or self.server.stopping, timeout=15
+                    )
                     fresh = [e for e in p.events if e[0] > seen]
                     seen = p.sequence
                 chunk = "".join(f"id: {n}\nevent: {name}\ndata: {data}\n\n" for n, name, data in fresh)
@@ -303,8 +343,9 @@ class PreviewServer:
         try:
             self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         except OSError as exc:
-            raise EceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0") \
-                from None
+            raise EceError(
+                f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0"
+            ) from None
         self.httpd.daemon_threads = True
         self.httpd.stopping = False
         self.thread: threading.Thread | None = None

@@ -16,13 +16,16 @@ SCALE_COLORS = {"yes": "#1b6b3a", "somewhat": "#4f6f00", "no": "#a1001c", "unkno
 OTHER_COLORS = ("#00497a", "#6b3fa0", "#8a4b00")
 
 
-
-
 def environment() -> jinja2.Environment:
     """Return the Jinja2 environment for report templates (autoescape on, undefined is an error)."""
     loader = jinja2.FileSystemLoader(str(themes_root() / DEFAULT / "templates"))
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=False, lstrip_blocks=False)
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
 
 
 def period_label(period: tuple[date, date] | None, t: dict) -> str:
@@ -32,29 +35,50 @@ def period_label(period: tuple[date, date] | None, t: dict) -> str:
 def _base(lang: str, title_key: str, course_title: str, source: str, period, team: str | None) -> dict:
     t = STRINGS[lang]
     now = datetime.now(UTC).replace(microsecond=0)
-    return {"lang": lang, "t": t, "title": t[title_key], "course_title": course_title,
-            "source_label": t["source_moodle"] if source == "moodle" else t["source_lrs"],
-            "generated": now.strftime("%Y-%m-%d %H:%M UTC"), "generated_iso": now.isoformat(),
-            "period_label": period_label(period, t), "team_label": team or t["all_teams"]}
+    return {
+        "lang": lang,
+        "t": t,
+        "title": t[title_key],
+        "course_title": course_title,
+        "source_label": t["source_moodle"] if source == "moodle" else t["source_lrs"],
+        "generated": now.strftime("%Y-%m-%d %H:%M UTC"),
+        "generated_iso": now.isoformat(),
+        "period_label": period_label(period, t),
+        "team_label": team or t["all_teams"],
+    }
 
 
 def _segments(spec: SaSpec, lang: str) -> list[dict]:
     extra = iter(OTHER_COLORS * 4)
-    return [{"key": sid, "label": pick(label, lang), "color": SCALE_COLORS.get(sid) or next(extra)}
-            for sid, label in spec.scale]
+    return [
+        {"key": sid, "label": pick(label, lang), "color": SCALE_COLORS.get(sid) or next(extra)}
+        for sid, label in spec.scale
+    ]
 
 
 def _item_row(stat: ItemStat, spec: SaSpec, titles: dict, lang: str) -> dict:
-    return {"pillar_title": titles.get(stat.pillar, stat.pillar), "label": stat.item,
-            "text": pick(stat.text, lang) or stat.item, "n": stat.n,
-            "agreement": percent(stat.net, lang),
-            "cells": [{"count": stat.counts.get(sid, 0), "share": percent(stat.share(sid), lang)}
-                      for sid, _ in spec.scale]}
+    return {
+        "pillar_title": titles.get(stat.pillar, stat.pillar),
+        "label": stat.item,
+        "text": pick(stat.text, lang) or stat.item,
+        "n": stat.n,
+        "agreement": percent(stat.net, lang),
+        "cells": [
+            {"count": stat.counts.get(sid, 0), "share": percent(stat.share(sid), lang)}
+            for sid, _ in spec.scale
+        ],
+    }
 
 
-def render_self_assessment(result: SaResult, spec: SaSpec, lang: str, course_title: str, source: str,
-                           moves: list[Movement] | None = None,
-                           compare_result: SaResult | None = None) -> str:
+def render_self_assessment(
+    result: SaResult,
+    spec: SaSpec,
+    lang: str,
+    course_title: str,
+    source: str,
+    moves: list[Movement] | None = None,
+    compare_result: SaResult | None = None,
+) -> str:
     """Return the team view HTML page."""
     t = STRINGS[lang]
     titles = {p.id: pick(p.title, lang) or p.id for p in spec.pillars}
@@ -62,50 +86,90 @@ def render_self_assessment(result: SaResult, spec: SaSpec, lang: str, course_tit
     pillars = []
     for pillar, stats in result.pillars:
         rows = [_item_row(s, spec, titles, lang) for s in stats]
-        chart_rows = [{"label": s.item, "total": s.n,
-                       "parts": [{"key": sid, "count": s.counts.get(sid, 0)} for sid, _ in spec.scale]}
-                      for s in stats]
-        pillars.append({"id": pillar.id, "title": titles[pillar.id], "rows": rows, "chart_rows": chart_rows,
-                        "heading": heading(t["pillar"], titles[pillar.id], lang)})
+        chart_rows = [
+            {
+                "label": s.item,
+                "total": s.n,
+                "parts": [{"key": sid, "count": s.counts.get(sid, 0)} for sid, _ in spec.scale],
+            }
+            for s in stats
+        ]
+        pillars.append(
+            {
+                "id": pillar.id,
+                "title": titles[pillar.id],
+                "rows": rows,
+                "chart_rows": chart_rows,
+                "heading": heading(t["pillar"], titles[pillar.id], lang),
+            }
+        )
     comparison = None
     if moves is not None and compare_result is not None:
         rows = []
         for move in moves:
             delta = move.delta
-            rows.append({"pillar_title": titles.get(move.stat_b.pillar, move.stat_b.pillar),
-                         "text": pick(move.stat_b.text, lang) or move.stat_b.item,
-                         "before": percent(move.stat_a.net, lang), "after": percent(move.stat_b.net, lang),
-                         "delta": "–" if delta is None else f"{round(delta * 100):+d}\u00a0{t['pp']}",
-                         "cls": "" if not delta else ("up" if delta > 0 else "down")})
-        comparison = {"before_label": period_label(result.period, t),
-                      "after_label": period_label(compare_result.period, t), "rows": rows}
-    ctx.update({
-        "respondents": result.respondents, "empty": result.respondents == 0 and not result.plans,
-        "segments": _segments(spec, lang), "pillars": pillars, "comparison": comparison,
-        "strengths": [_item_row(s, spec, titles, lang) for s in result.strengths],
-        "gaps": [_item_row(s, spec, titles, lang) for s in result.gaps],
-        "uncertain": [_item_row(s, spec, titles, lang) for s in result.uncertain],
-        "plans": result.plans,
-    })
+            rows.append(
+                {
+                    "pillar_title": titles.get(move.stat_b.pillar, move.stat_b.pillar),
+                    "text": pick(move.stat_b.text, lang) or move.stat_b.item,
+                    "before": percent(move.stat_a.net, lang),
+                    "after": percent(move.stat_b.net, lang),
+                    "delta": "–" if delta is None else f"{round(delta * 100):+d}\u00a0{t['pp']}",
+                    "cls": "" if not delta else ("up" if delta > 0 else "down"),
+                }
+            )
+        comparison = {
+            "before_label": period_label(result.period, t),
+            "after_label": period_label(compare_result.period, t),
+            "rows": rows,
+        }
+    ctx.update(
+        {
+            "respondents": result.respondents,
+            "empty": result.respondents == 0 and not result.plans,
+            "segments": _segments(spec, lang),
+            "pillars": pillars,
+            "comparison": comparison,
+            "strengths": [_item_row(s, spec, titles, lang) for s in result.strengths],
+            "gaps": [_item_row(s, spec, titles, lang) for s in result.gaps],
+            "uncertain": [_item_row(s, spec, titles, lang) for s in result.uncertain],
+            "plans": result.plans,
+        }
+    )
     return environment().get_template("report/self_assessment.html.j2").render(ctx)
 
 
-def self_assessment_rows(result: SaResult, spec: SaSpec, lang: str,
-                         moves: list[Movement] | None = None) -> tuple[list[str], list[dict]]:
+def self_assessment_rows(
+    result: SaResult, spec: SaSpec, lang: str, moves: list[Movement] | None = None
+) -> tuple[list[str], list[dict]]:
     """Return CSV columns and rows: one row per item (with the change when comparing)."""
     scale = [sid for sid, _ in spec.scale]
-    columns = ["period", "team", "pillar", "item", "text", "answers", *scale,
-               *(f"share_{sid}" for sid in scale), "agreement"]
+    columns = [
+        "period",
+        "team",
+        "pillar",
+        "item",
+        "text",
+        "answers",
+        *scale,
+        *(f"share_{sid}" for sid in scale),
+        "agreement",
+    ]
     delta = {}
     if moves is not None:
         columns += ["agreement_after", "change_points"]
         delta = {(m.stat_b.pillar, m.stat_b.item): m for m in moves}
     rows = []
     for stat in result.items():
-        row = {"period": period_label(result.period, STRINGS[lang]).replace("\u00a0", " "),
-               "team": result.team or "", "pillar": stat.pillar, "item": stat.item,
-               "text": pick(stat.text, lang), "answers": str(stat.n),
-               "agreement": "" if stat.net is None else f"{stat.net:.4f}"}
+        row = {
+            "period": period_label(result.period, STRINGS[lang]).replace("\u00a0", " "),
+            "team": result.team or "",
+            "pillar": stat.pillar,
+            "item": stat.item,
+            "text": pick(stat.text, lang),
+            "answers": str(stat.n),
+            "agreement": "" if stat.net is None else f"{stat.net:.4f}",
+        }
         for sid in scale:
             row[sid] = str(stat.counts.get(sid, 0))
             row[f"share_{sid}"] = f"{stat.share(sid):.4f}"
@@ -122,88 +186,185 @@ PLAN_COLUMNS = ["respondent", "strength", "opportunity", "first_step", "first_st
 
 def plan_rows(result: SaResult) -> list[dict]:
     """Return one CSV row per respondent's plan."""
-    return [{"respondent": p.learner, "strength": p.strength, "opportunity": p.opportunity,
-             "first_step": p.first_step, "first_step_lead": p.first_step_lead} for p in result.plans]
+    return [
+        {
+            "respondent": p.learner,
+            "strength": p.strength,
+            "opportunity": p.opportunity,
+            "first_step": p.first_step,
+            "first_step_lead": p.first_step_lead,
+        }
+        for p in result.plans
+    ]
 
 
-def render_quiz(stats: list[QuestionStat], module_titles: dict, lang: str, course_title: str, source: str,
-                period, team: str | None) -> str:
+def render_quiz(
+    stats: list[QuestionStat],
+    module_titles: dict,
+    lang: str,
+    course_title: str,
+    source: str,
+    period,
+    team: str | None,
+) -> str:
     """Return the quiz item analysis page."""
     t = STRINGS[lang]
     ctx = _base(lang, "quiz_title", course_title, source, period, team)
     modules: dict[str, dict] = {}
     for index, stat in enumerate(stats, start=1):
         title = pick(module_titles.get(stat.module), lang) or stat.module or "—"
-        module = modules.setdefault(stat.module, {"title": title, "questions": [], "chart_rows": [],
-                                                  "heading": heading(t["module"], title, lang)})
+        module = modules.setdefault(
+            stat.module,
+            {"title": title, "questions": [], "chart_rows": [], "heading": heading(t["module"], title, lang)},
+        )
         label = f"{stat.quiz} · {stat.question}"
         total = stat.responses
-        module["questions"].append({
-            "label": label, "anchor": f"{index}", "prompt": pick(stat.prompt, lang) or stat.question,
-            "learners": stat.learners, "responses": stat.responses,
-            "share_correct": percent(stat.share_correct, lang),
-            "share_first": percent(stat.share_first_correct, lang),
-            "mean_attempts": "–" if stat.mean_attempts is None else f"{stat.mean_attempts:.2f}",
-            "choices": [{"text": pick(stat.choice_labels.get(cid), lang) or cid, "count": count,
-                         "share": percent(count / total if total else None, lang),
-                         "correct": cid in getattr(stat, "correct_ids", ())}
-                        for cid, count in stat.choices.items()]})
-        module["chart_rows"].append({"label": stat.question, "value": stat.share_correct,
-                                     "text": percent(stat.share_correct, lang)})
+        module["questions"].append(
+            {
+                "label": label,
+                "anchor": f"{index}",
+                "prompt": pick(stat.prompt, lang) or stat.question,
+                "learners": stat.learners,
+                "responses": stat.responses,
+                "share_correct": percent(stat.share_correct, lang),
+                "share_first": percent(stat.share_first_correct, lang),
+                "mean_attempts": "–" if stat.mean_attempts is None else f"{stat.mean_attempts:.2f}",
+                "choices": [
+                    {
+                        "text": pick(stat.choice_labels.get(cid), lang) or cid,
+                        "count": count,
+                        "share": percent(count / total if total else None, lang),
+                        "correct": cid in getattr(stat, "correct_ids", ()),
+                    }
+                    for cid, count in stat.choices.items()
+                ],
+            }
+        )
+        module["chart_rows"].append(
+            {"label": stat.question, "value": stat.share_correct, "text": percent(stat.share_correct, lang)}
+        )
     ctx["modules"] = list(modules.values())
     return environment().get_template("report/quiz.html.j2").render(ctx)
 
 
-QUIZ_COLUMNS = ["module", "quiz", "question", "learners", "responses", "correct", "share_correct",
-                "share_correct_first_attempt", "mean_attempts", "choices"]
+QUIZ_COLUMNS = [
+    "module",
+    "quiz",
+    "question",
+    "learners",
+    "responses",
+    "correct",
+    "share_correct",
+    "share_correct_first_attempt",
+    "mean_attempts",
+    "choices",
+]
 
 
 def quiz_rows(stats: list[QuestionStat]) -> list[dict]:
     """Return one CSV row per question; choices as 'id=count' separated by '; '."""
+
     def num(value: float | None, digits: int = 4) -> str:
         return "" if value is None else f"{value:.{digits}f}"
 
-    return [{"module": s.module, "quiz": s.quiz, "question": s.question, "learners": str(s.learners),
-             "responses": str(s.responses), "correct": str(s.correct), "share_correct": num(s.share_correct),
-             "share_correct_first_attempt": num(s.share_first_correct),
-             "mean_attempts": num(s.mean_attempts, 2),
-             "choices": "; ".join(f"{cid}={count}" for cid, count in s.choices.items())} for s in stats]
+    return [
+        {
+            "module": s.module,
+            "quiz": s.quiz,
+            "question": s.question,
+            "learners": str(s.learners),
+            "responses": str(s.responses),
+            "correct": str(s.correct),
+            "share_correct": num(s.share_correct),
+            "share_correct_first_attempt": num(s.share_first_correct),
+            "mean_attempts": num(s.mean_attempts, 2),
+            "choices": "; ".join(f"{cid}={count}" for cid, count in s.choices.items()),
+        }
+        for s in stats
+    ]
 
 
-def render_completion(rows: list[FunnelRow], module_titles: dict, lang: str, course_title: str, source: str,
-                      period, team: str | None, by: str) -> str:
+def render_completion(
+    rows: list[FunnelRow],
+    module_titles: dict,
+    lang: str,
+    course_title: str,
+    source: str,
+    period,
+    team: str | None,
+    by: str,
+) -> str:
     """Return the completion funnel page."""
     t = STRINGS[lang]
     ctx = _base(lang, "completion_title", course_title, source, period, team)
     modules: dict[str, dict] = {}
     for row in rows:
         title = pick(module_titles.get(row.module), lang) or row.module
-        module = modules.setdefault(row.module, {"title": title, "heading": heading(t["module"], title, lang),
-                                                 "cohorts": [], "index": len(modules) + 1})
+        module = modules.setdefault(
+            row.module,
+            {
+                "title": title,
+                "heading": heading(t["module"], title, lang),
+                "cohorts": [],
+                "index": len(modules) + 1,
+            },
+        )
         label = row.cohort or (t["everyone"] if by == "none" else t["no_team"] if by == "team" else "—")
-        module["cohorts"].append({
-            "label": label, "heading": heading(t["cohort"], label, lang), "launched": row.launched,
-            "completed": row.completed, "passed": row.passed, "failed": row.failed,
-            "completed_share": percent(row.share(row.completed), lang),
-            "passed_share": percent(row.share(row.passed), lang),
-            "failed_share": percent(row.share(row.failed), lang),
-            "chart_rows": [{"label": t[key], "value": row.share(getattr(row, key)) if key != "launched"
-                            else (1.0 if row.launched else 0.0), "text": str(getattr(row, key))}
-                           for key in ("launched", "completed", "passed")]})
+        module["cohorts"].append(
+            {
+                "label": label,
+                "heading": heading(t["cohort"], label, lang),
+                "launched": row.launched,
+                "completed": row.completed,
+                "passed": row.passed,
+                "failed": row.failed,
+                "completed_share": percent(row.share(row.completed), lang),
+                "passed_share": percent(row.share(row.passed), lang),
+                "failed_share": percent(row.share(row.failed), lang),
+                "chart_rows": [
+                    {
+                        "label": t[key],
+                        "value": row.share(getattr(row, key))
+                        if key != "launched"
+                        else (1.0 if row.launched else 0.0),
+                        "text": str(getattr(row, key)),
+                    }
+                    for key in ("launched", "completed", "passed")
+                ],
+            }
+        )
     ctx["modules"] = list(modules.values())
     return environment().get_template("report/completion.html.j2").render(ctx)
 
 
-FUNNEL_COLUMNS = ["module", "cohort", "launched", "completed", "passed", "failed", "share_completed",
-                  "share_passed"]
+FUNNEL_COLUMNS = [
+    "module",
+    "cohort",
+    "launched",
+    "completed",
+    "passed",
+    "failed",
+    "share_completed",
+    "share_passed",
+]
 
 
 def funnel_rows(rows: list[FunnelRow]) -> list[dict]:
     """Return one CSV row per module and cohort."""
+
     def num(value: float | None) -> str:
         return "" if value is None else f"{value:.4f}"
 
-    return [{"module": r.module, "cohort": r.cohort, "launched": str(r.launched),
-             "completed": str(r.completed),
-             "passed": str(r.passed), "failed": str(r.failed), "share_completed": num(r.share(r.completed)),
-             "share_passed": num(r.share(r.passed))} for r in rows]
+    return [
+        {
+            "module": r.module,
+            "cohort": r.cohort,
+            "launched": str(r.launched),
+            "completed": str(r.completed),
+            "passed": str(r.passed),
+            "failed": str(r.failed),
+            "share_completed": num(r.share(r.completed)),
+            "share_passed": num(r.share(r.passed)),
+        }
+        for r in rows
+    ]

@@ -20,7 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "strengths": "Shared strengths",
         "strengths_help": "Items with agreement of 50% or more, highest first. "
-                          "Agreement = (Yes + ½ Somewhat) ÷ (Yes + Somewhat + No).",
+        "Agreement = (Yes + ½ Somewhat) ÷ (Yes + Somewhat + No).",
         "gaps": "Shared gaps",
         "gaps_help": "Items with agreement under 50%, lowest first: starting points for the team discussion.",
         "uncertain": "What the team does not know",
@@ -84,7 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "Sommaire",
         "strengths": "Forces communes",
         "strengths_help": "Énoncés dont l’accord atteint 50\u00a0% ou plus, du plus élevé au plus faible. "
-                          "Accord = (Oui + ½ En partie) ÷ (Oui + En partie + Non).",
+        "Accord = (Oui + ½ En partie) ÷ (Oui + En partie + Non).",
         "gaps": "Lacunes communes",
         "gaps_help": "Énoncés dont l’accord est sous 50\u00a0%, du plus faible au plus élevé.",
         "uncertain": "Ce que l’équipe ne sait pas",

@@ -27,20 +27,46 @@ TEAM_INTERACTION = "sa.team-code"
 _INTERACTION_HEADER = re.compile(
     r"^\s*(?:(question|response|right answer|result|réponse|bonne réponse|résultat)\s+(\d+)"
     r"|cmi\.interactions_(\d+)\.(id|student_response|learner_response|result|correct_responses_0\.pattern))\s*$",
-    re.IGNORECASE)
-_KIND = {"question": "id", "response": "response", "réponse": "response", "right answer": "right",
-         "bonne réponse": "right", "result": "result", "résultat": "result", "id": "id",
-         "student_response": "response", "learner_response": "response",
-         "correct_responses_0.pattern": "right"}
+    re.IGNORECASE,
+)
+_KIND = {
+    "question": "id",
+    "response": "response",
+    "réponse": "response",
+    "right answer": "right",
+    "bonne réponse": "right",
+    "result": "result",
+    "résultat": "result",
+    "id": "id",
+    "student_response": "response",
+    "learner_response": "response",
+    "correct_responses_0.pattern": "right",
+}
 _NAME_HEADERS = ("name", "nom", "first name / last name", "prénom / nom", "full name", "nom complet")
 _EMAIL_HEADERS = ("email address", "adresse de courriel", "adresse courriel", "email")
 _ATTEMPT_HEADERS = ("attempt", "tentative")
 _STARTED_HEADERS = ("started on", "commencé le", "started")
-_MONTHS = {m: i for i, names in enumerate(
-    [("january", "janvier"), ("february", "février", "fevrier"), ("march", "mars"), ("april", "avril"),
-     ("may", "mai"), ("june", "juin"), ("july", "juillet"), ("august", "août", "aout"),
-     ("september", "septembre"), ("october", "octobre"), ("november", "novembre"),
-     ("december", "décembre", "decembre")], start=1) for m in names}
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "janvier"),
+            ("february", "février", "fevrier"),
+            ("march", "mars"),
+            ("april", "avril"),
+            ("may", "mai"),
+            ("june", "juin"),
+            ("july", "juillet"),
+            ("august", "août", "aout"),
+            ("september", "septembre"),
+            ("october", "octobre"),
+            ("november", "novembre"),
+            ("december", "décembre", "decembre"),
+        ],
+        start=1,
+    )
+    for m in names
+}
 _DATE = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})(?:\D+(\d{1,2})[:h](\d{2})\s*([AaPp][Mm])?)?")
 
 
@@ -145,8 +171,10 @@ def read_moodle_export(path: Path) -> list[Answer]:
     if not groups:
         raise ReportError(f"{path}:1: no 'Question N'/'Response N' columns; is this the Interactions report?")
     if any("id" not in cols for cols in groups.values()):
-        raise ReportError(f"{path}:1: the download has responses but no 'Question N' columns; in Moodle's "
-                          "report options tick 'Question' (the interaction id) and download again")
+        raise ReportError(
+            f"{path}:1: the download has responses but no 'Question N' columns; in Moodle's "
+            "report options tick 'Question' (the interaction id) and download again"
+        )
     answers: list[Answer] = []
     for line, row in enumerate(rows, start=2):
         if line > MAX_ROWS:
@@ -174,6 +202,16 @@ def read_moodle_export(path: Path) -> list[Answer]:
                 continue
             seen[interaction] = seen.get(interaction, 0) + 1  # a retried question is appended again
             success = True if result == "correct" else False if result in ("wrong", "incorrect") else None
-            answers.append(Answer(learner=learner, name=name, when=when, interaction=interaction,
-                                  response=response, success=success, attempt=seen[interaction], team=team))
+            answers.append(
+                Answer(
+                    learner=learner,
+                    name=name,
+                    when=when,
+                    interaction=interaction,
+                    response=response,
+                    success=success,
+                    attempt=seen[interaction],
+                    team=team,
+                )
+            )
     return answers

@@ -65,8 +65,12 @@ def decode_choices(tokens: list[str], order: list[str]) -> list[str]:
     return out
 
 
-def quiz_items(answers: Iterable[Answer], period: tuple[date, date] | None = None, team: str | None = None,
-               labels: dict | None = None) -> list[QuestionStat]:
+def quiz_items(
+    answers: Iterable[Answer],
+    period: tuple[date, date] | None = None,
+    team: str | None = None,
+    labels: dict | None = None,
+) -> list[QuestionStat]:
     """Return per-question statistics, in module/quiz/question order of first appearance or of `labels`."""
     stats: dict[str, QuestionStat] = {}
     firsts: dict[tuple[str, str], tuple] = {}  # (interaction, learner) -> (attempt, when, success)
@@ -80,10 +84,13 @@ def quiz_items(answers: Iterable[Answer], period: tuple[date, date] | None = Non
         if stat is None:
             info = (labels or {}).get(ans.interaction, {})
             stat = stats[ans.interaction] = QuestionStat(
-                module=ans.module or info.get("module", ""), quiz=quiz, question=question,
+                module=ans.module or info.get("module", ""),
+                quiz=quiz,
+                question=question,
                 prompt=info.get("prompt") or dict(ans.label or {}),
                 choice_labels=dict(info.get("choices") or ans.choices or {}),
-                correct_ids=set(info.get("correct") or ()))
+                correct_ids=set(info.get("correct") or ()),
+            )
             for cid in stat.choice_labels:
                 stat.choices[cid] = 0
         stat.responses += 1
@@ -103,8 +110,10 @@ def quiz_items(answers: Iterable[Answer], period: tuple[date, date] | None = Non
         stats[interaction].learners += 1
         stats[interaction].first_correct += success
     rank = {key: i for i, key in enumerate(labels or {})}
-    return sorted(stats.values(), key=lambda s: (rank.get(f"q.{s.quiz}.{s.question}", len(rank)),
-                                                 s.module, s.quiz, s.question))
+    return sorted(
+        stats.values(),
+        key=lambda s: (rank.get(f"q.{s.quiz}.{s.question}", len(rank)), s.module, s.quiz, s.question),
+    )
 
 
 @dataclass
@@ -120,8 +129,14 @@ class FunnelRow:
         return value / self.launched if self.launched else None
 
 
-def funnel(events: Iterable[Event], answers: Iterable[Answer] = (), period: tuple[date, date] | None = None,
-           by: str = "none", team: str | None = None, modules: list[str] | None = None) -> list[FunnelRow]:
+def funnel(
+    events: Iterable[Event],
+    answers: Iterable[Answer] = (),
+    period: tuple[date, date] | None = None,
+    by: str = "none",
+    team: str | None = None,
+    modules: list[str] | None = None,
+) -> list[FunnelRow]:
     """Count distinct learners launched (initialized) → completed → passed per module and cohort."""
     stages: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     teams: dict[str, str] = {}
@@ -147,6 +162,14 @@ def funnel(events: Iterable[Event], answers: Iterable[Answer] = (), period: tupl
         # A learner with a later verb was necessarily launched, even if that statement was lost.
         launched = seen["launched"] | seen["completed"] | seen["passed"] | seen["failed"]
         passed = seen["passed"]
-        rows.append(FunnelRow(module, cohort, len(launched), len(seen["completed"] | passed), len(passed),
-                              len(seen["failed"] - passed)))
+        rows.append(
+            FunnelRow(
+                module,
+                cohort,
+                len(launched),
+                len(seen["completed"] | passed),
+                len(passed),
+                len(seen["failed"] - passed),
+            )
+        )
     return rows

@@ -13,8 +13,12 @@ COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 TEAM_EXT = "/xapi/extensions/team-code"
 ATTEMPT_EXT = "/xapi/extensions/attempt"
 # The self-assessment's closing prompts (ARCHITECTURE §2 ids) and the plan fields they fill.
-PLAN_PROMPTS = {"strength": "strength", "opportunity": "opportunity", "first-step": "first_step",
-                "first-step-lead": "first_step_lead"}
+PLAN_PROMPTS = {
+    "strength": "strength",
+    "opportunity": "opportunity",
+    "first-step": "first_step",
+    "first-step-lead": "first_step_lead",
+}
 
 
 class ReportError(EceError):
@@ -103,7 +107,7 @@ def _relative(iri: str, course_id: str) -> list[str] | None:
     prefix = course_id.rstrip("/") + "/"
     if not iri.startswith(prefix):
         return None
-    return [seg for seg in iri[len(prefix):].split("/") if seg]
+    return [seg for seg in iri[len(prefix) :].split("/") if seg]
 
 
 def _extension(extensions: object, course_id: str, suffix: str) -> object:
@@ -140,8 +144,9 @@ def interaction_of(parts: list[str]) -> str | None:
     return None
 
 
-def from_statement(stmt: dict, course_id: str | None,
-                   definitions: dict | None = None) -> Answer | Event | None:
+def from_statement(
+    stmt: dict, course_id: str | None, definitions: dict | None = None
+) -> Answer | Event | None:
     """Turn one statement into a record, or None when it is not one the reports use.
 
     `definitions` (interaction id -> (name, choices)) lets every answer to one interaction share one copy.
@@ -156,7 +161,7 @@ def from_statement(stmt: dict, course_id: str | None,
     parts = _relative(str(obj.get("id", "")), course)
     if not learner or not verb.startswith(VERBS) or parts is None:
         return None
-    verb = verb[len(VERBS):]
+    verb = verb[len(VERBS) :]
     context = _dict(stmt.get("context"))
     result = _dict(stmt.get("result"))
     team = _extension(context.get("extensions"), course, TEAM_EXT)
@@ -181,16 +186,39 @@ def from_statement(stmt: dict, course_id: str | None,
             shared = (_dict(definition.get("name")) or None, _choices(definition))
             if definitions is not None:
                 definitions[interaction] = shared
-        return Answer(learner=learner, name=name, when=when, interaction=interaction,
-                      response=str(result.get("response", "")),
-                      success=success if isinstance(success, bool) else None,
-                      attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
-                      module=module, team=team, label=shared[0], choices=shared[1])
-    if len(parts) == 1 and verb in ("initialized", "completed", "passed", "failed", "terminated",
-                                    "suspended", "resumed"):
+        return Answer(
+            learner=learner,
+            name=name,
+            when=when,
+            interaction=interaction,
+            response=str(result.get("response", "")),
+            success=success if isinstance(success, bool) else None,
+            attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
+            module=module,
+            team=team,
+            label=shared[0],
+            choices=shared[1],
+        )
+    if len(parts) == 1 and verb in (
+        "initialized",
+        "completed",
+        "passed",
+        "failed",
+        "terminated",
+        "suspended",
+        "resumed",
+    ):
         raw = _dict(result.get("score")).get("raw")
         score = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
         registration = context.get("registration")
-        return Event(learner=learner, name=name, when=when, verb=verb, module=parts[0], team=team,
-                     registration=str(registration) if registration else None, score=score)
+        return Event(
+            learner=learner,
+            name=name,
+            when=when,
+            verb=verb,
+            module=parts[0],
+            team=team,
+            registration=str(registration) if registration else None,
+            score=score,
+        )
     return None

@@ -9,10 +9,12 @@ from datetime import date
 from ece_scorm.reports.records import PLAN_PROMPTS, Answer, ReportError, in_period
 
 DEFAULT_SCALE = ("yes", "somewhat", "no", "unknown")
-DEFAULT_SCALE_LABELS = {"yes": {"en": "Yes", "fr": "Oui"},
-                        "somewhat": {"en": "Somewhat", "fr": "En partie"},
-                        "no": {"en": "No", "fr": "Non"},
-                        "unknown": {"en": "Don't know", "fr": "Je ne sais pas"}}
+DEFAULT_SCALE_LABELS = {
+    "yes": {"en": "Yes", "fr": "Oui"},
+    "somewhat": {"en": "Somewhat", "fr": "En partie"},
+    "no": {"en": "No", "fr": "Non"},
+    "unknown": {"en": "Don't know", "fr": "Je ne sais pas"},
+}
 STRENGTH_MIN = 0.5  # agreement at or above this is a strength, below it a gap
 UNCERTAIN_SHARE = 0.25  # an item is "uncertain" when at least this share answered Unknown
 
@@ -50,10 +52,16 @@ def spec_from_course(course) -> SaSpec:
     for module in course.modules:
         sa = module.self_assessment()
         if sa is not None:
-            pillars = [PillarSpec(p.id, _plain(p.title), [ItemSpec(i.id, _plain(i.text)) for i in p.items])
-                       for p in sa.pillars]
-            prompts = {sa.strength.id: "strength", sa.opportunity.id: "opportunity",
-                       sa.first_step.id: "first_step", sa.first_step_lead.id: "first_step_lead"}
+            pillars = [
+                PillarSpec(p.id, _plain(p.title), [ItemSpec(i.id, _plain(i.text)) for i in p.items])
+                for p in sa.pillars
+            ]
+            prompts = {
+                sa.strength.id: "strength",
+                sa.opportunity.id: "opportunity",
+                sa.first_step.id: "first_step",
+                sa.first_step_lead.id: "first_step_lead",
+            }
             return SaSpec([(s.id, dict(s.label)) for s in sa.scale], pillars, prompts)
     raise ReportError(f"{course.source_dir}: the course has no self-assessment")
 
@@ -143,8 +151,14 @@ def teams_by_learner(answers: Iterable[Answer]) -> dict[str, str]:
     return {learner: team for learner, (_, team) in latest.items()}
 
 
-def aggregate(answers: list[Answer], spec: SaSpec, period: tuple[date, date] | None = None,
-              team: str | None = None, show_names: bool = False, top: int = 5) -> SaResult:
+def aggregate(
+    answers: list[Answer],
+    spec: SaSpec,
+    period: tuple[date, date] | None = None,
+    team: str | None = None,
+    show_names: bool = False,
+    top: int = 5,
+) -> SaResult:
     """Aggregate the latest answer of each learner per item within the period (and team)."""
     scoped = [a for a in answers if a.interaction.startswith("sa.") and in_period(a.when, period)]
     if team is not None:
@@ -183,8 +197,9 @@ def aggregate(answers: list[Answer], spec: SaSpec, period: tuple[date, date] | N
     uncertain = sorted(unsure, key=lambda s: (-s.share("unknown"), s.item))[:top]
     respondents = {learner for learner, interaction in latest if interaction.count(".") == 2}
     plans = []
-    for index, learner in enumerate(sorted(order, key=lambda k: (names.get(k, ""), k)) if show_names
-                                    else order, start=1):
+    for index, learner in enumerate(
+        sorted(order, key=lambda k: (names.get(k, ""), k)) if show_names else order, start=1
+    ):
         fields = {}
         for prompt_id, field_name in spec.plan_prompts.items():
             ans = latest.get((learner, f"sa.{prompt_id}"))

@@ -19,8 +19,19 @@ from ece_scorm.source.quiz import read_quiz
 from ece_scorm.source.self_assessment import read_self_assessment, self_assessment_module
 from ece_scorm.source.yaml_reader import Map, Node, SourceTree
 
-COURSE_KEYS = ("id", "title", "description", "version", "languages", "default_language", "mastery_score",
-               "publisher", "contact", "modules", "self_assessment")
+COURSE_KEYS = (
+    "id",
+    "title",
+    "description",
+    "version",
+    "languages",
+    "default_language",
+    "mastery_score",
+    "publisher",
+    "contact",
+    "modules",
+    "self_assessment",
+)
 COURSE_REQUIRED = ("id", "title", "languages", "modules")
 # BCP 47-ish: a 2-3 letter language, an optional script (Latn), an optional region (CA, 419).
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
@@ -34,8 +45,9 @@ def load_course(source_dir: Path, *, strict: bool = False) -> tuple[Course, list
     course = _read_course(f, tree)
     issues = f.issues
     if strict:
-        issues = [Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i
-                  for i in issues]
+        issues = [
+            Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i for i in issues
+        ]
     if course is None or any(i.level == "error" for i in issues):
         if not any(i.level == "error" for i in issues):  # cannot happen, but never return a half course
             issues.append(Issue(Location(str(source_dir)), "error", "the course could not be read"))
@@ -68,8 +80,11 @@ def _read_course(f: Fields, tree: SourceTree) -> Course | None:
     f.languages = _languages(f, m)
     default_language = f.string(m, "default_language", f.languages[0]) or f.languages[0]
     if default_language not in f.languages:
-        f.error(m.get("default_language") or m, f"default_language '{default_language}' is not one of the "
-                                                f"course languages ({', '.join(f.languages)})")
+        f.error(
+            m.get("default_language") or m,
+            f"default_language '{default_language}' is not one of the "
+            f"course languages ({', '.join(f.languages)})",
+        )
         default_language = f.languages[0]
     course_id = _course_id(f, m)
     mastery = f.percent(m, "mastery_score", DEFAULT_MASTERY)
@@ -78,8 +93,12 @@ def _read_course(f: Fields, tree: SourceTree) -> Course | None:
     sa_rel = _course_file(f, tree, m, "self_assessment", "self-assessment file")
     if sa_rel is not None:
         sa = read_self_assessment(f, _load(f, tree, sa_rel))
-    refs = Refs(tree=tree, quizzes=_read_quizzes(f, tree, mastery), self_assessment=sa,
-                self_assessment_declared="self_assessment" in m.entries)
+    refs = Refs(
+        tree=tree,
+        quizzes=_read_quizzes(f, tree, mastery),
+        self_assessment=sa,
+        self_assessment_declared="self_assessment" in m.entries,
+    )
     modules = _read_modules(f, tree, m, refs)
     _course_wide_checks(f, refs, modules, sa)
     if sa is not None:
@@ -120,10 +139,17 @@ def _course_id(f: Fields, m: Map) -> str:
     """Return the course IRI: absolute http(s), no query or fragment (activity ids derive from it)."""
     value = f.string(m, "id") or ""
     parts = urlsplit(value)
-    if "id" in m.entries and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
-                              or parts.fragment or any(ch.isspace() for ch in value)):
-        f.error(m.get("id") or m, "course id must be an absolute http(s) IRI without query or fragment "
-                                  f"(got '{value}')")
+    if "id" in m.entries and (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(ch.isspace() for ch in value)
+    ):
+        f.error(
+            m.get("id") or m,
+            f"course id must be an absolute http(s) IRI without query or fragment (got '{value}')",
+        )
     return value
 
 
@@ -164,8 +190,11 @@ def _read_quizzes(f: Fields, tree: SourceTree, mastery: int) -> dict[str, Quiz |
             continue
         stem = name[: -len(".yaml")]
         if not ID_RE.match(stem) or len(stem) > ID_MAX:
-            f.error(Location(tree.display(rel)), f"quiz file name '{name}' is not a valid id "
-                                                 f"(use a-z, 0-9 and '-', at most {ID_MAX} characters)")
+            f.error(
+                Location(tree.display(rel)),
+                f"quiz file name '{name}' is not a valid id "
+                f"(use a-z, 0-9 and '-', at most {ID_MAX} characters)",
+            )
             continue
         quizzes[stem] = read_quiz(f, _load(f, tree, rel), stem, mastery)
     return quizzes
@@ -186,8 +215,9 @@ def _read_modules(f: Fields, tree: SourceTree, m: Map, refs: Refs) -> list[Modul
         rel = f"modules/{mid}.yaml"
         status, on_disk = tree.find(rel)
         if status == "case":
-            f.error(node, f"module file '{rel}' not found (found '{on_disk}'; letter case must match)",
-                    "MUST 3")
+            f.error(
+                node, f"module file '{rel}' not found (found '{on_disk}'; letter case must match)", "MUST 3"
+            )
         elif status != "ok":
             f.error(node, f"module file '{rel}' not found")
         else:

@@ -43,8 +43,9 @@ class Fields:
 
     # --- containers ---------------------------------------------------------------------------------
 
-    def mapping(self, node: Node | None, key: str, what: str, allowed: Sequence[str],
-                required: Sequence[str] = ()) -> Map | None:
+    def mapping(
+        self, node: Node | None, key: str, what: str, allowed: Sequence[str], required: Sequence[str] = ()
+    ) -> Map | None:
         """Check node is a mapping with only allowed keys and every required key; return it or None."""
         if not isinstance(node, Map):
             if node is not None:
@@ -53,16 +54,18 @@ class Fields:
         for name, (knode, _) in node.entries.items():
             if name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-                hint = (f" (did you mean '{close[0]}'?)" if close
-                        else f" (expected one of: {', '.join(allowed)})")
+                hint = (
+                    f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(allowed)})"
+                )
                 self.error(knode, f"unknown key '{name}' in {what}{hint}")
         for name in required:
             if name not in node.entries:
                 self.error(node, f"missing required key '{name}' in {what}")
         return node
 
-    def items(self, m: Map, key: str, *, required: bool = False, min_items: int = 0,
-              too_few: str = "") -> list[Node]:
+    def items(
+        self, m: Map, key: str, *, required: bool = False, min_items: int = 0, too_few: str = ""
+    ) -> list[Node]:
         """Return the list under key (empty when absent or wrong); too_few ({n} = count) if it is short."""
         node = m.get(key)
         if node is None:
@@ -116,8 +119,11 @@ class Fields:
             self.error(node, f"{what} '{text}' contains non-ASCII characters (use a-z, 0-9 and '-')")
             return None
         if not ID_RE.match(text) or len(text) > ID_MAX:
-            self.error(node, f"malformed {what} '{text}' (use a-z, 0-9 and '-', starting with a letter or "
-                             f"digit, at most {ID_MAX} characters)")
+            self.error(
+                node,
+                f"malformed {what} '{text}' (use a-z, 0-9 and '-', starting with a letter or "
+                f"digit, at most {ID_MAX} characters)",
+            )
             return None
         return text
 
@@ -159,8 +165,11 @@ class Fields:
             values = [node.value]
         elif isinstance(node, Seq) and len(node.items) == 2:
             values = [i.value if isinstance(i, Scalar) else None for i in node.items]
-        if (values and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)
-                and values[0] <= values[-1]):  # type: ignore[operator]
+        if (
+            values
+            and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)
+            and values[0] <= values[-1]
+        ):  # type: ignore[operator]
             return (values[0], values[-1])  # type: ignore[return-value]
         self.error(node, f"'{key}' must be a positive whole number or [min, max] with 0 < min <= max")
         return default
@@ -180,15 +189,21 @@ class Fields:
 
     def text_node(self, node: Node, key: str, *, allow_empty: bool = False) -> LangText:
         """Normalise a string or language map into a dict with exactly the course languages."""
-        if isinstance(node, Scalar) and isinstance(node.value, (str, int, float)) \
-                and not isinstance(node.value, bool):
+        if (
+            isinstance(node, Scalar)
+            and isinstance(node.value, (str, int, float))
+            and not isinstance(node.value, bool)
+        ):
             value = node.value if isinstance(node.value, str) else node.raw
             if not allow_empty and not value.strip():
                 self.error(node, f"'{key}' must not be empty")
             if len(self.languages) > 1:
                 langs = ", ".join(self.languages)
-                self.warn(node, f"'{key}' is a single string but the course declares {len(self.languages)} "
-                                f"languages; give a map {{{langs}}} with one text per language")
+                self.warn(
+                    node,
+                    f"'{key}' is a single string but the course declares {len(self.languages)} "
+                    f"languages; give a map {{{langs}}} with one text per language",
+                )
             return {lang: value for lang in self.languages}
         if not isinstance(node, Map):
             self.wrong_type(node, key, "text or a language map")
@@ -196,11 +211,16 @@ class Fields:
         out: dict[str, str] = {}
         for lang, (knode, vnode) in node.entries.items():
             if lang not in self.languages:
-                self.error(knode, f"'{lang}' in '{key}' is not a language of this course "
-                                  f"({', '.join(self.languages)})")
+                self.error(
+                    knode,
+                    f"'{lang}' in '{key}' is not a language of this course ({', '.join(self.languages)})",
+                )
                 continue
-            if isinstance(vnode, Scalar) and isinstance(vnode.value, (str, int, float)) \
-                    and not isinstance(vnode.value, bool):
+            if (
+                isinstance(vnode, Scalar)
+                and isinstance(vnode.value, (str, int, float))
+                and not isinstance(vnode.value, bool)
+            ):
                 out[lang] = vnode.value if isinstance(vnode.value, str) else vnode.raw
                 if not allow_empty and not out[lang].strip():
                     self.error(vnode, f"'{key}' must not be empty in '{lang}'")

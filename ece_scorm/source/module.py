@@ -27,8 +27,16 @@ from ece_scorm.model import (
 from ece_scorm.source.fields import Fields
 from ece_scorm.source.yaml_reader import Map, Node, SourceTree
 
-MODULE_KEYS = ("id", "title", "description", "estimated_minutes", "audience", "objectives", "completion",
-               "pages")
+MODULE_KEYS = (
+    "id",
+    "title",
+    "description",
+    "estimated_minutes",
+    "audience",
+    "objectives",
+    "completion",
+    "pages",
+)
 PAGE_KEYS = ("id", "title", "blocks")
 COMPLETION_KEYS = ("all_pages", "quiz_passed", "self_assessment_done")
 BLOCK_KEYS = {
@@ -42,8 +50,13 @@ BLOCK_KEYS = {
     "self_assessment": ("type",),
 }
 BLOCK_REQUIRED = {
-    "text": ("body",), "callout": ("body",), "list": ("items",), "image": ("src",),
-    "video": ("id", "title", "captions", "transcript"), "reflection": ("id", "prompt"), "quiz": ("ref",),
+    "text": ("body",),
+    "callout": ("body",),
+    "list": ("items",),
+    "image": ("src",),
+    "video": ("id", "title", "captions", "transcript"),
+    "reflection": ("id", "prompt"),
+    "quiz": ("ref",),
     "self_assessment": (),
 }
 STYLES = ("info", "tip", "note", "warning", "quote")
@@ -102,8 +115,10 @@ def read_module(f: Fields, refs: Refs, node: Node | None, module_id: str) -> Mod
         loc=m.loc,
     )
     if completion.self_assessment_done and module_id not in refs.sa_blocks and c is not None:
-        f.error(c.get("self_assessment_done") or c,
-                "completion requires self_assessment_done but the module has no self_assessment block")
+        f.error(
+            c.get("self_assessment_done") or c,
+            "completion requires self_assessment_done but the module has no self_assessment block",
+        )
     return module
 
 
@@ -151,8 +166,12 @@ def _callout(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
     if style not in STYLES:
         f.one_of(m.get("style") or m, "callout style", style, STYLES)
         style = "info"
-    return CalloutBlock(style=style, title=f.text(m, "title"),  # type: ignore[arg-type]  # checked above
-                        body=f.text(m, "body") or f.blank(), loc=m.loc)
+    return CalloutBlock(
+        style=style,
+        title=f.text(m, "title"),  # type: ignore[arg-type]  # checked above
+        body=f.text(m, "body") or f.blank(),
+        loc=m.loc,
+    )
 
 
 def _list(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
@@ -181,8 +200,11 @@ def _video(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
             refs.videos[vid] = where.loc
     has_src, has_url = "src" in m.entries, "url" in m.entries
     if has_src == has_url:
-        f.error(m, "video needs either 'src' (a file in the course) or 'url' (https), "
-                   + ("not both" if has_src else "and has neither"))
+        f.error(
+            m,
+            "video needs either 'src' (a file in the course) or 'url' (https), "
+            + ("not both" if has_src else "and has neither"),
+        )
     src = media(f, refs.tree, m, "src") if has_src else None
     url = f.string(m, "url") if has_url else None
     if url is not None:
@@ -205,8 +227,16 @@ def _video(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
     if duration is not None and duration <= 0:
         f.error(m.get("duration_minutes") or m, f"'duration_minutes' must be positive (got {duration})")
         duration = None
-    return VideoBlock(id=vid, title=f.text(m, "title") or f.blank(), src=src, url=url, captions=captions,
-                      transcript=f.text(m, "transcript") or f.blank(), duration_minutes=duration, loc=m.loc)
+    return VideoBlock(
+        id=vid,
+        title=f.text(m, "title") or f.blank(),
+        src=src,
+        url=url,
+        captions=captions,
+        transcript=f.text(m, "transcript") or f.blank(),
+        duration_minutes=duration,
+        loc=m.loc,
+    )
 
 
 def _reflection(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
@@ -236,8 +266,11 @@ def _quiz(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
             f.error(node, f"quiz '{ref}' is already used in this module (at {where})")
             return None
     if uses:
-        f.warn(node, f"quiz '{ref}' is also used in module '{uses[0][0]}'; learners' answers are "
-                     "recorded separately in each module")
+        f.warn(
+            node,
+            f"quiz '{ref}' is also used in module '{uses[0][0]}'; learners' answers are "
+            "recorded separately in each module",
+        )
     uses.append((module_id, node.loc))
     quiz = refs.quizzes[ref]
     return QuizBlock(quiz=quiz, loc=m.loc) if quiz is not None else None
@@ -252,8 +285,16 @@ def _self_assessment(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | N
     return SelfAssessmentBlock(self_assessment=sa, loc=m.loc) if sa is not None else None
 
 
-_READERS = {"text": _text, "callout": _callout, "list": _list, "image": _image, "video": _video,
-            "reflection": _reflection, "quiz": _quiz, "self_assessment": _self_assessment}
+_READERS = {
+    "text": _text,
+    "callout": _callout,
+    "list": _list,
+    "image": _image,
+    "video": _video,
+    "reflection": _reflection,
+    "quiz": _quiz,
+    "self_assessment": _self_assessment,
+}
 
 
 def media(f: Fields, tree: SourceTree, m: Map, key: str) -> str | None:
@@ -280,8 +321,12 @@ def media(f: Fields, tree: SourceTree, m: Map, key: str) -> str | None:
     if status == "missing":
         f.error(node, f"media file '{rel}' not found", "MUST 3")
     elif status == "case":
-        f.error(node, f"media path '{rel}' does not match the file on disk '{on_disk}' "
-                      "(letter case must match exactly)", "MUST 3")
+        f.error(
+            node,
+            f"media path '{rel}' does not match the file on disk '{on_disk}' "
+            "(letter case must match exactly)",
+            "MUST 3",
+        )
     elif status == "dir":
         f.error(node, f"media path '{rel}' is a folder, not a file")
     elif not tree.inside(rel):

@@ -71,8 +71,10 @@ def _question(f: Fields, node: Node) -> Question | None:
     feedback: dict[str, LangText | None] = {k: f.text(fb, k) if fb else None for k in fb_keys}
 
     if generated:
-        choices = [Choice(id=cid, text=_true_false_label(f.languages, cid), feedback=feedback[cid])
-                   for cid in ("true", "false")]
+        choices = [
+            Choice(id=cid, text=_true_false_label(f.languages, cid), feedback=feedback[cid])
+            for cid in ("true", "false")
+        ]
     else:
         choices = _choices(f, m)
         if choices is None:
@@ -83,9 +85,16 @@ def _question(f: Fields, node: Node) -> Question | None:
     correct = _answer(f, m, kind, [c.id for c in choices])
     if correct is None:
         return None
-    return Question(id=qid, kind=kind, prompt=prompt, choices=tuple(choices),  # type: ignore[arg-type]
-                    correct=frozenset(correct), feedback_correct=feedback["correct"],
-                    feedback_incorrect=feedback["incorrect"], loc=m.loc)
+    return Question(
+        id=qid,
+        kind=kind,
+        prompt=prompt,
+        choices=tuple(choices),  # type: ignore[arg-type]
+        correct=frozenset(correct),
+        feedback_correct=feedback["correct"],
+        feedback_incorrect=feedback["incorrect"],
+        loc=m.loc,
+    )
 
 
 def _true_false_label(languages: tuple[str, ...], cid: str) -> LangText:
@@ -103,8 +112,9 @@ def _choices(f: Fields, m: Map) -> list[Choice] | None:
     out: list[Choice] = []
     seen: dict[str, Choice] = {}
     ok = True
-    for cnode in f.items(m, "choices", required=True, min_items=2,
-                         too_few="question needs at least 2 choices (got {n})"):
+    for cnode in f.items(
+        m, "choices", required=True, min_items=2, too_few="question needs at least 2 choices (got {n})"
+    ):
         c = f.mapping(cnode, "choices", "choice", CHOICE_KEYS, ("id", "text"))
         if c is None:
             ok = False

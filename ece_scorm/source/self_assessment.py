@@ -17,8 +17,21 @@ from ece_scorm.model import (
 from ece_scorm.source.fields import Fields
 from ece_scorm.source.yaml_reader import Map, Node, Scalar, Seq
 
-SA_KEYS = ("id", "title", "description", "intro", "estimated_minutes", "team_code", "scale", "pillars",
-           "reflections", "strength", "opportunity", "first_step", "first_step_lead")
+SA_KEYS = (
+    "id",
+    "title",
+    "description",
+    "intro",
+    "estimated_minutes",
+    "team_code",
+    "scale",
+    "pillars",
+    "reflections",
+    "strength",
+    "opportunity",
+    "first_step",
+    "first_step_lead",
+)
 SA_REQUIRED = ("id", "title", "scale", "pillars", "strength", "opportunity", "first_step", "first_step_lead")
 PILLAR_KEYS = ("id", "title", "description", "items", "reflections")
 PROMPT_KEYS = ("id", "text", "hint")
@@ -63,8 +76,7 @@ def read_self_assessment(f: Fields, node: Node | None) -> SelfAssessment | None:
     pillar_ids = _Ids(f, "pillar")
     item_ids = _Ids(f, "item")
     pillars: list[Pillar] = []
-    for pnode in f.items(m, "pillars", required=True, min_items=1,
-                         too_few="self-assessment has no pillars"):
+    for pnode in f.items(m, "pillars", required=True, min_items=1, too_few="self-assessment has no pillars"):
         pillar = _pillar(f, pnode, pillar_ids, item_ids, prompt_ids)
         if pillar is not None:
             pillars.append(pillar)
@@ -100,7 +112,8 @@ def _pillar(f: Fields, node: Node, pillar_ids: _Ids, item_ids: _Ids, prompt_ids:
     items: list[SelfAssessmentItem] = []
     raw_items = m.get("items")
     if (isinstance(raw_items, Seq) and not raw_items.items) or (
-            isinstance(raw_items, Scalar) and raw_items.value is None):
+        isinstance(raw_items, Scalar) and raw_items.value is None
+    ):
         f.error(raw_items, f"pillar '{pid}' has no items")
         item_nodes: list[Node] = []
     else:
@@ -116,8 +129,14 @@ def _pillar(f: Fields, node: Node, pillar_ids: _Ids, item_ids: _Ids, prompt_ids:
     reflections = _prompts(f, m, prompt_ids)
     if pid is None or not pillar_ids.add(pid, m.get("id") or m):
         return None
-    return Pillar(id=pid, title=title, description=f.text(m, "description") or f.blank(), items=tuple(items),
-                  reflections=reflections, loc=m.loc)
+    return Pillar(
+        id=pid,
+        title=title,
+        description=f.text(m, "description") or f.blank(),
+        items=tuple(items),
+        reflections=reflections,
+        loc=m.loc,
+    )
 
 
 def _prompts(f: Fields, m: Map, ids: _Ids) -> tuple[Prompt, ...]:
@@ -140,8 +159,9 @@ def _prompt(f: Fields, node: Node | None, key: str, ids: _Ids) -> Prompt | None:
 
 def self_assessment_module(sa: SelfAssessment) -> Module:
     """Return the self-assessment's own package: one page holding the whole flow (ARCHITECTURE §2)."""
-    page = Page(id=sa.id, title=sa.title, blocks=(SelfAssessmentBlock(self_assessment=sa, loc=sa.loc),),
-                loc=sa.loc)
+    page = Page(
+        id=sa.id, title=sa.title, blocks=(SelfAssessmentBlock(self_assessment=sa, loc=sa.loc),), loc=sa.loc
+    )
     return Module(
         id=sa.id,
         title=sa.title,

@@ -127,8 +127,14 @@ def _resolve_plain(text: str) -> str | int | float | bool | None:
     if _INT16.match(text):
         return int(text[2:], 16)
     if _FLOAT.match(text) or _INF.match(text) or _NAN.match(text):
-        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                     .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+        return float(
+            text.replace(".inf", "inf")
+            .replace(".Inf", "inf")
+            .replace(".INF", "inf")
+            .replace(".nan", "nan")
+            .replace(".NaN", "nan")
+            .replace(".NAN", "nan")
+        )
     return text
 
 
@@ -142,9 +148,13 @@ def _scalar(event, loc: Location) -> Scalar:
         return Scalar(loc, _resolve_plain(text) if plain else text, text, plain)
     if tag == _CORE + "str":
         return Scalar(loc, text, text)
-    checks = {"int": (_INT10, _INT8, _INT16), "float": (_FLOAT, _INF, _NAN, _INT10), "bool": (_BOOL,),
-              "null": (_NULL,)}
-    name = tag[len(_CORE):] if tag.startswith(_CORE) else None
+    checks = {
+        "int": (_INT10, _INT8, _INT16),
+        "float": (_FLOAT, _INF, _NAN, _INT10),
+        "bool": (_BOOL,),
+        "null": (_NULL,),
+    }
+    name = tag[len(_CORE) :] if tag.startswith(_CORE) else None
     if name in checks:
         if any(rx.match(text) for rx in checks[name]):
             value = _resolve_plain(text)
@@ -155,7 +165,7 @@ def _scalar(event, loc: Location) -> Scalar:
 
 def _short(tag: str) -> str:
     """Write a tag the way the author typed it (`!!int`, not its full URI)."""
-    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
 def parse_yaml(text: str, file: str) -> tuple[Node | None, list[Issue]]:
@@ -211,15 +221,22 @@ def _build(parser, file: str, issues: list[Issue]) -> Node | None:
         if cls is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Abort(loc.line, loc.col,
-                             "only one YAML document per file is allowed (remove the '---')")
+                raise _Abort(
+                    loc.line, loc.col, "only one YAML document per file is allowed (remove the '---')"
+                )
             continue
         if cls is yaml.AliasEvent:
-            raise _Abort(loc.line, loc.col, f"YAML aliases (*{event.anchor}) are not allowed; "
-                                            "write the value out in full")
+            raise _Abort(
+                loc.line,
+                loc.col,
+                f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full",
+            )
         if event.anchor is not None:
-            raise _Abort(loc.line, loc.col, f"YAML anchors (&{event.anchor}) are not allowed; "
-                                            "write the value out in full")
+            raise _Abort(
+                loc.line,
+                loc.col,
+                f"YAML anchors (&{event.anchor}) are not allowed; write the value out in full",
+            )
         if cls is scalar_event:
             node: Node = _scalar(event, loc)
         else:
@@ -247,8 +264,11 @@ def _attach(stack: list[tuple[Node, Scalar | None]], node: Node, issues: list[Is
         if not isinstance(node, Scalar):
             raise _Abort(node.loc.line, node.loc.col, "mapping keys must be text, not lists or mappings")
         if node.plain and node.raw == "<<":
-            raise _Abort(node.loc.line, node.loc.col, "YAML merge keys (<<) are not allowed; "
-                                                      "write the keys out in full")
+            raise _Abort(
+                node.loc.line,
+                node.loc.col,
+                "YAML merge keys (<<) are not allowed; write the keys out in full",
+            )
         stack[-1] = (parent, node)
         return
     key = pending.raw
@@ -263,16 +283,26 @@ def _attach(stack: list[tuple[Node, Scalar | None]], node: Node, issues: list[Is
 def decode(data: bytes, file: str) -> tuple[str | None, list[Issue]]:
     """Decode UTF-8 (a BOM is allowed); a bad byte becomes an Issue at its line and column."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [Issue(Location(file), "error",
-                            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")]
+        return None, [
+            Issue(
+                Location(file),
+                "error",
+                f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})",
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         good = data[: e.start].decode("utf-8")
         line = good.count("\n") + 1
         col = len(good) - (good.rfind("\n") + 1) + 1
-        return None, [Issue(Location(file, line, col), "error",
-                            f"file is not UTF-8 (byte 0x{data[e.start]:02X}); save it as UTF-8")]
+        return None, [
+            Issue(
+                Location(file, line, col),
+                "error",
+                f"file is not UTF-8 (byte 0x{data[e.start]:02X}); save it as UTF-8",
+            )
+        ]
     return text.removeprefix("\ufeff"), []
 
 
@@ -314,7 +344,7 @@ class SourceTree:
                 continue
             folded = [name for name in listing if name.casefold() == part.casefold()]
             if folded:
-                on_disk = "/".join([*found, folded[0], *parts[i + 1:]])
+                on_disk = "/".join([*found, folded[0], *parts[i + 1 :]])
                 return "case", on_disk
             return "missing", None
         if self.list_dir("/".join(found[:-1]))[found[-1]]:  # type: ignore[index]
@@ -335,12 +365,21 @@ class SourceTree:
             try:
                 size = path.stat().st_size
                 if not self.inside(rel):
-                    result = (None, [Issue(Location(file), "error",
-                                           "file is a link leading outside the course folder")])
+                    result = (
+                        None,
+                        [Issue(Location(file), "error", "file is a link leading outside the course folder")],
+                    )
                 elif size > MAX_FILE_BYTES:
-                    result = (None, [Issue(Location(file), "error",
-                                           f"file is too large ({size:,} bytes; the limit is "
-                                           f"{MAX_FILE_BYTES:,})")])
+                    result = (
+                        None,
+                        [
+                            Issue(
+                                Location(file),
+                                "error",
+                                f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
+                            )
+                        ],
+                    )
                 else:
                     text, issues = decode(path.read_bytes(), file)
                     result = parse_yaml(text, file) if text is not None else (None, issues)

@@ -27,8 +27,11 @@ CMI5 = "https://w3id.org/xapi/cmi5/context/"
 # The LMS's own AU id (CATAPULT style), not the cmi5.xml id: the AU must use the launch value (MUST 31).
 AU_ID = "https://lms.example.org/player/course/7/au/0"
 # A name with spaces: the launcher writes '+' for them (form encoding), as some cmi5 LMSs do.
-ACTOR = {"objectType": "Agent", "name": "Marie Claire Dubé",
-         "account": {"homePage": "https://lms.example.org", "name": "mdube"}}
+ACTOR = {
+    "objectType": "Agent",
+    "name": "Marie Claire Dubé",
+    "account": {"homePage": "https://lms.example.org", "name": "mdube"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +52,9 @@ def au_url_and_mastery(series) -> tuple[str, float]:
     return au.findtext("c:url", namespaces=ns), float(au.get("masteryScore"))
 
 
-def run_learner(browser, url: str, *, all_correct: bool = True, reload_midway: bool = False,
-                lang: str = "en") -> list[str]:
+def run_learner(
+    browser, url: str, *, all_correct: bool = True, reload_midway: bool = False, lang: str = "en"
+) -> list[str]:
     errors: list[str] = []
     context, page = new_page(browser, errors)
     try:
@@ -86,8 +90,19 @@ def test_normal_session_follows_the_cmi5_launch_contract(browser, series, launch
     sess = la.sessions[0]
     assert sess.fetch_calls == 1 and sess.prefs_read
     assert [verb(s) for s in got] == [
-        "launched", "initialized", "experienced", "experienced", "answered", "experienced", "answered",
-        "answered", "answered", "passed", "completed", "terminated"]
+        "launched",
+        "initialized",
+        "experienced",
+        "experienced",
+        "answered",
+        "experienced",
+        "answered",
+        "answered",
+        "answered",
+        "passed",
+        "completed",
+        "terminated",
+    ]
     assert validation_problems(got) == []
     mine = got[1:]  # everything after the LMS's own `launched`
     for s in mine:
@@ -109,9 +124,14 @@ def test_normal_session_follows_the_cmi5_launch_contract(browser, series, launch
     # Page IRIs are the course's (ARCHITECTURE §3); the LMS's AU id is their parent.
     module = f"{COURSE_ID}/welcome"
     assert [s["object"]["id"] for s in allowed if verb(s) == "experienced"] == [
-        f"{module}/page/why-it-matters", f"{module}/page/watch", f"{module}/page/check"]
-    assert all(s["context"]["contextActivities"]["parent"] == [{"objectType": "Activity", "id": AU_ID}]
-               for s in allowed)
+        f"{module}/page/why-it-matters",
+        f"{module}/page/watch",
+        f"{module}/page/check",
+    ]
+    assert all(
+        s["context"]["contextActivities"]["parent"] == [{"objectType": "Activity", "id": AU_ID}]
+        for s in allowed
+    )
 
 
 def test_reload_keeps_the_token_and_ends_the_session_cleanly(browser, series, launcher_for, fresh_lrs):
@@ -125,8 +145,14 @@ def test_reload_keeps_the_token_and_ends_the_session_cleanly(browser, series, la
     got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
     assert la.sessions[0].fetch_calls == 1  # the reload reused the stored token
     assert la.violations == []
-    assert [verb(s) for s in got] == ["launched", "initialized", "experienced", "experienced", "answered",
-                                      "terminated"]
+    assert [verb(s) for s in got] == [
+        "launched",
+        "initialized",
+        "experienced",
+        "experienced",
+        "answered",
+        "terminated",
+    ]
 
 
 def test_browse_mode_sends_no_completion(browser, series, launcher_for, fresh_lrs):
@@ -185,8 +211,9 @@ def test_a_used_fetch_url_is_reported_and_nothing_is_sent(browser, series, launc
     assert la.violations == []
 
 
-def test_every_au_of_the_shipped_ece_series_starts_and_ends_cleanly(browser, tmp_path_factory, launcher_for,
-                                                                    fresh_lrs):
+def test_every_au_of_the_shipped_ece_series_starts_and_ends_cleanly(
+    browser, tmp_path_factory, launcher_for, fresh_lrs
+):
     """The real course: each AU (four modules and the self-assessment) opens under a strict LMS."""
     from tests.support.xapi_session import ROOT
 
@@ -204,9 +231,14 @@ def test_every_au_of_the_shipped_ece_series_starts_and_ends_cleanly(browser, tmp
             reg = str(uuid.uuid4())
             regs.append(reg)
             mastery = au.get("masteryScore")
-            url = la.launch_cmi5(au.findtext("c:url", namespaces=ns), ACTOR, f"{AU_ID[:-1]}{n}",
-                                 registration=reg, mastery_score=float(mastery) if mastery else None,
-                                 move_on=au.get("moveOn"))
+            url = la.launch_cmi5(
+                au.findtext("c:url", namespaces=ns),
+                ACTOR,
+                f"{AU_ID[:-1]}{n}",
+                registration=reg,
+                mastery_score=float(mastery) if mastery else None,
+                move_on=au.get("moveOn"),
+            )
             page.goto(url)
             wait_status(page, "All your progress is saved")
             assert page.locator(".ece-page:not([hidden]) h1").inner_text().strip()

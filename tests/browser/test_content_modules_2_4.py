@@ -54,10 +54,12 @@ def context(browser):
 @pytest.mark.parametrize("module_id", sorted(MODULES))
 def test_module_plays_through_accessibly_and_quiz_passes(context, built, module_id, lang):
     quiz_id = MODULES[module_id]
-    source = yaml.load((SOURCE / "modules" / f"{module_id}.yaml").read_text(encoding="utf-8"),
-                       Loader=yaml.BaseLoader)
-    quiz = yaml.load((SOURCE / "quizzes" / f"{quiz_id}.yaml").read_text(encoding="utf-8"),
-                     Loader=yaml.BaseLoader)
+    source = yaml.load(
+        (SOURCE / "modules" / f"{module_id}.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+    )
+    quiz = yaml.load(
+        (SOURCE / "quizzes" / f"{quiz_id}.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -91,8 +93,13 @@ def test_module_plays_through_accessibly_and_quiz_passes(context, built, module_
         assert shown == expected, f"{quiz_id}/{q['id']} ({lang})"
         # What the learner reads: the player's verdict, then feedback that does not say it again (learner QA).
         verdict = fieldset.locator("[data-verdict]").inner_text().strip()
-        said = [verdict, *(t.strip() for t in
-                           fieldset.locator("[data-fb] > :not([data-verdict]):visible").all_inner_texts())]
+        said = [
+            verdict,
+            *(
+                t.strip()
+                for t in fieldset.locator("[data-fb] > :not([data-verdict]):visible").all_inner_texts()
+            ),
+        ]
         assert verdict and all(not VERDICT_OPENER[lang].match(t) for t in said[1:]), said
         assert not any(t.startswith(verdict.rstrip(".")) for t in said[1:]), said
 

@@ -332,14 +332,22 @@ def test_status_states_the_waiting_count_once(page, built):
     expect(status).to_have_text("Saving later (2)")
     for message, pending, shown in (
         # xAPI outbox messages state the count themselves: "(3)" after them would say it twice.
-        ("Connection problem: 3 records are waiting to be sent.", 3, "Connection problem: 3 records are "
-         "waiting to be sent."),
+        (
+            "Connection problem: 3 records are waiting to be sent.",
+            3,
+            "Connection problem: 3 records are waiting to be sent.",
+        ),
         # SCORM messages end with a colon for the count to follow.
-        ("Your progress could not be saved; items waiting:", 4, "Your progress could not be saved; items "
-         "waiting: 4"),
+        (
+            "Your progress could not be saved; items waiting:",
+            4,
+            "Your progress could not be saved; items waiting: 4",
+        ),
         ("Retry 12 failed", 2, "Retry 12 failed (2)"),  # "12" is not the count 2
         ("Saved again.", 0, "Saved again."),
     ):
-        page.evaluate("([m, n]) => __probe.status({level: 'warn', message: {en: m, fr: m}, pending: n})",
-                      [message, pending])
+        page.evaluate(
+            "([m, n]) => __probe.status({level: 'warn', message: {en: m, fr: m}, pending: n})",
+            [message, pending],
+        )
         expect(status).to_have_text(shown)

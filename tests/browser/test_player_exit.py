@@ -56,7 +56,6 @@ def scorm12(lms_server, tmp_path_factory):
     return lms_server
 
 
-
 def exit_scorm(lms_page, frame) -> dict:
     """Click Exit, wait for the closing message, then make the learner act and leave; return the spy."""
     exit_button = frame.get_by_role("button", name="Exit", exact=True)
@@ -120,8 +119,11 @@ def test_exit_button_is_not_offered_without_javascript(browser, tmp_path_factory
 # ---------- cmi5: Exit sends terminated, then the LMS's returnURL takes over ----------
 
 AU_ID = "https://lms.example.org/player/course/9/au/0"
-ACTOR = {"objectType": "Agent", "name": "Exit Tester", "account": {"homePage": "https://lms.example.org",
-                                                                   "name": "exit"}}
+ACTOR = {
+    "objectType": "Agent",
+    "name": "Exit Tester",
+    "account": {"homePage": "https://lms.example.org", "name": "exit"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +143,14 @@ def test_cmi5_exit_terminates_then_follows_the_return_url(browser, cmi5_series, 
     la = launcher_for(cmi5_series)
     reg = str(uuid.uuid4())
     back = la.lms_url + "returned?course=9"
-    url = la.launch_cmi5(au.findtext("c:url", namespaces=ns), ACTOR, AU_ID, registration=reg,
-                         mastery_score=float(au.get("masteryScore")), return_url=back)
+    url = la.launch_cmi5(
+        au.findtext("c:url", namespaces=ns),
+        ACTOR,
+        AU_ID,
+        registration=reg,
+        mastery_score=float(au.get("masteryScore")),
+        return_url=back,
+    )
     errors: list[str] = []
     context, page = new_page(browser, errors)
     try:
@@ -164,7 +172,8 @@ def test_cmi5_exit_terminates_then_follows_the_return_url(browser, cmi5_series, 
 
 @pytest.mark.lrs
 def test_xapi_exit_suspends_and_terminates_once_then_says_the_window_can_close(
-        browser, tmp_path_factory, launcher_for, fresh_lrs):
+    browser, tmp_path_factory, launcher_for, fresh_lrs
+):
     folder = build(tmp_path_factory.mktemp("exitxapi"), "xapi")["ece-mini-welcome-xapi"]
     la = launcher_for(folder)
     reg = str(uuid.uuid4())

@@ -19,10 +19,16 @@ from tests.support.browser import assert_axe_clean
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
 # tests/fixtures/courses/minimal/quizzes/welcome-check.yaml: pass mark 67 %, 2 attempts, 3 questions.
-WRONG = {"How many pillars are there?": ("radio", "Two"), "Which are pillars?": ("checkbox", "Budget"),
-         "built on relationships": ("radio", "False")}
-RIGHT = {"How many pillars are there?": ("radio", "Three"), "Which are pillars?": ("checkbox", "Leadership"),
-         "built on relationships": ("radio", "True")}
+WRONG = {
+    "How many pillars are there?": ("radio", "Two"),
+    "Which are pillars?": ("checkbox", "Budget"),
+    "built on relationships": ("radio", "False"),
+}
+RIGHT = {
+    "How many pillars are there?": ("radio", "Three"),
+    "Which are pillars?": ("checkbox", "Leadership"),
+    "built on relationships": ("radio", "True"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +57,6 @@ def context(browser):
     assert errors == [], f"JavaScript errors: {errors}"
 
 
-
 def h1(page) -> str:
     return page.locator(".ece-page:not([hidden]) h1").inner_text()
 
@@ -76,9 +81,13 @@ def test_last_page_says_what_remains_then_that_the_module_failed(context, built)
     toc.get_by_role("link", name="Check your understanding").click()
     panel = page.get_by_role("region", name="Your progress in this module")
     lines = [x for x in panel.inner_text().split("\n") if x.strip()]
-    assert lines == ["Your progress in this module", "To complete this module:",
-                     "Visit the pages you have not seen yet:", "Watch and reflect",
-                     "Finish the knowledge check “Welcome check”."]
+    assert lines == [
+        "Your progress in this module",
+        "To complete this module:",
+        "Visit the pages you have not seen yet:",
+        "Watch and reflect",
+        "Finish the knowledge check “Welcome check”.",
+    ]
     assert_axe_clean(page, "completion panel, incomplete (en)")
     panel.get_by_role("link", name="Watch and reflect").click()
     assert h1(page) == "Watch and reflect"
@@ -94,8 +103,10 @@ def test_last_page_says_what_remains_then_that_the_module_failed(context, built)
     assert "Finish the knowledge check “Welcome check”." in panel.inner_text()
     page.get_by_role("button", name="Try again").click()
     answer_all(page, WRONG)  # no attempts left: the module is finished, not passed
-    verdict = ("You have finished this module but did not pass: your score is 0%, the pass mark is 67% "
-               "and no attempts are left.")
+    verdict = (
+        "You have finished this module but did not pass: your score is 0%, the pass mark is 67% "
+        "and no attempts are left."
+    )
     assert panel.locator("p").all_inner_texts() == [verdict]
     live_text(page, verdict)  # said once with the question's feedback, not instead of it
     assert page.locator("#ece-live").inner_text().startswith("Incorrect.")
@@ -104,7 +115,8 @@ def test_last_page_says_what_remains_then_that_the_module_failed(context, built)
     fpanel = page.get_by_role("region", name="Votre progression dans ce module")
     assert fpanel.locator("p").all_inner_texts() == [
         "Vous avez terminé ce module sans le réussir\u00a0: votre résultat est de 0\u00a0%, le seuil de "
-        "réussite est de 67\u00a0% et il ne reste aucune tentative."]
+        "réussite est de 67\u00a0% et il ne reste aucune tentative."
+    ]
     assert_axe_clean(page, "completion panel, failed (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
     assert fpanel.is_visible()  # once finished, every page says so
@@ -120,12 +132,14 @@ def test_passing_the_last_requirement_says_passed_in_both_languages(context, bui
     answer_all(page, RIGHT)
     panel = page.get_by_role("region", name="Your progress in this module")
     assert panel.locator("p").all_inner_texts() == [
-        "You have completed this module and passed, with a score of 100%."]
+        "You have completed this module and passed, with a score of 100%."
+    ]
     live_text(page, "You have completed this module and passed, with a score of 100%.")
     page.get_by_label("Language / Langue").select_option("fr")
     fpanel = page.get_by_role("region", name="Votre progression dans ce module")
     assert fpanel.locator("p").all_inner_texts() == [
-        "Vous avez terminé ce module et l’avez réussi, avec un résultat de 100\u00a0%."]
+        "Vous avez terminé ce module et l’avez réussi, avec un résultat de 100\u00a0%."
+    ]
     # After Check the inputs are disabled (greyed by Chromium): the learner's own choice stays legible.
     group = page.get_by_role("group", name="Combien y a-t-il de piliers?")
     weight = "el => getComputedStyle(el.labels[0]).fontWeight"
@@ -193,8 +207,9 @@ def test_a_transcript_has_one_control_with_or_without_javascript(browser, contex
 
 def test_reduced_motion_and_200_percent_zoom(browser, built):
     # WCAG 1.4.4 / 1.4.10: 200 % zoom of a 1280 px window is a 640 CSS px viewport at twice the pixels.
-    ctx = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2,
-                              reduced_motion="reduce")
+    ctx = browser.new_context(
+        viewport={"width": 640, "height": 450}, device_scale_factor=2, reduced_motion="reduce"
+    )
     try:
         page = ctx.new_page()
         page.goto(built["practice"].as_uri())
@@ -224,7 +239,8 @@ def test_a_language_picked_while_the_player_looks_for_an_lms_is_kept(context, tm
     # Framed like in an LMS that has no API: the SCORM adapter searches for a few seconds (MUST 15).
     (tmp_path / "lms.html").write_text(
         '<!DOCTYPE html><html lang="en"><title>LMS</title>'
-        '<iframe src="index.html" title="Course" width="1000" height="800"></iframe></html>')
+        '<iframe src="index.html" title="Course" width="1000" height="800"></iframe></html>'
+    )
     page = context.new_page()
     page.goto((tmp_path / "lms.html").as_uri())
     frame = page.frame_locator("iframe")

@@ -22,8 +22,11 @@ MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minima
 # "Which are pillars?" is multiple response: Patient partners and Leadership are right, Budget is wrong.
 NBSP = "\u00a0"
 EN = {"ok": "— correct", "ko": "— incorrect", "missed": "— correct answer you missed"}
-FR = {"ok": f"—{NBSP}bonne réponse", "ko": f"—{NBSP}mauvaise réponse",
-      "missed": f"—{NBSP}bonne réponse non cochée"}
+FR = {
+    "ok": f"—{NBSP}bonne réponse",
+    "ko": f"—{NBSP}mauvaise réponse",
+    "missed": f"—{NBSP}bonne réponse non cochée",
+}
 # What the learner sees beside a marked choice: icon and border style (colour aside).
 SEEN = {"ok": ("✓", "solid"), "ko": ("✗", "solid"), "missed": ("✓", "dashed"), None: ("", "none")}
 
@@ -54,7 +57,6 @@ def page(browser, index):
     yield pg
     ctx.close()
     assert errors == [], f"JavaScript errors: {errors}"
-
 
 
 def chromium_description(page, box) -> str:
@@ -150,8 +152,13 @@ def test_partly_wrong_selection_is_marked_cleared_on_retry_and_revealed_on_the_l
     assert_marks(page, "How many pillars are there?", "radio", {"Two": None, "Three": None, "Five": None}, EN)
 
     page.get_by_label("Language / Langue").select_option("fr")
-    assert_marks(page, "Lesquels sont des piliers?", "checkbox",
-                 {"Patients partenaires": "missed", "Budget": "ko", "Leadership": "missed"}, FR)
+    assert_marks(
+        page,
+        "Lesquels sont des piliers?",
+        "checkbox",
+        {"Patients partenaires": "missed", "Budget": "ko", "Leadership": "missed"},
+        FR,
+    )
     assert_axe_clean(page, "marks on the last attempt (fr)")
 
 

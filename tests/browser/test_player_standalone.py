@@ -46,7 +46,6 @@ def page(browser):
     assert errors == [], f"JavaScript errors: {errors}"
 
 
-
 def h1(page) -> str:
     return page.locator(".ece-page:not([hidden]) h1").inner_text()
 
@@ -284,7 +283,8 @@ def test_scorm_package_without_an_lms_falls_back_to_this_browser(browser, tmp_pa
         # While the SCORM adapter looks for an API (MUST 15: a few seconds) the learner sees page 1 only.
         assert pg.locator("h1:visible").all_inner_texts() == ["Why it matters"]
         expect(pg.locator("#ece-notice")).to_have_text(
-            "No learning system found — your progress is saved in this browser only.", timeout=10000)
+            "No learning system found — your progress is saved in this browser only.", timeout=10000
+        )
         next_(pg)
         assert h1(pg) == "Watch and reflect"
     finally:
@@ -301,11 +301,13 @@ def test_blocked_storage_is_told_to_the_learner(browser, built):
     try:
         pg.goto(built["welcome"].as_uri())
         expect(pg.locator("#ece-status")).to_have_text(
-            "This browser does not allow saving: your progress will be lost when you close the page.")
+            "This browser does not allow saving: your progress will be lost when you close the page."
+        )
         pg.get_by_label("Language / Langue").select_option("fr")
         expect(pg.locator("#ece-status")).to_have_text(
             "Ce navigateur ne permet pas l’enregistrement\u00a0: votre progression sera perdue "
-            "à la fermeture de la page.")
+            "à la fermeture de la page."
+        )
         pg.get_by_role("button", name="Suivant", exact=True).click()  # the course still works
         assert h1(pg) == "Regarder et réfléchir"
     finally:

@@ -74,11 +74,14 @@ def test_scorm12_preview_records_edits_reload_and_errors_show(course, page):
 
         # Edit the YAML: the preview rebuilds, reloads the course, and the new text is there.
         path = course / MODULE
-        path.write_text(path.read_text(encoding="utf-8").replace("en: Welcome\n", "en: Welcome aboard\n", 1),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("en: Welcome\n", "en: Welcome aboard\n", 1),
+            encoding="utf-8",
+        )
         frame.locator("h1", has_text="Welcome aboard").first.wait_for(state="attached", timeout=15000)
         page.wait_for_function(
-            "document.querySelector('#status').textContent.includes('rebuilt and reloaded')")
+            "document.querySelector('#status').textContent.includes('rebuilt and reloaded')"
+        )
 
         # Break the YAML: the error is shown in the page with its location, the last good build stays.
         path.write_text(path.read_text(encoding="utf-8").replace("pages:", "pagez:", 1), encoding="utf-8")

@@ -23,6 +23,8 @@ DATA = {
     "languages": ["en", "fr"],
     "defaultLanguage": "en",
 }
+
+
 @pytest.fixture
 def probe(lms_server):
     lms_server.add_package("probe", HOST_DIR / "probe")
@@ -48,8 +50,14 @@ def test_every_event_reaches_the_lms_in_moodle_formats(probe, lms_page, learner_
     probe.learner(learner_key, language="fr-CA", name="Tremblay, Alex")
     frame = launch(lms_page, probe, "12", "probe", learner_key)
     info = start(frame)
-    assert info == {"state": None, "language": "fr", "learnerName": "Tremblay, Alex", "mode": "normal",
-                    "resumed": False, "location": None}
+    assert info == {
+        "state": None,
+        "language": "fr",
+        "learnerName": "Tremblay, Alex",
+        "mode": "normal",
+        "resumed": False,
+        "location": None,
+    }
     call(frame, "record", choice("pillars", ["gamma", "alpha"], ["alpha", "gamma"]))
     call(frame, "record", choice("myth", ["false"], ["true"], kind="true-false"))
     call(frame, "record", likert("leadership", "l01", "somewhat"))
@@ -72,7 +80,12 @@ def test_every_event_reaches_the_lms_in_moodle_formats(probe, lms_page, learner_
     assert cmi["suspend_data"] == "v1|p1|q0"
     it = cmi["interactions"]
     assert [it[str(i)]["id"] for i in range(len(it))] == [
-        "q.check.pillars", "q.check.myth", "sa.leadership.l01", "r.why", "sa.team-code"]
+        "q.check.pillars",
+        "q.check.myth",
+        "sa.leadership.l01",
+        "r.why",
+        "sa.team-code",
+    ]
     q0 = it["0"]
     assert (q0["type"], q0["student_response"], q0["result"]) == ("choice", "a,c", "correct")
     assert q0["weighting"] == "1"
@@ -108,7 +121,8 @@ def test_reflections_in_comments_are_right_whether_the_lms_appends_or_replaces(p
         call(frame, "record", text("one", "First thought."))
         call(frame, "record", text("two", "Second thought."))
         assert page.evaluate("() => window.eceHost.api.cmi.comments") == (
-            "[r.one] First thought.\n\n[r.two] Second thought.")
+            "[r.one] First thought.\n\n[r.two] Second thought."
+        )
         close_course(page, probe, key)
         # Resume: the player records the same reflection again; nothing may be duplicated.
         frame = launch(page, probe, "12", "probe", key, comments=how)
@@ -117,7 +131,8 @@ def test_reflections_in_comments_are_right_whether_the_lms_appends_or_replaces(p
         call(frame, "record", text("three", "Third."))
         close_course(page, probe, key)
         assert probe.stored(key)["comments"] == (
-            "[r.one] First thought.\n\n[r.two] Second thought.\n\n[r.three] Third."), how
+            "[r.one] First thought.\n\n[r.two] Second thought.\n\n[r.three] Third."
+        ), how
         context.close()
 
 
@@ -235,8 +250,17 @@ def test_a_failed_attempt_with_attempts_left_is_not_a_grade(probe, lms_page, lea
     frame.evaluate("() => adapter.start()")
 
     def result(score: int, passed: bool, attempt: int) -> str:
-        call(frame, "record", {"type": "quiz-result", "quizId": "check", "scoreRaw": score,
-                               "passed": passed, "attempt": attempt})
+        call(
+            frame,
+            "record",
+            {
+                "type": "quiz-result",
+                "quizId": "check",
+                "scoreRaw": score,
+                "passed": passed,
+                "attempt": attempt,
+            },
+        )
         return frame.evaluate("() => window.parent.eceHost.api.cmi.core.score.raw")
 
     # Moodle would turn a stored raw below the manifest's masteryscore into "failed" at LMSFinish.
@@ -253,10 +277,13 @@ def test_a_corrupt_local_copy_is_ignored(probe, lms_page, learner_key):
     assert start(frame)["state"] is None
     assert statuses(frame) == []
     frame = launch(lms_page, probe, "12", "probe", learner_key)
-    frame.evaluate("""(k) => localStorage.setItem(k, JSON.stringify([
+    frame.evaluate(
+        """(k) => localStorage.setItem(k, JSON.stringify([
         {slot: "state", state: "ok-state", ops: [["cmi.suspend_data", "ok-state"]]},
         {ops: "not a list"}, {kind: "comment", id: 5}, null, 42,
-        {indexed: "cmi.interactions", ops: [["id", {}]]}]))""", key)
+        {indexed: "cmi.interactions", ops: [["id", {}]]}]))""",
+        key,
+    )
     info = start(frame)
     assert info["state"] == "ok-state"  # the one well-formed item is kept and sent
     assert [s["code"] for s in statuses(frame)] == ["replayed"]
@@ -292,16 +319,29 @@ def test_the_moodle_rule_check_refuses_what_moodle_refuses():
     def sets(*pairs):
         return [["set", el, v] for el, v in pairs]
 
-    bad = sets(("cmi.core.lesson_status", "not attempted"), ("cmi.core.score.raw", "101"),
-               ("cmi.core.session_time", "0:00:01"), ("cmi.suspend_data", "x" * 4097),
-               ("cmi.interactions.0.id", "has space"), ("cmi.interactions.0.student_response", "y" * 256))
-    good = sets(("cmi.core.lesson_status", "incomplete"), ("cmi.core.score.raw", "85.5"),
-                ("cmi.core.session_time", "0012:00:01.5"), ("cmi.interactions.0.id", "q.a.b"))
+    bad = sets(
+        ("cmi.core.lesson_status", "not attempted"),
+        ("cmi.core.score.raw", "101"),
+        ("cmi.core.session_time", "0:00:01"),
+        ("cmi.suspend_data", "x" * 4097),
+        ("cmi.interactions.0.id", "has space"),
+        ("cmi.interactions.0.student_response", "y" * 256),
+    )
+    good = sets(
+        ("cmi.core.lesson_status", "incomplete"),
+        ("cmi.core.score.raw", "85.5"),
+        ("cmi.core.session_time", "0012:00:01.5"),
+        ("cmi.interactions.0.id", "q.a.b"),
+    )
     assert len(violations(bad, "12")) == len(bad)
     assert violations(good, "12") == []
-    bad04 = sets(("cmi.interactions.0.learner_response", "two\nlines"), ("cmi.session_time", "PT1.234S"),
-                 ("cmi.interactions.0.timestamp", "2040-01-01T00:00:00"), ("cmi.score.scaled", ".5"),
-                 ("cmi.interactions.0.description", "{lang=en}" + "d" * 251))
+    bad04 = sets(
+        ("cmi.interactions.0.learner_response", "two\nlines"),
+        ("cmi.session_time", "PT1.234S"),
+        ("cmi.interactions.0.timestamp", "2040-01-01T00:00:00"),
+        ("cmi.score.scaled", ".5"),
+        ("cmi.interactions.0.description", "{lang=en}" + "d" * 251),
+    )
     typed = sets(("cmi.interactions.0.type", "long-fill-in")) + bad04
     assert len(violations(typed, "2004")) == len(bad04)
 
@@ -318,8 +358,14 @@ def test_time_formats_at_their_edges(probe, lms_page, learner_key):
         lang: ['fr-CA', 'FRA', 'French', 'en_GB', 'de', ''].map((l) => S.language(l, ['en', 'fr'])),
     }; }""")
     # MUST 16: 1.2 timespans HH:MM:SS.SS with 2–4 hour digits; 2004 ISO 8601 with at most 2 decimals.
-    assert got["t12"] == ["00:00:00.00", "00:00:00.01", "00:01:00.00", "01:00:00.00", "1000:00:00.00",
-                          "9999:59:59.99"]
+    assert got["t12"] == [
+        "00:00:00.00",
+        "00:00:00.01",
+        "00:01:00.00",
+        "01:00:00.00",
+        "1000:00:00.00",
+        "9999:59:59.99",
+    ]
     assert got["iso"] == ["PT0S", "PT1.23S", "PT1M0S", "PT1H2M3.45S", "PT25H1M1S"]
     assert got["when"] == "2026-11-23T14:05:09.87Z" and got["clamp"] == "2038"
     assert got["dec"] == ["83.33", "100", "0.3"]

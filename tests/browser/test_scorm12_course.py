@@ -41,7 +41,6 @@ def lms(lms_server, tmp_path_factory):
     return lms_server
 
 
-
 def status_text(frame) -> str:
     """Return what the player's status line (role=status, #ece-status) tells the learner."""
     return frame.locator("#ece-status").inner_text()
@@ -85,8 +84,10 @@ def test_learner_completes_module_and_lms_holds_everything(lms, lms_page, learne
     assert core["lesson_location"] == module.pages[-1].id
     assert re.fullmatch(r"\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?", core["session_time"])
     assert 0 < len(cmi["suspend_data"]) <= 4096  # MUST 20
-    held = [(i["id"], i["type"], i["student_response"], i["result"])
-            for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))]
+    held = [
+        (i["id"], i["type"], i["student_response"], i["result"])
+        for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))
+    ]
     assert held == [a.scorm12() for a in lms_answers(outcome)]
     for iid, body in outcome.texts.items():  # full reflections, each exactly once
         assert cmi["comments"].count(f"[{iid}] {body}") == 1, iid
@@ -127,8 +128,10 @@ def test_resume_after_leaving_in_the_middle_of_the_quiz(lms, lms_page, learner_k
     close_course(lms_page, lms, learner_key)
     cmi = lms.stored(learner_key)
     everything = learner.outcome.answers + again.outcome.answers
-    held = [(i["id"], i["type"], i["student_response"], i["result"])
-            for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))]
+    held = [
+        (i["id"], i["type"], i["student_response"], i["result"])
+        for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))
+    ]
     assert held == [a.scorm12() for a in lms_answers(learner.outcome) + again.outcome.answers]
     assert len(held) == len(everything)  # nothing recorded twice on resume
     assert cmi["core"]["lesson_status"] == "passed" and cmi["core"]["exit"] == ""
@@ -174,8 +177,10 @@ def test_retried_quiz_appends_interactions_and_grades_only_the_final_attempt(lms
     learner.quiz(quiz)
     close_course(lms_page, lms, learner_key)
     cmi = lms.stored(learner_key)
-    rows = [(i["id"], i["type"], i["student_response"], i["result"])
-            for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))]
+    rows = [
+        (i["id"], i["type"], i["student_response"], i["result"])
+        for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))
+    ]
     assert rows == [a.scorm12() for a in lms_answers(learner.outcome)]
     ids = [r[0] for r in rows]
     assert all(ids.count(f"q.{quiz.id}.{q.id}") == 2 for q in quiz.questions)  # ARCHITECTURE §3: same id
@@ -207,8 +212,10 @@ def test_failing_lms_is_shown_and_nothing_answered_is_lost(lms, lms_page, learne
     wait_for_player(frame)
     assert "envoyées à votre plateforme" in status_text(frame)
     cmi = lms.stored(learner_key)
-    held = [(i["id"], i["type"], i["student_response"], i["result"])
-            for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))]
+    held = [
+        (i["id"], i["type"], i["student_response"], i["result"])
+        for _, i in sorted(cmi["interactions"].items(), key=lambda kv: int(kv[0]))
+    ]
     assert held == [a.scorm12() for a in lms_answers(learner.outcome)]
     assert cmi["core"]["lesson_location"] == "knowledge-check"
     assert cmi["suspend_data"]
@@ -242,7 +249,10 @@ def test_popup_window_finds_the_api_on_its_opener(lms, lms_page, learner_key):
     close_course(lms_page, lms, learner_key)
     core = lms.stored(learner_key)["core"]
     assert (core["lesson_status"], core["lesson_location"], core["exit"]) == (
-        "incomplete", "co-leadership", "suspend")
+        "incomplete",
+        "co-leadership",
+        "suspend",
+    )
 
 
 def test_without_an_lms_the_player_falls_back_to_this_browser_and_says_so(lms, lms_page, learner_key):

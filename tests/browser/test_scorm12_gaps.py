@@ -31,16 +31,19 @@ COMMENTS_LIMIT = 4096  # SCORM 1.2 CMIString4096 (MUST 20)
 
 @pytest.fixture(scope="module")
 def lms(lms_server, tmp_path_factory):
-    folders = build_packages("scorm12", ["introduction", "leadership", "self-assessment"],
-                             tmp_path_factory.mktemp("scorm12gaps"))
+    folders = build_packages(
+        "scorm12", ["introduction", "leadership", "self-assessment"], tmp_path_factory.mktemp("scorm12gaps")
+    )
     for module_id, folder in folders.items():
         lms_server.add_package(f"g12-{module_id}", folder)
     return lms_server
 
 
 def rows(cmi) -> list[tuple[str, str, str, str]]:
-    return [(i["id"], i["type"], i["student_response"], i["result"])
-            for _, i in sorted(cmi.get("interactions", {}).items(), key=lambda kv: int(kv[0]))]
+    return [
+        (i["id"], i["type"], i["student_response"], i["result"])
+        for _, i in sorted(cmi.get("interactions", {}).items(), key=lambda kv: int(kv[0]))
+    ]
 
 
 def outbox_keys(frame) -> list[str]:
@@ -130,7 +133,8 @@ def test_refused_finish_at_pagehide_keeps_the_last_answer_for_next_launch(lms, l
     assert "r.ld-sustaining" not in [r[0] for r in rows(lms.stored(learner_key))]
     kept = lms_page.evaluate(
         "() => Object.keys(localStorage).filter(k => k.startsWith('ece-scorm:'))"
-        ".map(k => localStorage[k]).join()")
+        ".map(k => localStorage[k]).join()"
+    )
     assert body in kept  # the localStorage copy
 
     frame = launch(lms_page, lms, "12", "g12-leadership", learner_key)
@@ -200,7 +204,8 @@ def test_full_comments_log_is_cut_told_and_nothing_is_lost(lms, lms_page, learne
     final = lms.stored(learner_key)
     assert final["comments"] == log[:COMMENTS_LIMIT]  # resume neither duplicates nor loses an entry
     assert rows(final) == [a.scorm12() for a in lms_answers(learner.outcome)] + [
-        a.scorm12() for a in again.outcome.answers]
+        a.scorm12() for a in again.outcome.answers
+    ]
     assert final["core"]["lesson_status"] in ("passed", "failed")
 
 
@@ -223,9 +228,11 @@ def test_extra_pillar_is_recorded_and_restored_mid_way(lms, lms_page, learner_ke
     wait_for_player(frame)
     learner = ScriptedLearner(frame, module, "en")
     learner.visible.get_by_role("group", name=learner.t("primaryPillar"), exact=True).get_by_role(
-        "radio", name=to_text(primary.title["en"]), exact=True).check()
+        "radio", name=to_text(primary.title["en"]), exact=True
+    ).check()
     learner.visible.get_by_role("group", name=learner.t("otherPillars"), exact=True).get_by_role(
-        "checkbox", name=to_text(extra.title["en"]), exact=True).check()
+        "checkbox", name=to_text(extra.title["en"]), exact=True
+    ).check()
     learner.next()
     rate(learner, sa, primary, primary.items)
     for r in primary.reflections:
@@ -243,8 +250,11 @@ def test_extra_pillar_is_recorded_and_restored_mid_way(lms, lms_page, learner_ke
     assert step.locator("h2").inner_text() == to_text(extra.title["en"])  # back on the extra pillar
     for k, item in enumerate(extra.items):  # its answers are restored, the rest still open
         group = step.get_by_role("group", name=to_text(item.text["en"]), exact=True)
-        checked = [to_text(p.label["en"]) for p in sa.scale
-                   if group.get_by_role("radio", name=to_text(p.label["en"]), exact=True).is_checked()]
+        checked = [
+            to_text(p.label["en"])
+            for p in sa.scale
+            if group.get_by_role("radio", name=to_text(p.label["en"]), exact=True).is_checked()
+        ]
         assert checked == ([to_text(sa.scale[k % len(sa.scale)].label["en"])] if k < half else []), item.id
     rate(learner, sa, extra, extra.items[half:])
     for r in extra.reflections:
@@ -263,8 +273,11 @@ def test_extra_pillar_is_recorded_and_restored_mid_way(lms, lms_page, learner_ke
     cmi = lms.stored(learner_key)
     likert = [r for r in rows(cmi) if r[1] == "likert"]
     # Every item of both pillars exactly once, in the order answered (the YAML's order), nothing else.
-    expected = [(f"sa.{p.id}.{it.id}", "likert", sa.scale[k % len(sa.scale)].id, "neutral")
-                for p in (primary, extra) for k, it in enumerate(p.items)]
+    expected = [
+        (f"sa.{p.id}.{it.id}", "likert", sa.scale[k % len(sa.scale)].id, "neutral")
+        for p in (primary, extra)
+        for k, it in enumerate(p.items)
+    ]
     assert likert == expected
     assert not [r for r in likert if r[0].startswith(f"sa.{sa.pillars[0].id}.")]
     texts = {r[0]: r[2] for r in rows(cmi) if r[1] == "fill-in"}

@@ -76,7 +76,11 @@ def test_every_event_reaches_the_lms_in_2004_formats(probe, lms_page, learner_ke
     it = cmi["interactions"]
     q0 = it["0"]
     assert (q0["id"], q0["type"], q0["learner_response"], q0["result"]) == (
-        "q.check.pillars", "choice", "beta_2[,]delta", "correct")  # Moodle's short ids have no "-"
+        "q.check.pillars",
+        "choice",
+        "beta_2[,]delta",
+        "correct",
+    )  # Moodle's short ids have no "-"
     assert q0["correct_responses"]["0"]["pattern"] == "beta_2[,]delta"
     assert q0["description"] == "{lang=fr}Q ?" and q0["latency"] == "PT1M23.46S"
     assert re.fullmatch(CMI_TIME, q0["timestamp"])
@@ -84,7 +88,11 @@ def test_every_event_reaches_the_lms_in_2004_formats(probe, lms_page, learner_ke
     assert (q1["type"], q1["learner_response"], q1["result"]) == ("true-false", "true", "correct")
     sa = it["2"]
     assert (sa["id"], sa["type"], sa["learner_response"], sa["result"]) == (
-        "sa.patients.p03", "likert", "unknown", "neutral")
+        "sa.patients.p03",
+        "likert",
+        "unknown",
+        "neutral",
+    )
     fill = it["3"]
     assert fill["type"] == "long-fill-in"
     expected = "{lang=fr}" + ("Ligne un. ¶ Ligne deux : " + "é" * 4100)[:4000]
@@ -107,7 +115,10 @@ def test_suspend_restores_state_and_never_duplicates_comments(probe, lms_page, l
     stored = probe.stored(learner_key)
     # MUST 19: Moodle only gives suspend_data and location back after cmi.exit = suspend.
     assert (stored["exit"], stored["completion_status"], stored["success_status"]) == (
-        "suspend", "incomplete", "unknown")
+        "suspend",
+        "incomplete",
+        "unknown",
+    )
 
     frame = launch(lms_page, probe, "2004", "probe", learner_key)
     info = start(frame)
@@ -117,7 +128,9 @@ def test_suspend_restores_state_and_never_duplicates_comments(probe, lms_page, l
     close_course(lms_page, probe, learner_key)
     comments = probe.stored(learner_key)["comments_from_learner"]
     assert [(c["location"], c["comment"]) for c in comments.values()] == [
-        ("r.one", "{lang=en}First thought."), ("r.two", "{lang=en}Second.")]
+        ("r.one", "{lang=en}First thought."),
+        ("r.two", "{lang=en}Second."),
+    ]
 
 
 def test_refused_commits_are_shown_kept_and_sent_at_the_next_launch(probe, lms_page, learner_key):

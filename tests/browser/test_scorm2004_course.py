@@ -33,7 +33,6 @@ def lms(lms_server, tmp_path_factory):
     return lms_server
 
 
-
 def status_text(frame) -> str:
     """Return what the player's status line (role=status, #ece-status) tells the learner."""
     return frame.locator("#ece-status").inner_text()
@@ -75,7 +74,9 @@ def test_learner_completes_module_and_lms_holds_everything(lms, lms_page, learne
         (quiz,) = quizzes
         score = outcome.scores[quiz.id]
         assert (cmi["completion_status"], cmi["success_status"]) == (
-            "completed", "passed" if score >= quiz.passing_score else "failed")  # MUST 18
+            "completed",
+            "passed" if score >= quiz.passing_score else "failed",
+        )  # MUST 18
         assert cmi["score"]["raw"] == str(score)  # MUST 17: Moodle grades raw
         assert float(cmi["score"]["scaled"]) == score / 100
         assert (cmi["score"]["min"], cmi["score"]["max"]) == ("0", "100")

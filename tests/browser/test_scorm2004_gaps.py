@@ -79,6 +79,7 @@ def test_refused_terminate_keeps_the_last_answer_and_sends_it_next_launch(lms, l
     # cmi.exit never reached the LMS as "suspend", so (as in Moodle) this launch starts without the earlier
     # data model; the test LMS keeps only this launch's commits, which hold the kept answer exactly once.
     assert held(cmi)[-1][0] == "r.st-safer-spaces"
-    comments = [c["comment"] for c in cmi["comments_from_learner"].values()
-                if c["location"] == "r.st-safer-spaces"]
+    comments = [
+        c["comment"] for c in cmi["comments_from_learner"].values() if c["location"] == "r.st-safer-spaces"
+    ]
     assert len(comments) == 1 and body in comments[0]

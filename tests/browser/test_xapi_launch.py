@@ -29,8 +29,11 @@ from tests.support.xapi_session import (
 pytestmark = [pytest.mark.browser, pytest.mark.lrs]
 MODULE = f"{COURSE_ID}/welcome"
 # A tincanlaunch actor: name with a space and an account (TC tincanlaunch_getactor).
-ACTOR = {"objectType": "Agent", "name": "Ana Lopez", "account": {"homePage": "https://lms.example.org",
-                                                                  "name": "alopez"}}
+ACTOR = {
+    "objectType": "Agent",
+    "name": "Ana Lopez",
+    "account": {"homePage": "https://lms.example.org", "name": "alopez"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +55,9 @@ def test_tincan_xml_launch_points_at_a_packaged_file(packages):
     assert first.get("id") == MODULE
 
 
-def test_learner_completes_a_module_and_every_statement_reaches_the_lrs(browser, packages, launcher_for,
-                                                                        fresh_lrs):
+def test_learner_completes_a_module_and_every_statement_reaches_the_lrs(
+    browser, packages, launcher_for, fresh_lrs
+):
     la = launcher_for(packages["ece-mini-welcome-xapi"])
     reg = str(uuid.uuid4())
     url = la.launch_xapi("index.html", ACTOR, MODULE, reg)
@@ -74,8 +78,19 @@ def test_learner_completes_a_module_and_every_statement_reaches_the_lrs(browser,
         context.close()
     assert errors == []
 
-    expected = ["initialized", "experienced", "experienced", "answered", "experienced", "answered",
-                "answered", "answered", "passed", "completed", "terminated"]
+    expected = [
+        "initialized",
+        "experienced",
+        "experienced",
+        "answered",
+        "experienced",
+        "answered",
+        "answered",
+        "answered",
+        "passed",
+        "completed",
+        "terminated",
+    ]
     got = wait_for_statements(fresh_lrs, reg, lambda s: len(s) >= len(expected))
     assert [verb(s) for s in got] == expected
     assert validation_problems(got) == []
@@ -88,15 +103,19 @@ def test_learner_completes_a_module_and_every_statement_reaches_the_lrs(browser,
         assert s["verb"]["display"]["en"] and s["verb"]["display"]["fr"]
     pages = [s["object"]["id"] for s in got if verb(s) == "experienced"]
     assert pages == [f"{MODULE}/page/why-it-matters", f"{MODULE}/page/watch", f"{MODULE}/page/check"]
-    assert got[1]["object"]["definition"]["name"] == {"en": "Why it matters",
-                                                      "fr": "Pourquoi c’est important"}
+    assert got[1]["object"]["definition"]["name"] == {
+        "en": "Why it matters",
+        "fr": "Pourquoi c’est important",
+    }
     assert got[1]["context"]["contextActivities"]["parent"] == [{"objectType": "Activity", "id": MODULE}]
 
     text = got[3]
     assert text["object"]["id"] == f"{COURSE_ID}/reflection/stood-out"
     assert text["object"]["definition"]["interactionType"] == "long-fill-in"
-    assert text["object"]["definition"]["name"] == {"en": "What stood out for you?",
-                                                    "fr": "Qu’est-ce qui vous a marqué?"}
+    assert text["object"]["definition"]["name"] == {
+        "en": "What stood out for you?",
+        "fr": "Qu’est-ce qui vous a marqué?",
+    }
     assert text["result"] == {"response": "Relationships first, then structures."}
 
     q1, q2, q3 = got[5:8]
@@ -105,9 +124,11 @@ def test_learner_completes_a_module_and_every_statement_reaches_the_lrs(browser,
     assert d1["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
     assert d1["interactionType"] == "choice"
     assert d1["correctResponsesPattern"] == ["b"]
-    assert d1["choices"] == [{"id": "a", "description": {"en": "Two", "fr": "Deux"}},
-                             {"id": "b", "description": {"en": "Three", "fr": "Trois"}},
-                             {"id": "c", "description": {"en": "Five", "fr": "Cinq"}}]
+    assert d1["choices"] == [
+        {"id": "a", "description": {"en": "Two", "fr": "Deux"}},
+        {"id": "b", "description": {"en": "Three", "fr": "Trois"}},
+        {"id": "c", "description": {"en": "Five", "fr": "Cinq"}},
+    ]
     assert (q1["result"]["response"], q1["result"]["success"]) == ("b", True)
     assert q1["result"]["extensions"] == {f"{COURSE_ID}/xapi/extensions/attempt": 1}
     assert q2["object"]["definition"]["correctResponsesPattern"] == ["partners[,]leadership"]

@@ -64,14 +64,18 @@ def wait_pending(page, la, reg, n: int, timeout: float = 30000) -> None:
     try:
         page.wait_for_function(
             "(n) => new RegExp('\\\\b' + n + (n === 1 ? ' record is' : ' records are') + ' waiting').test("
-            "document.getElementById('ece-status').textContent)", arg=n, timeout=timeout)
+            "document.getElementById('ece-status').textContent)",
+            arg=n,
+            timeout=timeout,
+        )
     except Exception as err:  # Playwright's TimeoutError: report the state, not just the timeout
         kept = [(verb(s), s["object"]["id"].rsplit("/", 1)[-1]) for s in stored_outbox(page, la, reg)]
         raise AssertionError(f"status {page.locator('#ece-status').inner_text()!r}; kept {kept}") from err
 
 
 def test_offline_then_reload_while_offline_then_back_every_statement_arrives_once(
-        browser, packages, launcher_for, fresh_lrs):
+    browser, packages, launcher_for, fresh_lrs
+):
     la = launcher_for(packages["ece-mini-welcome-xapi"])
     reg = str(uuid.uuid4())
     url = la.launch_xapi("index.html", ACTOR, MODULE, reg)
@@ -110,8 +114,18 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
         context.close()
     assert errors == []
 
-    want = Counter({"initialized": 1, "experienced": 3, "answered": 4, "suspended": 1, "terminated": 2,
-                    "resumed": 1, "passed": 1, "completed": 1})
+    want = Counter(
+        {
+            "initialized": 1,
+            "experienced": 3,
+            "answered": 4,
+            "suspended": 1,
+            "terminated": 2,
+            "resumed": 1,
+            "passed": 1,
+            "completed": 1,
+        }
+    )
     got = wait_for_statements(fresh_lrs, reg, lambda s: Counter(verb(x) for x in s) == want)
     ids = [s["id"] for s in got]
     assert len(ids) == len(set(ids)) == sum(want.values())  # exactly once, by id
@@ -122,11 +136,15 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
     answered = [s for s in by_time if verb(s) == "answered"]
     assert answered[0]["result"]["response"] == "Written while offline."
     assert [s["object"]["id"].rsplit("/", 1)[-1] for s in answered[1:]] == [
-        "pillar-count", "pillars", "relationships"]
+        "pillar-count",
+        "pillars",
+        "relationships",
+    ]
 
 
-def test_lost_replies_are_resent_with_the_same_ids_and_stored_once(browser, packages, launcher_for,
-                                                                   fresh_lrs):
+def test_lost_replies_are_resent_with_the_same_ids_and_stored_once(
+    browser, packages, launcher_for, fresh_lrs
+):
     """The LRS stores a batch but the answer is lost: the outbox resends; the LRS keeps each id once."""
     la = launcher_for(packages["ece-mini-welcome-xapi"])
     reg = str(uuid.uuid4())
@@ -150,8 +168,9 @@ def test_lost_replies_are_resent_with_the_same_ids_and_stored_once(browser, pack
     ids = [s["id"] for s in got]
     assert len(ids) == len(set(ids))
     assert set(resent) <= set(ids)
-    assert Counter(verb(s) for s in got) == Counter({"initialized": 1, "experienced": 2, "suspended": 1,
-                                                     "terminated": 1})
+    assert Counter(verb(s) for s in got) == Counter(
+        {"initialized": 1, "experienced": 2, "suspended": 1, "terminated": 1}
+    )
 
 
 def test_browser_offline_and_back_online_flushes_at_once(browser, packages, launcher_for, fresh_lrs):
@@ -178,7 +197,11 @@ def test_browser_offline_and_back_online_flushes_at_once(browser, packages, laun
     assert errors == []
     got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
     assert [verb(s) for s in sorted(got, key=lambda s: s["timestamp"])][:4] == [
-        "initialized", "experienced", "experienced", "answered"]
+        "initialized",
+        "experienced",
+        "experienced",
+        "answered",
+    ]
 
 
 def test_server_errors_are_retried_until_delivered(browser, packages, launcher_for, fresh_lrs):
@@ -206,7 +229,8 @@ def test_server_errors_are_retried_until_delivered(browser, packages, launcher_f
 
 
 def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_launch(
-        browser, packages, launcher_for, fresh_lrs):
+    browser, packages, launcher_for, fresh_lrs
+):
     la = launcher_for(packages["ece-mini-welcome-xapi"])
     reg = str(uuid.uuid4())
     errors: list[str] = []

@@ -45,8 +45,9 @@ def launcher_for(fresh_lrs):
     yield from launchers(fresh_lrs)
 
 
-def test_self_assessment_statements_carry_scale_prompts_and_team_code(browser, packages, launcher_for,
-                                                                      fresh_lrs):
+def test_self_assessment_statements_carry_scale_prompts_and_team_code(
+    browser, packages, launcher_for, fresh_lrs
+):
     la = launcher_for(packages[f"ece-mini-{SA}-xapi"])
     reg = str(uuid.uuid4())
     errors: list[str] = []
@@ -56,7 +57,8 @@ def test_self_assessment_statements_carry_scale_prompts_and_team_code(browser, p
         wait_status(page, "All your progress is saved")
         page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("BLUE-7")
         page.get_by_role("group", name="Which pillar best fits your role?").get_by_role(
-            "radio", name="Leadership").check()
+            "radio", name="Leadership"
+        ).check()
         next_(page)
         rate = {"Leaders champion engagement.": "Yes", "Engagement has a budget.": "Unknown"}
         for item, point in rate.items():
@@ -83,16 +85,23 @@ def test_self_assessment_statements_carry_scale_prompts_and_team_code(browser, p
     for s in likert:
         assert s["object"]["definition"]["scale"] == SCALE
         assert "success" not in s["result"] and "correctResponsesPattern" not in s["object"]["definition"]
-    assert likert[0]["object"]["definition"]["name"] == {"en": "Leaders champion engagement.",
-                                                         "fr": "Les leaders défendent l’engagement."}
+    assert likert[0]["object"]["definition"]["name"] == {
+        "en": "Leaders champion engagement.",
+        "fr": "Les leaders défendent l’engagement.",
+    }
 
-    texts = {s["object"]["id"]: s for s in got
-             if s["object"]["definition"].get("interactionType") == "long-fill-in"}
+    texts = {
+        s["object"]["id"]: s
+        for s in got
+        if s["object"]["definition"].get("interactionType") == "long-fill-in"
+    }
     assert texts[f"{MODULE}/prompt/surprised"]["result"]["response"] == "How much we already do."
     assert texts[f"{MODULE}/prompt/strength"]["result"]["response"] == "Leaders who listen."
     assert texts[f"{MODULE}/prompt/first-step-lead"]["result"]["response"] == "Our manager"
     assert texts[f"{MODULE}/prompt/strength"]["object"]["definition"]["name"] == {
-        "en": "One key strength", "fr": "Une force principale"}
+        "en": "One key strength",
+        "fr": "Une force principale",
+    }
 
     # The team code rides on every statement once entered (ARCHITECTURE §6), so a team's results gather.
     first_answer = next(i for i, s in enumerate(got) if verb(s) == "answered")
@@ -127,14 +136,23 @@ def test_extra_pillar_answers_reach_the_lrs_for_both_pillars(browser, packages, 
 
     got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
     assert validation_problems(got) == []
-    answered = [s for s in got if verb(s) == "answered"
-                and s["object"]["definition"].get("interactionType") == "likert"]
+    answered = [
+        s
+        for s in got
+        if verb(s) == "answered" and s["object"]["definition"].get("interactionType") == "likert"
+    ]
     chosen = [sa.pillars[0], sa.pillars[-1]]
-    expected = [(f"{MODULE}/{p.id}/{it.id}", sa.scale[k % len(sa.scale)].id)
-                for p in chosen for k, it in enumerate(p.items)]
+    expected = [
+        (f"{MODULE}/{p.id}/{it.id}", sa.scale[k % len(sa.scale)].id)
+        for p in chosen
+        for k, it in enumerate(p.items)
+    ]
     assert [(s["object"]["id"], s["result"]["response"]) for s in answered] == expected
     assert not [s for s in answered if s["object"]["id"].startswith(f"{MODULE}/{sa.pillars[1].id}/")]
-    prompts = {s["object"]["id"]: s["result"]["response"] for s in got if verb(s) == "answered"
-               and s["object"]["definition"].get("interactionType") == "long-fill-in"}
+    prompts = {
+        s["object"]["id"]: s["result"]["response"]
+        for s in got
+        if verb(s) == "answered" and s["object"]["definition"].get("interactionType") == "long-fill-in"
+    }
     for r in sa.pillars[0].reflections:  # the extra pillar's own reflection too
         assert prompts[f"{MODULE}/prompt/{r.id}"] == f"en answer to sa.{r.id}\nsecond line"

@@ -72,24 +72,47 @@ def self_assessment(pillars: int = 3, items: int = 8, pillar_reflections: int = 
     )
 
 
-def module(mid: str = "m1", pages: int = 2, quizzes: tuple[Quiz, ...] = (), reflections: int = 0,
-           sa: SelfAssessment | None = None, title: dict[str, str] | None = None) -> Module:
+def module(
+    mid: str = "m1",
+    pages: int = 2,
+    quizzes: tuple[Quiz, ...] = (),
+    reflections: int = 0,
+    sa: SelfAssessment | None = None,
+    title: dict[str, str] | None = None,
+) -> Module:
     """Return a module: `pages` text pages, then one page per quiz, reflections on page 1, the SA last."""
-    ps = [Page(id=f"page{i}", title=t(f"Page {i}"), blocks=(TextBlock(body=t(f"Body **{i}**")),))
-          for i in range(pages)]
+    ps = [
+        Page(id=f"page{i}", title=t(f"Page {i}"), blocks=(TextBlock(body=t(f"Body **{i}**")),))
+        for i in range(pages)
+    ]
     if reflections:
         extra = tuple(ReflectionBlock(id=f"{mid}-r{k}", prompt=t(f"Think {k}")) for k in range(reflections))
         ps[0] = Page(id=ps[0].id, title=ps[0].title, blocks=ps[0].blocks + extra)
     ps += [Page(id=f"quiz-{q.id}", title=t("Quiz"), blocks=(QuizBlock(quiz=q),)) for q in quizzes]
     if sa is not None:
         ps.append(Page(id="assess", title=t("Assess"), blocks=(SelfAssessmentBlock(self_assessment=sa),)))
-    return Module(id=mid, title=title or t("Module"), description=t("A module."), estimated_minutes=(5, 10),
-                  audience=(), objectives=(), pages=tuple(ps),
-                  completion=Completion(self_assessment_done=sa is not None))
+    return Module(
+        id=mid,
+        title=title or t("Module"),
+        description=t("A module."),
+        estimated_minutes=(5, 10),
+        audience=(),
+        objectives=(),
+        pages=tuple(ps),
+        completion=Completion(self_assessment_done=sa is not None),
+    )
 
 
 def course(*modules: Module, source_dir: Path | None = None, title: dict[str, str] | None = None) -> Course:
     """Return a bilingual course holding these modules."""
-    return Course(id="https://example.org/courses/unit", title=title or t("Course"), description=t("About."),
-                  version="1.0.0", languages=("en", "fr"), default_language="en", mastery_score=80,
-                  modules=tuple(modules) or (module(),), source_dir=source_dir or Path("."))
+    return Course(
+        id="https://example.org/courses/unit",
+        title=title or t("Course"),
+        description=t("About."),
+        version="1.0.0",
+        languages=("en", "fr"),
+        default_language="en",
+        mastery_score=80,
+        modules=tuple(modules) or (module(),),
+        source_dir=source_dir or Path("."),
+    )

@@ -108,37 +108,71 @@ class Launcher:
         return self.lms_url + "lrs/"
 
     # --- launches --------------------------------------------------------------------------------
-    def launch_xapi(self, path: str, actor: dict, activity_id: str, registration: str | None = None,
-                    language: str | None = None) -> str:
+    def launch_xapi(
+        self,
+        path: str,
+        actor: dict,
+        activity_id: str,
+        registration: str | None = None,
+        language: str | None = None,
+    ) -> str:
         """Return a Rustici / mod_tincanlaunch launch URL (MUST 27) with fresh per-launch credentials."""
         if language:  # mod_tincanlaunch writes the Moodle user's language here before the redirect
             self.profiles[(_agent_key(actor), "CMI5LearnerPreferences")] = (
-                json.dumps({"languagePreference": language}).encode(), "application/json")
+                json.dumps({"languagePreference": language}).encode(),
+                "application/json",
+            )
         key_secret = f"launch-{secrets.token_hex(4)}:{secrets.token_hex(8)}"
         auth = "Basic " + base64.b64encode(key_secret.encode()).decode()
         sess = Session("xapi", actor, registration or str(uuid.uuid4()), activity_id, auth)
         self.sessions.append(sess)
-        query = urllib.parse.urlencode({"endpoint": self.endpoint, "auth": auth, "actor": json.dumps(actor),
-                                        "registration": sess.registration, "activity_id": activity_id},
-                                       quote_via=urllib.parse.quote)
+        query = urllib.parse.urlencode(
+            {
+                "endpoint": self.endpoint,
+                "auth": auth,
+                "actor": json.dumps(actor),
+                "registration": sess.registration,
+                "activity_id": activity_id,
+            },
+            quote_via=urllib.parse.quote,
+        )
         return f"{self.content_url}{path}?{query}"
 
-    def launch_cmi5(self, path: str, actor: dict, activity_id: str, *, registration: str | None = None,
-                    launch_mode: str = "Normal", mastery_score: float | None = None,
-                    move_on: str = "CompletedAndPassed", return_url: str | None = None,
-                    language: str | None = None) -> str:
+    def launch_cmi5(
+        self,
+        path: str,
+        actor: dict,
+        activity_id: str,
+        *,
+        registration: str | None = None,
+        launch_mode: str = "Normal",
+        mastery_score: float | None = None,
+        move_on: str = "CompletedAndPassed",
+        return_url: str | None = None,
+        language: str | None = None,
+    ) -> str:
         """Create a cmi5 session like an LMS: LaunchData state, preferences, launched; return the AU URL."""
         token = base64.b64encode(secrets.token_bytes(18)).decode()
-        sess = Session("cmi5", actor, registration or str(uuid.uuid4()), activity_id, "Basic " + token,
-                       token=token, launch_mode=launch_mode, mastery_score=mastery_score, move_on=move_on,
-                       session_id=str(uuid.uuid4()))
+        sess = Session(
+            "cmi5",
+            actor,
+            registration or str(uuid.uuid4()),
+            activity_id,
+            "Basic " + token,
+            token=token,
+            launch_mode=launch_mode,
+            mastery_score=mastery_score,
+            move_on=move_on,
+            session_id=str(uuid.uuid4()),
+        )
         self.sessions.append(sess)
         launch_data = {
             "contextTemplate": {
                 "contextActivities": {"grouping": [{"objectType": "Activity", "id": activity_id}]},
                 "extensions": {CMI5_CTX + "extensions/sessionid": sess.session_id},
             },
-            "launchMode": launch_mode, "moveOn": move_on,
+            "launchMode": launch_mode,
+            "moveOn": move_on,
             "returnURL": return_url or (self.lms_url + "returned"),
         }
         if mastery_score is not None:
@@ -147,16 +181,28 @@ class Launcher:
         if language:
             key = (_agent_key(actor), "cmi5LearnerPreferences")
             self.profiles[key] = (json.dumps({"languagePreference": language}).encode(), "application/json")
-        self._post_to_lrs([{
-            "id": str(uuid.uuid4()), "actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/launched"},
-            "object": {"objectType": "Activity", "id": activity_id},
-            "context": {"registration": sess.registration, **launch_data["contextTemplate"]},
-            "timestamp": _now(),
-        }])
+        self._post_to_lrs(
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "actor": actor,
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/launched"},
+                    "object": {"objectType": "Activity", "id": activity_id},
+                    "context": {"registration": sess.registration, **launch_data["contextTemplate"]},
+                    "timestamp": _now(),
+                }
+            ]
+        )
         # Form encoding ('+' for spaces), as some cmi5 LMSs write it (DESIGN "Facts measured").
-        query = urllib.parse.urlencode({"endpoint": self.endpoint, "fetch": f"{self.lms_url}fetch/{token}",
-                                        "actor": json.dumps(actor), "registration": sess.registration,
-                                        "activityId": activity_id})
+        query = urllib.parse.urlencode(
+            {
+                "endpoint": self.endpoint,
+                "fetch": f"{self.lms_url}fetch/{token}",
+                "actor": json.dumps(actor),
+                "registration": sess.registration,
+                "activityId": activity_id,
+            }
+        )
         return f"{self.content_url}{path}?{query}"
 
     # --- documents -------------------------------------------------------------------------------
@@ -172,9 +218,12 @@ class Launcher:
 
     # --- LRS forwarding --------------------------------------------------------------------------
     def _post_to_lrs(self, statements: list[dict]) -> tuple[int, bytes]:
-        req = urllib.request.Request(self.lrs.endpoint + "statements", data=json.dumps(statements).encode(),
-                                     method="POST", headers={**self.lrs.headers,
-                                                             "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.lrs.endpoint + "statements",
+            data=json.dumps(statements).encode(),
+            method="POST",
+            headers={**self.lrs.headers, "Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 return resp.status, resp.read()
@@ -229,8 +278,10 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
     # CORS: the package is served from another origin (MUST 29).
     def _cors(self) -> None:
         self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
-        self.send_header("Access-Control-Allow-Headers",
-                         "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match")
+        self.send_header(
+            "Access-Control-Allow-Headers",
+            "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match",
+        )
         self.send_header("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, OPTIONS")
         self.send_header("Access-Control-Expose-Headers", "ETag, X-Experience-API-Version")
         self.send_header("Vary", "Origin")
@@ -267,7 +318,7 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
             self._reply(204, b"", "text/plain")
             return
         if url.path.startswith("/fetch/"):
-            self._fetch(url.path[len("/fetch/"):])
+            self._fetch(url.path[len("/fetch/") :])
             return
         if url.path == "/returned":
             self._reply(200, b"<!doctype html><title>LMS</title><h1>Back in the LMS</h1>", "text/html")
@@ -285,13 +336,21 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
         if self.headers.get("X-Experience-API-Version", "")[:4] != "1.0.":
             self._json(400, {"error": "missing X-Experience-API-Version"})
             return
-        route = url.path[len("/lrs/"):].rstrip("/")
+        route = url.path[len("/lrs/") :].rstrip("/")
         params = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
         if route == "statements":
             self._statements(sess, body, url.query)
         elif route == "activities/state":
-            self._document(owner.states, (params.get("activityId"), _agent_key(params.get("agent", "")),
-                                          params.get("registration", ""), params.get("stateId")), body)
+            self._document(
+                owner.states,
+                (
+                    params.get("activityId"),
+                    _agent_key(params.get("agent", "")),
+                    params.get("registration", ""),
+                    params.get("stateId"),
+                ),
+                body,
+            )
         elif route == "agents/profile":
             if params.get("profileId") == "cmi5LearnerPreferences":
                 sess.prefs_read = True
@@ -312,8 +371,9 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
         self._json(200, {"auth-token": sess.token})
 
     def _document(self, store: dict, key: tuple, body: bytes) -> None:
-        if any(part is None for part in key) or not any(k.startswith(("mbox", "openid", "account"))
-                                                         for k in key if isinstance(k, str)):
+        if any(part is None for part in key) or not any(
+            k.startswith(("mbox", "openid", "account")) for k in key if isinstance(k, str)
+        ):
             self._json(400, {"error": "missing activityId, agent or document id"})
             return
         with self.owner.lock:
@@ -333,8 +393,9 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
     def _statements(self, sess: Session, body: bytes, query: str) -> None:
         owner = self.owner
         if self.command == "GET":
-            req = urllib.request.Request(owner.lrs.endpoint + "statements?" + query,
-                                         headers=owner.lrs.headers)
+            req = urllib.request.Request(
+                owner.lrs.endpoint + "statements?" + query, headers=owner.lrs.headers
+            )
             with urllib.request.urlopen(req, timeout=30) as resp:
                 self._reply(resp.status, resp.read())
             return

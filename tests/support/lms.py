@@ -29,11 +29,14 @@ def _env() -> dict[str, str]:
 
 
 def _script(rel: str, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(LMS_DIR / rel), *args], env=_env(), capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        [str(LMS_DIR / rel), *args], env=_env(), capture_output=True, text=True, timeout=timeout, check=False
+    )
     if done.returncode != 0:
-        raise RuntimeError(f"{rel} {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
-                           f"{done.stderr[-4000:]}")
+        raise RuntimeError(
+            f"{rel} {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
+            f"{done.stderr[-4000:]}"
+        )
     return done
 
 
@@ -43,7 +46,7 @@ def _started(output: str) -> bool:
 
 @dataclass
 class Service:
-    """One system of ../shared/lms: installed once, started if it was not, stopped at the end if we started it."""
+    """One system of ../shared/lms: installed once, started if it was not, stopped after if we started it."""
 
     name: str  # moodle | xapi | catapult
     started_here: bool = False
@@ -80,9 +83,11 @@ def moodle_lrs(request: pytest.FixtureRequest, moodle: Moodle) -> dict[str, str]
     """The xAPI endpoint mod_tincanlaunch is pointed at (Learning Locker behind the document-API proxy)."""
     _service("xapi", request)
     port = os.environ.get("LRSPROXY_PORT", "8400")
-    return {"endpoint": f"http://127.0.0.1:{port}/xAPI/",
-            "username": os.environ.get("LRSPROXY_USER", "moodle-lrs"),
-            "password": os.environ.get("LRSPROXY_PASS", "moodle-lrs-secret")}
+    return {
+        "endpoint": f"http://127.0.0.1:{port}/xAPI/",
+        "username": os.environ.get("LRSPROXY_USER", "moodle-lrs"),
+        "password": os.environ.get("LRSPROXY_PASS", "moodle-lrs-secret"),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -93,16 +98,24 @@ def catapult(request: pytest.FixtureRequest) -> dict[str, str]:
 
 
 class Moodle:
-    """Moodle's own CLI helpers: import a package through the add-activity validation, read back the tracks."""
+    """Moodle's CLI helpers: import a package through the add-activity validation, read back the tracks."""
 
     base = f"http://127.0.0.1:{os.environ.get('MOODLE_PORT', '8765')}"
 
     def php(self, *args: str, timeout: float = 300, ok: tuple[int, ...] = (0,)) -> dict:
-        done = subprocess.run([str(LMS_DIR / "moodle" / "php.sh"), *args], env=_env(), capture_output=True,
-                              text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [str(LMS_DIR / "moodle" / "php.sh"), *args],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if done.returncode not in ok:
-            raise RuntimeError(f"php {' '.join(args)} exited {done.returncode}:\n{done.stdout[-3000:]}\n"
-                               f"{done.stderr[-3000:]}")
+            raise RuntimeError(
+                f"php {' '.join(args)} exited {done.returncode}:\n{done.stdout[-3000:]}\n"
+                f"{done.stderr[-3000:]}"
+            )
         start = done.stdout.find("{")
         return json.loads(done.stdout[start:]) if start >= 0 else {"returncode": done.returncode}
 

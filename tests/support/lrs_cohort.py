@@ -15,13 +15,22 @@ COURSE = "https://learn.example.org/ece"
 SA = "self-assessment"
 VERB = "http://adlnet.gov/expapi/verbs/"
 SCALE = ("yes", "somewhat", "no", "unknown")
-SCALE_TEXT = {"yes": {"en": "Yes", "fr": "Oui"}, "somewhat": {"en": "Somewhat", "fr": "En partie"},
-              "no": {"en": "No", "fr": "Non"}, "unknown": {"en": "I don't know", "fr": "Je ne sais pas"}}
+SCALE_TEXT = {
+    "yes": {"en": "Yes", "fr": "Oui"},
+    "somewhat": {"en": "Somewhat", "fr": "En partie"},
+    "no": {"en": "No", "fr": "Non"},
+    "unknown": {"en": "I don't know", "fr": "Je ne sais pas"},
+}
 PILLARS = {"leadership": ["l01", "l02", "l03", "l04"], "staff": ["s01", "s02", "s03"]}
 PROMPTS = ("strength", "opportunity", "first-step", "first-step-lead")
-QUIZ = {"id": "intro-check", "module": "introduction",
-        "questions": {"q1": {"choices": ["a", "b", "c"], "correct": ["b"]},
-                      "q2": {"choices": ["a", "b", "c", "d"], "correct": ["a", "c"]}}}
+QUIZ = {
+    "id": "intro-check",
+    "module": "introduction",
+    "questions": {
+        "q1": {"choices": ["a", "b", "c"], "correct": ["b"]},
+        "q2": {"choices": ["a", "b", "c", "d"], "correct": ["a", "c"]},
+    },
+}
 
 
 @dataclass
@@ -48,74 +57,121 @@ def _ts(when: datetime) -> str:
 
 
 def _context(module: str, registration: str, team: str | None, lang: str = "en") -> dict:
-    ctx = {"registration": registration, "language": lang,
-           "contextActivities": {"parent": [{"id": f"{COURSE}/{module}", "objectType": "Activity"}],
-                                 "grouping": [{"id": COURSE, "objectType": "Activity",
-                                               "definition": {"type": "http://adlnet.gov/expapi/activities/course"}}]}}
+    ctx = {
+        "registration": registration,
+        "language": lang,
+        "contextActivities": {
+            "parent": [{"id": f"{COURSE}/{module}", "objectType": "Activity"}],
+            "grouping": [
+                {
+                    "id": COURSE,
+                    "objectType": "Activity",
+                    "definition": {"type": "http://adlnet.gov/expapi/activities/course"},
+                }
+            ],
+        },
+    }
     if team:
         ctx["extensions"] = {f"{COURSE}/xapi/extensions/team-code": team}
     return ctx
 
 
 def _stmt(actor: dict, verb: str, obj: dict, when: datetime, ctx: dict, result: dict | None = None) -> dict:
-    stmt = {"id": str(uuid.uuid4()), "actor": actor, "verb": {"id": VERB + verb, "display": {"en": verb}},
-            "object": obj, "timestamp": _ts(when), "context": ctx}
+    stmt = {
+        "id": str(uuid.uuid4()),
+        "actor": actor,
+        "verb": {"id": VERB + verb, "display": {"en": verb}},
+        "object": obj,
+        "timestamp": _ts(when),
+        "context": ctx,
+    }
     if result is not None:
         stmt["result"] = result
     return stmt
 
 
-def likert(actor: dict, pillar: str, item: str, response: str, when: datetime, reg: str,
-           team: str | None) -> dict:
+def likert(
+    actor: dict, pillar: str, item: str, response: str, when: datetime, reg: str, team: str | None
+) -> dict:
     """Return an `answered` statement for one self-assessment item."""
-    obj = {"id": f"{COURSE}/{SA}/{pillar}/{item}", "objectType": "Activity",
-           "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                          "name": {"en": f"Statement {pillar} {item}", "fr": f"Énoncé {pillar} {item}"},
-                          "interactionType": "likert",
-                          "scale": [{"id": s, "description": SCALE_TEXT[s]} for s in SCALE]}}
+    obj = {
+        "id": f"{COURSE}/{SA}/{pillar}/{item}",
+        "objectType": "Activity",
+        "definition": {
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "name": {"en": f"Statement {pillar} {item}", "fr": f"Énoncé {pillar} {item}"},
+            "interactionType": "likert",
+            "scale": [{"id": s, "description": SCALE_TEXT[s]} for s in SCALE],
+        },
+    }
     return _stmt(actor, "answered", obj, when, _context(SA, reg, team), {"response": response})
 
 
 def text_answer(actor: dict, prompt: str, text: str, when: datetime, reg: str, team: str | None) -> dict:
-    obj = {"id": f"{COURSE}/{SA}/prompt/{prompt}", "objectType": "Activity",
-           "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                          "name": {"en": prompt, "fr": prompt}, "interactionType": "long-fill-in"}}
+    obj = {
+        "id": f"{COURSE}/{SA}/prompt/{prompt}",
+        "objectType": "Activity",
+        "definition": {
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "name": {"en": prompt, "fr": prompt},
+            "interactionType": "long-fill-in",
+        },
+    }
     return _stmt(actor, "answered", obj, when, _context(SA, reg, team), {"response": text})
 
 
-def module_verb(actor: dict, module: str, verb: str, when: datetime, reg: str, team: str | None,
-                score: int | None = None) -> dict:
-    obj = {"id": f"{COURSE}/{module}", "objectType": "Activity",
-           "definition": {"type": "http://adlnet.gov/expapi/activities/module"}}
+def module_verb(
+    actor: dict, module: str, verb: str, when: datetime, reg: str, team: str | None, score: int | None = None
+) -> dict:
+    obj = {
+        "id": f"{COURSE}/{module}",
+        "objectType": "Activity",
+        "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
+    }
     ctx = _context(module, reg, team)
     ctx["contextActivities"].pop("parent")
     result = None
     if verb in ("passed", "failed"):
-        result = {"score": {"raw": score, "scaled": score / 100, "min": 0, "max": 100},
-                  "success": verb == "passed", "completion": True}
+        result = {
+            "score": {"raw": score, "scaled": score / 100, "min": 0, "max": 100},
+            "success": verb == "passed",
+            "completion": True,
+        }
     elif verb == "completed":
         result = {"completion": True, "duration": "PT12M30S"}
     return _stmt(actor, verb, obj, when, ctx, result)
 
 
-def quiz_answer(actor: dict, question: str, chosen: list[str], attempt: int, when: datetime,
-                reg: str) -> dict:
+def quiz_answer(
+    actor: dict, question: str, chosen: list[str], attempt: int, when: datetime, reg: str
+) -> dict:
     spec = QUIZ["questions"][question]
-    obj = {"id": f"{COURSE}/quiz/{QUIZ['id']}/{question}", "objectType": "Activity",
-           "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                          "name": {"en": f"Question {question}", "fr": f"Question {question}"},
-                          "interactionType": "choice",
-                          "choices": [{"id": c, "description": {"en": f"Choice {c}", "fr": f"Choix {c}"}}
-                                      for c in spec["choices"]],
-                          "correctResponsesPattern": ["[,]".join(spec["correct"])]}}
+    obj = {
+        "id": f"{COURSE}/quiz/{QUIZ['id']}/{question}",
+        "objectType": "Activity",
+        "definition": {
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "name": {"en": f"Question {question}", "fr": f"Question {question}"},
+            "interactionType": "choice",
+            "choices": [
+                {"id": c, "description": {"en": f"Choice {c}", "fr": f"Choix {c}"}} for c in spec["choices"]
+            ],
+            "correctResponsesPattern": ["[,]".join(spec["correct"])],
+        },
+    }
     success = sorted(chosen) == sorted(spec["correct"])
-    result = {"response": "[,]".join(chosen), "success": success,
-              "extensions": {f"{COURSE}/xapi/extensions/attempt": attempt}}
+    result = {
+        "response": "[,]".join(chosen),
+        "success": success,
+        "extensions": {f"{COURSE}/xapi/extensions/attempt": attempt},
+    }
     return _stmt(actor, "answered", obj, when, _context(QUIZ["module"], reg, None), result)
 
 
-PERIODS = {"spring": datetime(2026, 2, 10, 14, 0, tzinfo=UTC),
-           "autumn": datetime(2026, 10, 5, 9, 30, tzinfo=UTC)}
+PERIODS = {
+    "spring": datetime(2026, 2, 10, 14, 0, tzinfo=UTC),
+    "autumn": datetime(2026, 10, 5, 9, 30, tzinfo=UTC),
+}
 
 
 def cohort(seed: int = 7, learners: int = 14) -> tuple[list[dict], Truth]:
@@ -152,7 +208,7 @@ def cohort(seed: int = 7, learners: int = 14) -> tuple[list[dict], Truth]:
                     final[f"{pillar}.{item}"] = answer
             truth.sa_final[(period, who)] = final
             if i % 5 != 0:  # some skip the closing prompts
-                plan = {p: f"{period} {p} by learner {i} with <tags> & commas, \"quoted\"" for p in PROMPTS}
+                plan = {p: f'{period} {p} by learner {i} with <tags> & commas, "quoted"' for p in PROMPTS}
                 for prompt, text in plan.items():
                     when += timedelta(seconds=30)
                     statements.append(text_answer(actor, prompt, text, when, reg, team))
@@ -184,8 +240,11 @@ def cohort(seed: int = 7, learners: int = 14) -> tuple[list[dict], Truth]:
             passed_all = passed_all and correct
         verb = "passed" if passed_all else "failed"
         statements.append(module_verb(actor, module, "completed", when + timedelta(seconds=5), reg, team))
-        statements.append(module_verb(actor, module, verb, when + timedelta(seconds=6), reg, team,
-                                      100 if passed_all else 50))
+        statements.append(
+            module_verb(
+                actor, module, verb, when + timedelta(seconds=6), reg, team, 100 if passed_all else 50
+            )
+        )
         truth.funnel[module].setdefault("completed", set()).add(who)
         truth.funnel[module].setdefault(verb, set()).add(who)
     rng.shuffle(statements)  # the LRS must not depend on arrival order; timestamps carry the order

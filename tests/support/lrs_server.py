@@ -72,8 +72,11 @@ class LrsServer:
 
     def env(self) -> dict[str, str]:
         """Environment variables that point ece-scorm's LRS client at this server."""
-        return {"ECE_LRS_ENDPOINT": self.endpoint, "ECE_LRS_USERNAME": self.username,
-                "ECE_LRS_PASSWORD": self.password}
+        return {
+            "ECE_LRS_ENDPOINT": self.endpoint,
+            "ECE_LRS_USERNAME": self.username,
+            "ECE_LRS_PASSWORD": self.password,
+        }
 
     def _request(self, method: str, url: str, body: bytes | None = None, timeout: float = 60) -> bytes:
         headers = dict(self.headers)
@@ -170,8 +173,14 @@ def start_lrs(port: int | None = None, ready_timeout: float = 60.0) -> LrsServer
     }
     log_path = workdir / "lrs.log"
     log = open(log_path, "wb")  # noqa: SIM115 - the child owns it for its lifetime
-    proc = subprocess.Popen([node, "-r", str(PRELOAD_JS), str(SERVER_JS)], cwd=workdir, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [node, "-r", str(PRELOAD_JS), str(SERVER_JS)],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     log.close()
     server = LrsServer(port=port, process=proc, workdir=workdir, log_path=log_path)
     deadline = time.monotonic() + ready_timeout
@@ -215,7 +224,8 @@ def fresh_lrs(lrs: LrsServer) -> LrsServer:
         shutil.rmtree(lrs.workdir, ignore_errors=True)
         new = start_lrs(lrs.port)
         lrs.process, lrs.workdir, lrs.log_path = new.process, new.workdir, new.log_path
-        warnings.warn(f"the LRS had exited with {code}; restarted it. Its log ended with:\n{tail}",
-                      stacklevel=2)
+        warnings.warn(
+            f"the LRS had exited with {code}; restarted it. Its log ended with:\n{tail}", stacklevel=2
+        )
     lrs.clear()
     return lrs

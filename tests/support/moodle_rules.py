@@ -41,8 +41,12 @@ RULES_12: list[tuple[str, Rule]] = [
     (r"cmi\.(suspend_data|comments)", _max(4096)),
     (r"cmi\.interactions\.\d+\.id", _rx(r"[\u0021-\u007E]{0,255}")),
     (r"cmi\.interactions\.\d+\.time", _rx(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,2})?")),
-    (r"cmi\.interactions\.\d+\.type", _one_of("true-false", "choice", "fill-in", "matching", "performance",
-                                              "sequencing", "likert", "numeric")),
+    (
+        r"cmi\.interactions\.\d+\.type",
+        _one_of(
+            "true-false", "choice", "fill-in", "matching", "performance", "sequencing", "likert", "numeric"
+        ),
+    ),
     (r"cmi\.interactions\.\d+\.result", _rx(r"correct|wrong|unanticipated|neutral|-?[0-9]+(\.[0-9]+)?")),
     (r"cmi\.interactions\.\d+\.latency", _rx(TIMESPAN_12)),
     (r"cmi\.interactions\.\d+\.weighting", _decimal_in(r"-?[0-9]+(\.[0-9]+)?", -100, 100)),
@@ -52,8 +56,10 @@ RULES_12: list[tuple[str, Rule]] = [
 LANGSTRING = r"(\{lang=([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9-]{2,8})?\})?((?!\{).{0,%d})?"
 SHORT_ID = r"[A-Za-z0-9_.]{1,250}"  # Moodle's CMIShortIdentifier: JavaScript [\w.]{1,250}
 DECIMAL_2004 = r"-?([0-9]{1,5})(\.[0-9]{1,18})?"
-TIME_2004 = (r"(19[7-9][0-9]|20[0-2][0-9]|203[0-8])-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
-             r"(\.[0-9]{1,2}(Z|[+-][0-9]{2}(:[0-9]{2})?)?)?")  # Moodle: years 1970–2038 only
+TIME_2004 = (
+    r"(19[7-9][0-9]|20[0-2][0-9]|203[0-8])-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+    r"(\.[0-9]{1,2}(Z|[+-][0-9]{2}(:[0-9]{2})?)?)?"
+)  # Moodle: years 1970–2038 only
 DURATION_2004 = r"P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?)?"
 RULES_2004: list[tuple[str, Rule]] = [
     (r"cmi\.completion_status", _one_of("completed", "incomplete", "not attempted", "unknown")),
@@ -69,8 +75,21 @@ RULES_2004: list[tuple[str, Rule]] = [
     (r"cmi\.(comments_from_learner|interactions)\.\d+\.timestamp", _rx(TIME_2004)),
     (r"cmi\.interactions\.\d+\.id", _rx(r"\S{1,4000}")),
     (r"cmi\.interactions\.\d+\.description", _rx(LANGSTRING % 250)),
-    (r"cmi\.interactions\.\d+\.type", _one_of("true-false", "choice", "fill-in", "long-fill-in", "matching",
-                                              "performance", "sequencing", "likert", "numeric", "other")),
+    (
+        r"cmi\.interactions\.\d+\.type",
+        _one_of(
+            "true-false",
+            "choice",
+            "fill-in",
+            "long-fill-in",
+            "matching",
+            "performance",
+            "sequencing",
+            "likert",
+            "numeric",
+            "other",
+        ),
+    ),
     (r"cmi\.interactions\.\d+\.result", _rx(r"correct|incorrect|unanticipated|neutral|" + DECIMAL_2004)),
     (r"cmi\.interactions\.\d+\.latency", _rx(DURATION_2004)),
     (r"cmi\.interactions\.\d+\.weighting", _rx(DECIMAL_2004)),

@@ -56,8 +56,12 @@ class _LocalResolver(etree.Resolver):
         return None  # a local relative file: libxml2 loads it itself
 
 
-def _compile(folder: Path, imports: dict[str, str], patched: dict[str, bytes] | None = None,
-             aliases: dict[str, Path] | None = None) -> etree.XMLSchema:
+def _compile(
+    folder: Path,
+    imports: dict[str, str],
+    patched: dict[str, bytes] | None = None,
+    aliases: dict[str, Path] | None = None,
+) -> etree.XMLSchema:
     """Compile a driver schema that imports each namespace from its local XSD."""
     lines = ['<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">']
     for ns, filename in imports.items():
@@ -75,11 +79,17 @@ def scorm12_schema() -> etree.XMLSchema:
     """Return the SCORM 1.2 CP schema set (IMS CP 1.1.2 + ADL CP 1.2 + IMS MD 1.2.1)."""
     folder = _folder("scorm12")
     # libxml2 refuses the XML namespace as a default namespace: drop that one declaration in memory.
-    ims_xml = (folder / "ims_xml.xsd").read_bytes().replace(
-        b'xmlns="http://www.w3.org/XML/1998/namespace"', b"", 1)
+    ims_xml = (
+        (folder / "ims_xml.xsd").read_bytes().replace(b'xmlns="http://www.w3.org/XML/1998/namespace"', b"", 1)
+    )
     # "##any" + strict makes the content model non-deterministic for libxml2; "##other" is what it meant.
-    imsmd = (folder / "imsmd_rootv1p2p1.xsd").read_bytes().replace(
-        b'namespace="##any" processContents="strict"', b'namespace="##other" processContents="strict"')
+    imsmd = (
+        (folder / "imsmd_rootv1p2p1.xsd")
+        .read_bytes()
+        .replace(
+            b'namespace="##any" processContents="strict"', b'namespace="##other" processContents="strict"'
+        )
+    )
     return _compile(
         folder,
         {NS_CP12: "imscp_rootv1p1p2.xsd", NS_ADLCP12: "adlcp_rootv1p2.xsd", NS_MD12: "imsmd_rootv1p2p1.xsd"},
@@ -93,8 +103,13 @@ def scorm2004_schema() -> etree.XMLSchema:
     folder = _folder("scorm2004_4ed")
     return _compile(
         folder,
-        {NS_CP2004: "imscp_v1p1.xsd", NS_ADLCP2004: "adlcp_v1p3.xsd", NS_ADLSEQ: "adlseq_v1p3.xsd",
-         NS_ADLNAV: "adlnav_v1p3.xsd", NS_IMSSS: "imsss_v1p0.xsd"},
+        {
+            NS_CP2004: "imscp_v1p1.xsd",
+            NS_ADLCP2004: "adlcp_v1p3.xsd",
+            NS_ADLSEQ: "adlseq_v1p3.xsd",
+            NS_ADLNAV: "adlnav_v1p3.xsd",
+            NS_IMSSS: "imsss_v1p0.xsd",
+        },
         aliases={W3C_XML_XSD: folder / "xml.xsd"},
     )
 

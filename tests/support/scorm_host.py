@@ -93,9 +93,20 @@ class LmsServer:
             rec = self.learners.get(key)
             return json.loads(json.dumps(rec.cmi)) if rec and rec.cmi else {}
 
-    def host_url(self, version: str, package: str, learner: str, *, mode: str = "iframe",
-                 comments: str = "replace", fail_set: str = "", fail_code: str = "",
-                 fail_init: bool = False, fail_finish: bool = False, spy: bool = False) -> str:
+    def host_url(
+        self,
+        version: str,
+        package: str,
+        learner: str,
+        *,
+        mode: str = "iframe",
+        comments: str = "replace",
+        fail_set: str = "",
+        fail_code: str = "",
+        fail_init: bool = False,
+        fail_finish: bool = False,
+        spy: bool = False,
+    ) -> str:
         """Return the host page URL launching `package` for `learner` (mode iframe|nested|popup|noapi)."""
         q = f"v={version}&pkg={package}&learner={learner}&mode={mode}&comments={comments}"
         if fail_set or fail_init or fail_finish:
@@ -260,8 +271,21 @@ def close_course(page: Any, server: LmsServer, learner: str, *, timeout: float =
 
 def build_packages(fmt: str, modules: list[str], out: Path) -> dict[str, Path]:
     """Build the ECE course with the real CLI (`ece-scorm build`); extract each zip; map module -> folder."""
-    run = subprocess.run([sys.executable, "-m", "ece_scorm", "build", str(ROOT / "course_source"),
-                          "--format", fmt, "--out", str(out / "zips")], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ece_scorm",
+            "build",
+            str(ROOT / "course_source"),
+            "--format",
+            fmt,
+            "--out",
+            str(out / "zips"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     return {m: extract_package(out / "zips" / f"ece-{m}-{fmt}.zip", out / m) for m in modules}
 
@@ -274,7 +298,8 @@ def uncommitted_changes(calls: list[list[Any]], location: str) -> list[str]:
     late, pending = [], None
     for call in calls:
         change = call[0] == "set" and (
-            (".interactions." in call[1] and call[1].endswith(".id")) or call[1] == location)
+            (".interactions." in call[1] and call[1].endswith(".id")) or call[1] == location
+        )
         if change:
             if pending is not None:
                 late.append(pending)

@@ -83,8 +83,10 @@ def plan_question(q: Question, index: int, total: int, passing: int) -> list[str
 
 def wait_for_player(frame: Any, timeout_ms: float = 15_000) -> Any:
     """Wait until the player has started its adapter and shown a page (its progress bar is visible)."""
-    started = ("() => { const p = document.querySelector('.ece-progress');"
-               " return !!(window.ECE_DATA && p && !p.hidden); }")
+    started = (
+        "() => { const p = document.querySelector('.ece-progress');"
+        " return !!(window.ECE_DATA && p && !p.hidden); }"
+    )
     frame.wait_for_function(started, timeout=timeout_ms)
     return frame
 
@@ -92,8 +94,9 @@ def wait_for_player(frame: Any, timeout_ms: float = 15_000) -> Any:
 class ScriptedLearner:
     """Drive the player in `frame` through `module` in `lang`, recording the expected LMS data."""
 
-    def __init__(self, frame: Any, module: Module, lang: str, *, team_code: str = "TEAM-7",
-                 on_screen: Any = None) -> None:
+    def __init__(
+        self, frame: Any, module: Module, lang: str, *, team_code: str = "TEAM-7", on_screen: Any = None
+    ) -> None:
         self.frame = frame
         self.on_screen = on_screen  # called with a screen kind ("quiz+text", "sa:plan"…) once it is filled in
         self.module = module
@@ -172,9 +175,16 @@ class ScriptedLearner:
             group.get_by_role("button", name=self.t("check"), exact=True).click()
             kind = "true-false" if q.kind == "true_false" else "choice"
             ids = [c.id for c in q.choices]
-            self.outcome.answers.append(Answer(
-                f"q.{quiz.id}.{q.id}", kind, [c for c in ids if c in pick], sorted(q.correct, key=ids.index),
-                ids, sorted(pick) == sorted(q.correct)))
+            self.outcome.answers.append(
+                Answer(
+                    f"q.{quiz.id}.{q.id}",
+                    kind,
+                    [c for c in ids if c in pick],
+                    sorted(q.correct, key=ids.index),
+                    ids,
+                    sorted(pick) == sorted(q.correct),
+                )
+            )
         if only is None or only == total - 1:
             score = round(100 * right / total)
             self.outcome.scores[quiz.id] = score

@@ -28,8 +28,9 @@ VERBS = "http://adlnet.gov/expapi/verbs/"
 def build(tmp: Path, fmt: str, source: Path = MINIMAL) -> dict[str, Path]:
     """Build every package of `fmt` with the real CLI; return {zip stem: extracted folder}."""
     out = tmp / "build"
-    result = CliRunner().invoke(cli, ["build", str(source), "--format", fmt, "--out", str(out), "-q"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["build", str(source), "--format", fmt, "--out", str(out), "-q"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     folders = {}
     for zpath in sorted(out.glob(f"*-{fmt}.zip")):
@@ -68,8 +69,9 @@ def statements(lrs: LrsServer, registration: str) -> list[dict]:
     return lrs.get_all(registration=registration, ascending="true")
 
 
-def wait_for_statements(lrs: LrsServer, registration: str, until: Callable[[list[dict]], bool],
-                        timeout: float = 20.0) -> list[dict]:
+def wait_for_statements(
+    lrs: LrsServer, registration: str, until: Callable[[list[dict]], bool], timeout: float = 20.0
+) -> list[dict]:
     """Poll the LRS until `until(statements)` holds; fail with what arrived otherwise."""
     deadline = time.monotonic() + timeout
     got: list[dict] = []
@@ -86,8 +88,9 @@ def validation_problems(stmts: list[dict]) -> list[dict]:
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed (run scripts/test)", pytrace=False)
-    proc = subprocess.run([node, str(VALIDATOR)], input=json.dumps(stmts), capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    proc = subprocess.run(
+        [node, str(VALIDATOR)], input=json.dumps(stmts), capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -110,7 +113,9 @@ def wait_status(page, pattern: str, timeout: float = 15000) -> str:
     handle = page.wait_for_function(
         "(p) => { const t = document.getElementById('ece-status').textContent;"
         " return new RegExp(p).test(t) && t; }",
-        arg=pattern, timeout=timeout)
+        arg=pattern,
+        timeout=timeout,
+    )
     return handle.json_value()
 
 

@@ -116,8 +116,14 @@ class ScormDialect:
         return f"{{{self.ns_cp}}}{tag}"
 
 
-def scorm_manifest(dialect: ScormDialect, course: Course, modules: Sequence[Module],
-                   files_by_module: Mapping[str, Sequence[str]], langs: Sequence[str], series: bool) -> bytes:
+def scorm_manifest(
+    dialect: ScormDialect,
+    course: Course,
+    modules: Sequence[Module],
+    files_by_module: Mapping[str, Sequence[str]],
+    langs: Sequence[str],
+    series: bool,
+) -> bytes:
     """Return imsmanifest.xml for one module (series=False) or a multi-SCO series package."""
     if not modules:
         raise ValueError("a manifest needs at least one module")
@@ -156,8 +162,13 @@ def scorm_manifest(dialect: ScormDialect, course: Course, modules: Sequence[Modu
     for module in modules:
         prefix = f"{module.id}/" if series else ""
         # MUST 11: a launchable SCO resource with a relative href; MUST 12: no xml:base, no query tricks.
-        resource = sub(resources, cp("resource"), identifier=resource_id(module), type="webcontent",
-                       href=file_href(f"{prefix}index.html"))
+        resource = sub(
+            resources,
+            cp("resource"),
+            identifier=resource_id(module),
+            type="webcontent",
+            href=file_href(f"{prefix}index.html"),
+        )
         resource.set(dialect.scormtype_attr, "sco")
         add_files(resource, dialect.ns_cp, files_by_module.get(module.id, ()))
     return serialize(root)

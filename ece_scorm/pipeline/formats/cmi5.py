@@ -49,8 +49,13 @@ def _langstrings(parent: etree._Element, tag: str, values: Mapping[str, str], fa
         ls.text = text or fallback
 
 
-def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping[str, Sequence[str]],
-             langs: Sequence[str], series: bool) -> bytes:
+def manifest(
+    course: Course,
+    modules: Sequence[Module],
+    files_by_module: Mapping[str, Sequence[str]],
+    langs: Sequence[str],
+    series: bool,
+) -> bytes:
     """Return cmi5.xml: the course, then one AU per module in course order (the self-assessment included)."""
     if not modules:
         raise BuildFailed("a cmi5 package needs at least one AU; no module was selected")
@@ -65,8 +70,12 @@ def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping
         if au_id in seen:  # 13.1.4.0-1: ids must be unique within the course structure
             raise BuildFailed(f"module {module.id}: AU id {au_id} is not unique in cmi5.xml")
         seen.add(au_id)
-        attrs = {"id": au_id, "moveOn": move_on(module), "launchMethod": "AnyWindow",
-                 "activityType": module_activity_type(module)}
+        attrs = {
+            "id": au_id,
+            "moveOn": move_on(module),
+            "launchMethod": "AnyWindow",
+            "activityType": module_activity_type(module),
+        }
         score = mastery_score(module)
         if score is not None:
             attrs["masteryScore"] = score

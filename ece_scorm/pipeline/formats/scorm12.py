@@ -30,9 +30,7 @@ NS_ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 NS_MD = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 # MUST 7: IMS CP in the default namespace and the literal "adlcp" prefix: Moodle matches qualified names.
 NSMAP = {None: NS_CP, "adlcp": NS_ADLCP, "xsi": _xml.XSI}
-SCHEMA_LOCATION = (
-    f"{NS_CP} imscp_rootv1p1p2.xsd {NS_MD} imsmd_rootv1p2p1.xsd {NS_ADLCP} adlcp_rootv1p2.xsd"
-)
+SCHEMA_LOCATION = f"{NS_CP} imscp_rootv1p1p2.xsd {NS_MD} imsmd_rootv1p2p1.xsd {NS_ADLCP} adlcp_rootv1p2.xsd"
 
 
 def mastery_score(module: Module) -> int | None:
@@ -49,11 +47,22 @@ def _decorate_item(item: etree._Element, module: Module) -> None:
         _xml.sub(item, f"{{{NS_ADLCP}}}masteryscore", str(mastery))
 
 
-DIALECT = _xml.ScormDialect(ns_cp=NS_CP, nsmap=NSMAP, schema_location=SCHEMA_LOCATION, schemaversion="1.2",
-                            scormtype_attr=f"{{{NS_ADLCP}}}scormtype", decorate_item=_decorate_item)
+DIALECT = _xml.ScormDialect(
+    ns_cp=NS_CP,
+    nsmap=NSMAP,
+    schema_location=SCHEMA_LOCATION,
+    schemaversion="1.2",
+    scormtype_attr=f"{{{NS_ADLCP}}}scormtype",
+    decorate_item=_decorate_item,
+)
 
 
-def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping[str, Sequence[str]],
-             langs: Sequence[str], series: bool) -> bytes:
+def manifest(
+    course: Course,
+    modules: Sequence[Module],
+    files_by_module: Mapping[str, Sequence[str]],
+    langs: Sequence[str],
+    series: bool,
+) -> bytes:
     """Return imsmanifest.xml for one module (series=False) or for a multi-SCO series package."""
     return _xml.scorm_manifest(DIALECT, course, modules, files_by_module, langs, series)

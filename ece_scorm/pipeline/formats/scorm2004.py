@@ -32,8 +32,14 @@ NS_ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 NS_ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
 NS_IMSSS = "http://www.imsglobal.org/xsd/imsss"
 # MUST 7: IMS CP in the default namespace, the conventional literal prefixes for ADL and IMS SS extensions.
-NSMAP = {None: NS_CP, "adlcp": NS_ADLCP, "adlseq": NS_ADLSEQ, "adlnav": NS_ADLNAV, "imsss": NS_IMSSS,
-         "xsi": _xml.XSI}
+NSMAP = {
+    None: NS_CP,
+    "adlcp": NS_ADLCP,
+    "adlseq": NS_ADLSEQ,
+    "adlnav": NS_ADLNAV,
+    "imsss": NS_IMSSS,
+    "xsi": _xml.XSI,
+}
 SCHEMA_LOCATION = (
     f"{NS_CP} imscp_v1p1.xsd {NS_ADLCP} adlcp_v1p3.xsd {NS_ADLSEQ} adlseq_v1p3.xsd "
     f"{NS_ADLNAV} adlnav_v1p3.xsd {NS_IMSSS} imsss_v1p0.xsd"
@@ -48,12 +54,22 @@ def _decorate_series(root_item: etree._Element, organization: etree._Element) ->
 
 
 # MUST 8: Moodle selects the 2004 API (API_1484_11) only on this exact schemaversion string.
-DIALECT = _xml.ScormDialect(ns_cp=NS_CP, nsmap=NSMAP, schema_location=SCHEMA_LOCATION,
-                            schemaversion="2004 4th Edition", scormtype_attr=f"{{{NS_ADLCP}}}scormType",
-                            decorate_series=_decorate_series)
+DIALECT = _xml.ScormDialect(
+    ns_cp=NS_CP,
+    nsmap=NSMAP,
+    schema_location=SCHEMA_LOCATION,
+    schemaversion="2004 4th Edition",
+    scormtype_attr=f"{{{NS_ADLCP}}}scormType",
+    decorate_series=_decorate_series,
+)
 
 
-def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping[str, Sequence[str]],
-             langs: Sequence[str], series: bool) -> bytes:
+def manifest(
+    course: Course,
+    modules: Sequence[Module],
+    files_by_module: Mapping[str, Sequence[str]],
+    langs: Sequence[str],
+    series: bool,
+) -> bytes:
     """Return imsmanifest.xml for one module (series=False) or for a multi-SCO series package."""
     return _xml.scorm_manifest(DIALECT, course, modules, files_by_module, langs, series)

@@ -73,16 +73,18 @@ def _texts(parent: etree._Element, tag: str, values: Mapping[str, str]) -> None:
         el.text = value
 
 
-def _activity(parent: etree._Element, iri: str, type_: str, name: Mapping[str, str],
-              description: Mapping[str, str]) -> etree._Element:
+def _activity(
+    parent: etree._Element, iri: str, type_: str, name: Mapping[str, str], description: Mapping[str, str]
+) -> etree._Element:
     act = etree.SubElement(parent, f"{{{TINCAN_NS}}}activity", id=iri, type=type_)
     _texts(act, "name", name)
     _texts(act, "description", description)
     return act
 
 
-def _question(parent: etree._Element, course: Course, quiz_id: str, q: Question,
-              langs: Sequence[str]) -> None:
+def _question(
+    parent: etree._Element, course: Course, quiz_id: str, q: Question, langs: Sequence[str]
+) -> None:
     prompt = lang_map(q.prompt, langs)
     act = _activity(parent, question_iri(course, quiz_id, q), INTERACTION_TYPE, prompt, prompt)
     kind = etree.SubElement(act, f"{{{TINCAN_NS}}}interactionType")
@@ -101,21 +103,36 @@ def _question(parent: etree._Element, course: Course, quiz_id: str, q: Question,
             _texts(comp, "description", lang_map(c.text, langs))
 
 
-def manifest(course: Course, modules: Sequence[Module], files_by_module: Mapping[str, Sequence[str]],
-             langs: Sequence[str], series: bool) -> bytes:
+def manifest(
+    course: Course,
+    modules: Sequence[Module],
+    files_by_module: Mapping[str, Sequence[str]],
+    langs: Sequence[str],
+    series: bool,
+) -> bytes:
     """Return tincan.xml for one module: the launchable module first, then its pages and questions."""
     if series or len(modules) != 1:
         # mod_tincanlaunch launches exactly one activity per package (MUST 26: only one <launch>).
-        raise BuildFailed("xapi packages hold one module each (an xAPI launcher starts one activity per "
-                          "package); build with --bundle module")
+        raise BuildFailed(
+            "xapi packages hold one module each (an xAPI launcher starts one activity per "
+            "package); build with --bundle module"
+        )
     module = modules[0]
     launch = launch_path(module, files_by_module, series=False)
     root = etree.Element(f"{{{TINCAN_NS}}}tincan", nsmap={None: TINCAN_NS})
     activities = etree.SubElement(root, f"{{{TINCAN_NS}}}activities")  # MUST 26: first child
-    main = _activity(activities, course.activity_id(module), LAUNCH_TYPE, lang_map(module.title, langs),
-                     lang_map(module.description, langs))
-    el = etree.SubElement(main, f"{{{TINCAN_NS}}}launch", lang=course.default_language
-                          if course.default_language in langs else langs[0])
+    main = _activity(
+        activities,
+        course.activity_id(module),
+        LAUNCH_TYPE,
+        lang_map(module.title, langs),
+        lang_map(module.description, langs),
+    )
+    el = etree.SubElement(
+        main,
+        f"{{{TINCAN_NS}}}launch",
+        lang=course.default_language if course.default_language in langs else langs[0],
+    )
     el.text = launch
     # Non-launchable sub-activities give an LRS the names of what statements point at (Rustici launch).
     for page in module.pages:
