@@ -122,7 +122,7 @@ def zip_bytes(files: Iterable[OutputFile], *, epoch: int = DEFAULT_EPOCH) -> byt
 
 # The zip is written field by field, so that identical files (the player, the theme, media shared by a
 # module's four formats and the series package) are deflated once per process, not once per package. The
-# bytes are those Python's zipfile writes for the same entries (tests/test_package.py compares them).
+# bytes are those Python's zipfile writes for the same entries (tests/pipeline/test_package.py compares them).
 _ZIP16_LIMIT = 0xFFFF
 _ZIP32_LIMIT = 0xFFFFFFFF
 _DEFLATE_CACHE: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()

@@ -1,6 +1,6 @@
 // Unit tests of the durable outbox (ece_scorm/runtime/outbox.js), run with `node --test`.
 // The LRS side here is a small in-memory fake with real xAPI semantics (ids stored once, atomic batches);
-// end-to-end behaviour against Learning Locker is covered by tests/browser/test_xapi_*.py.
+// end-to-end behaviour against Learning Locker is covered by tests/player/test_xapi_*.py.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");

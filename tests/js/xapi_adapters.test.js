@@ -1,5 +1,5 @@
 // Unit tests of the xapi and cmi5 adapters against a scripted LMS (fake window, fetch and storage), run with
-// `node --test`. Browser behaviour against the real LRS is in tests/browser/test_xapi_*.py / test_cmi5_*.py;
+// `node --test`. Browser behaviour against the real LRS is in tests/player/test_xapi_*.py / test_cmi5_*.py;
 // these cover what a browser test cannot reach directly: returnURL on a learner-initiated exit and the
 // exact order of launch requests.
 "use strict";

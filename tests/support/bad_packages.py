@@ -2,7 +2,7 @@
 
 Each builder returns the bytes of one zip. `good_scorm12()` is the clean baseline every SCORM case mutates, so
 that a case breaks exactly one thing. The expected finding of each case is written by hand in
-tests/test_validate_corpus.py.
+tests/checks/test_bad_packages.py.
 """
 
 from __future__ import annotations

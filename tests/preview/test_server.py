@@ -111,7 +111,7 @@ def test_cli_refuses_a_missing_source_and_a_busy_port(tmp_path):
 
 
 def test_preview_assets_hold_both_languages():
-    js = (Path(__file__).resolve().parents[1] / "ece_scorm" / "preview" / "assets" / "preview.js").read_text()
+    js = (Path(__file__).resolve().parents[2] / "ece_scorm" / "preview" / "assets" / "preview.js").read_text()
     for key in ("title", "errorsTitle", "panelTitle", "reloaded", "outbox"):
         assert js.count(f"{key}:") >= 2, key  # one entry per language, en and fr
 

@@ -13,7 +13,7 @@ from ece_scorm.source.course import load_course
 from tests.support.report_parse import parse as parse_html
 from tests.support.report_parse import pillar_counts
 
-SOURCE = Path(__file__).resolve().parents[1] / "course_source"
+SOURCE = Path(__file__).resolve().parents[2] / "course_source"
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "course_source"
 MEDIA = SOURCE / "media"
 LANGS = {"en", "fr"}

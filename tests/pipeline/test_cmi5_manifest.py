@@ -13,7 +13,7 @@ from ece_scorm.pipeline import formats
 from ece_scorm.pipeline.formats import cmi5
 from tests.support import xapi_fixture_course as fx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 XSD = ROOT.parent / "shared" / "schemas" / "cmi5" / "CourseStructure.xsd"
 NS = {"c": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 BASE = "https://learn.example.org/courses/ece"

@@ -14,7 +14,7 @@ from ece_scorm.errors import SourceInvalid
 from ece_scorm.source.course import load_course
 from tests.support.bad_packages import CMI5, scorm12_files, zip_of
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "courses" / "minimal"
 BROKEN = ROOT / "tests" / "fixtures" / "courses" / "broken"
 SCHEMAS = ROOT.parent / "shared" / "schemas"

@@ -18,7 +18,7 @@ from ece_scorm.cli import cli
 from ece_scorm.pipeline import package
 from tests.support.schemas import assert_valid
 
-FIXTURE = Path(__file__).parent / "fixtures" / "courses" / "minimal"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "courses" / "minimal"
 SLUG = "ece-mini"  # last path segment of https://example.org/courses/ece-mini
 MODULES = ("welcome", "practice", "self-check")  # course.yaml order, the self-assessment package last
 CP12 = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2"}
@@ -285,7 +285,7 @@ def test_xapi_series_is_refused_before_anything_is_written(course, tmp_path):
 
 
 def test_shipped_ece_course_builds_schema_valid_scorm_series(tmp_path):
-    source = Path(__file__).resolve().parents[1] / "course_source"
+    source = Path(__file__).resolve().parents[2] / "course_source"
     listed = yaml.safe_load((source / "course.yaml").read_text(encoding="utf-8"))
     sa_id = yaml.safe_load((source / listed["self_assessment"]).read_text(encoding="utf-8"))["id"]
     expected = [*listed["modules"], sa_id]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-SOURCE = Path(__file__).resolve().parent.parent / "course_source"
+SOURCE = Path(__file__).resolve().parents[2] / "course_source"
 FILES = sorted(str(p.relative_to(SOURCE)) for p in SOURCE.rglob("*.yaml"))
 NBSP = "\u00a0"
 

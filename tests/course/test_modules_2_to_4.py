@@ -13,7 +13,7 @@ import pytest
 import yaml
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "course_source"
 MODULES = {
     "patient-partners": "patient-partners-check",

@@ -23,7 +23,7 @@ from tests.support.manifest_courses import (
 )
 from tests.support.schemas import assert_valid, xsd_errors
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 NS = {
     "cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
     "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",

@@ -25,7 +25,7 @@ from ece_scorm.model import (
 )
 from ece_scorm.source.course import load_course
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "courses" / "minimal"
 COURSE_SOURCE = ROOT / "course_source"
 

@@ -14,7 +14,7 @@ from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.pipeline.render import render_module
 from tests.support import courses as C
 
-STATE_JS = Path(__file__).resolve().parents[1] / "ece_scorm" / "player" / "state.js"
+STATE_JS = Path(__file__).resolve().parents[2] / "ece_scorm" / "player" / "state.js"
 
 # Builds, in node, the longest state the player can hold (every field at its maximum, texts full of the
 # encoder's own delimiters), encodes it, decodes it back, and also encodes 300 random states.
@@ -130,7 +130,7 @@ def test_check_fails_the_build_when_even_the_minimum_cap_overflows():
 def test_minimal_fixture_fits_scorm12():
     from ece_scorm.source.course import load_course
 
-    course, _ = load_course(Path(__file__).parent / "fixtures" / "courses" / "minimal")
+    course, _ = load_course(Path(__file__).parents[1] / "fixtures" / "courses" / "minimal")
     for module in course.modules:
         budget = state_budget.check(module, "scorm12")
         assert budget.worst_case <= 4096 and budget.text_max == 255

@@ -16,8 +16,8 @@ from ece_scorm import themes
 from ece_scorm.cli import cli
 from ece_scorm.pipeline import fingerprint
 
-FIXTURE = Path(__file__).parent / "fixtures" / "courses" / "minimal"
-ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "courses" / "minimal"
+ROOT = Path(__file__).resolve().parents[2]
 RECORD = ".ece-build.json"
 HEAVY = ("jinja2", "lxml", "markdown_it", "nh3", "yaml")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JS_TESTS = ["tests/js/xapi_statements.test.js", "tests/js/outbox.test.js", "tests/js/xapi_adapters.test.js"]
 
 

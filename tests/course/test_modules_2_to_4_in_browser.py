@@ -15,7 +15,7 @@ import yaml
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
 from tests.support.browser import describe_violations, run_axe
-from tests.test_course_content_modules_2_4 import VERDICT_OPENER
+from tests.course.test_modules_2_to_4 import VERDICT_OPENER
 
 pytestmark = pytest.mark.browser
 SOURCE = Path(__file__).resolve().parents[2] / "course_source"

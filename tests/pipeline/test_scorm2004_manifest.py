@@ -14,7 +14,7 @@ from ece_scorm.pipeline.formats import get, scorm2004
 from tests.support.manifest_courses import build_manifest, canonical, ece_course, files_for, moodle_names, t
 from tests.support.schemas import assert_valid, xsd_errors
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 NS = {
     "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
     "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",

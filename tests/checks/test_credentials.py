@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from ece_scorm.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "courses" / "minimal"
 # Credentials an administrator may have in the environment while building (the `ece-scorm lrs` settings).
 PLANTED_USER = "lrs-admin-key-7f3a"

@@ -17,7 +17,7 @@ from ece_scorm.pipeline import render
 from ece_scorm.source.course import load_course
 from tests.support import courses as C
 
-MINIMAL = Path(__file__).parent / "fixtures" / "courses" / "minimal"
+MINIMAL = Path(__file__).parents[1] / "fixtures" / "courses" / "minimal"
 RUNTIME = render.RUNTIME
 
 
@@ -297,7 +297,7 @@ def test_one_environment_per_theme_and_edited_templates_reload(tmp_path):
 
 
 def test_select_all_hint_is_not_repeated_when_the_question_says_it():
-    course, _ = load_course(Path(__file__).parents[1] / "course_source")
+    course, _ = load_course(Path(__file__).parents[2] / "course_source")
     files = files_of(course, "introduction")
     doc = lxml.html.fromstring(files["index.html"].decode("utf-8"))
     hints = {"en": "Select all that apply.", "fr": "Sélectionnez toutes les réponses qui s’appliquent."}

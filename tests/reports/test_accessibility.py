@@ -14,7 +14,7 @@ from tests.support.browser import describe_violations, run_axe
 
 pytestmark = pytest.mark.browser
 
-MOODLE = Path(__file__).parent / "fixtures" / "moodle"
+MOODLE = Path(__file__).parents[1] / "fixtures" / "moodle"
 
 
 def _render(tmp_path: Path, command: str, export: str, lang: str) -> Path:

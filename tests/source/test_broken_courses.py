@@ -14,7 +14,7 @@ import pytest
 from ece_scorm.errors import SourceInvalid
 from ece_scorm.source.course import load_course
 
-BROKEN = Path(__file__).parent / "fixtures" / "courses" / "broken"
+BROKEN = Path(__file__).parents[1] / "fixtures" / "courses" / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 

@@ -14,7 +14,7 @@ from ece_scorm.reports.moodle import parse_moodle_date, read_moodle_export
 from tests.support.report_parse import parse as parse_html
 from tests.support.report_parse import pillar_counts, table_after_heading
 
-FIXTURES = Path(__file__).parent / "fixtures" / "moodle"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "moodle"
 SA_TXT = FIXTURES / "ece-self-assessment-interactions.txt"
 SA_XLSX = FIXTURES / "ece-self-assessment-interactions.xlsx"
 QUIZ_TXT = FIXTURES / "ece-introduction-interactions.txt"

@@ -17,7 +17,7 @@ from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.source.course import load_course
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "courses" / "minimal"
 
 
