@@ -14,8 +14,8 @@ import yaml
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import describe_violations, run_axe
 from tests.course.test_modules_2_to_4 import VERDICT_OPENER
+from tests.support.browser import describe_violations, run_axe
 
 pytestmark = pytest.mark.browser
 SOURCE = Path(__file__).resolve().parents[2] / "course_source"
