@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LMS_DIR = ROOT.parent / "shared" / "lms"
-LMS_HOME = Path(os.environ.get("LMS_HOME") or "/tmp/lms-home")
+LMS_HOME = Path(os.environ.get("LMS_HOME") or Path(os.environ.get("TMPDIR") or "/tmp") / "lms-home")
 ABSENT = f"real LMSs not available: {LMS_DIR} is absent (a clone outside the ece-scorm workplace)"
 
 
