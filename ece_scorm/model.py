@@ -7,6 +7,7 @@ that ids are ASCII `[a-z0-9][a-z0-9-]*`, and that references are resolved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,8 +253,13 @@ class Course:
                 return m
         raise KeyError(module_id)
 
+    def slug(self) -> str:
+        """Return the last path segment of the course IRI, ASCII-slugged (docs/ARCHITECTURE.md §3)."""
+        last = self.id.rstrip("/").rsplit("/", 1)[-1]
+        return re.sub(r"[^a-z0-9]+", "-", last.lower()).strip("-") or "course"
+
     def activity_id(self, module: Module) -> str:
-        """Return the module's activity IRI."""
+        """Return the module's activity IRI: the course IRI without a trailing '/', then the module id."""
         return f"{self.id.rstrip('/')}/{module.id}"
 
     def media_files(self) -> tuple[str, ...]:

@@ -13,6 +13,8 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
+from ece_scorm.lrs.client import actor_key
+
 MAX_BODY = 5 * 1024 * 1024  # far above a batch of statements; refuses a runaway client
 
 
@@ -22,15 +24,7 @@ def agent_key(agent: str) -> str:
         value = json.loads(agent)
     except ValueError:
         return agent
-    if not isinstance(value, dict):
-        return agent
-    account = value.get("account") if isinstance(value.get("account"), dict) else {}
-    return str(
-        value.get("mbox")
-        or value.get("mbox_sha1sum")
-        or value.get("openid")
-        or f"{account.get('homePage')}|{account.get('name')}"
-    )
+    return actor_key(value) or agent  # the identifier the LRS client and the reports key learners by
 
 
 class MemoryLRS:

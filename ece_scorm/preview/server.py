@@ -1,7 +1,7 @@
 """`ece-scorm preview`: build in memory, serve on 127.0.0.1 beside a live panel of what an LMS would record.
 
-SCORM packages talk to a small LMS API written in the preview page (preview_assets/preview.js); xAPI and cmi5
-packages post to the in-memory endpoint of preview_lrs.py. A watchdog observer rebuilds on every source change
+SCORM packages talk to a small LMS API written in the preview page (assets/preview.js); xAPI and cmi5
+packages post to the in-memory endpoint of memory_lrs.py. A watchdog observer rebuilds on every source change
 and Server-Sent Events reload the page; source errors are shown in the page and in the terminal.
 """
 
@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import mimetypes
 import threading
 import time
 import uuid
-import webbrowser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import click
-
 from ece_scorm.errors import EceError, SourceInvalid
+from ece_scorm.pipeline.formats import NAMES as FORMATS
 from ece_scorm.preview.memory_lrs import MAX_BODY, MemoryLRS
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
 LEARNER = {"objectType": "Agent", "name": "Preview Learner", "mbox": "mailto:learner@preview.invalid"}
 DEBOUNCE_S = 0.3
 SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+
+log = logging.getLogger(__name__)
 
 
 class Build:
@@ -51,25 +51,26 @@ class Build:
 
 
 def build_in_memory(source: Path, fmt: str, version: int) -> Build:
-    """Validate and render every module of the course for one format, without writing anything."""
-    from ece_scorm.pipeline.render import render_module
+    """Run the build pipeline for one format, one package per module, keeping the files in memory."""
+    from ece_scorm.pipeline.plan import make_packages, plan_packages
     from ece_scorm.source.course import load_course
 
     try:
         course, warnings = load_course(source)
+        plans = plan_packages(course, [fmt], course.modules, "module", Path("preview"), "")
         files: dict[str, bytes] = {}
-        modules = []
-        for module in course.modules:
-            for f in render_module(course, module, fmt, course.languages):
-                files[f"{module.id}/{f.path}"] = f.data
-            modules.append(
-                {
-                    "id": module.id,
-                    "title": dict(module.title),
-                    "activityId": f"{course.id}/{module.id}",
-                    "kind": module.kind,
-                }
-            )
+        for package in make_packages(course, plans, course.languages):
+            module_id = package.plan.modules[0].id  # served under /course/<module>/, as a series lays it out
+            files.update((f"{module_id}/{f.path}", f.data) for f in package.files)
+        modules = [
+            {
+                "id": module.id,
+                "title": dict(module.title),
+                "activityId": course.activity_id(module),
+                "kind": module.kind,
+            }
+            for module in course.modules
+        ]
         return Build(version, files, modules, [], [str(w) for w in warnings], course.id)
     except SourceInvalid as exc:
         return Build(version, {}, [], [str(i) for i in exc.issues], [], None)
@@ -99,13 +100,13 @@ class Preview:
         self.current = build
         if not build.errors:
             self.good = build
-            click.echo(f"[preview] build {version} ready ({time.perf_counter() - started:.1f} s)")
+            log.info("[preview] build %d ready (%.1f s)", version, time.perf_counter() - started)
         else:
-            click.echo(f"[preview] build {version} failed:", err=True)
+            log.error("[preview] build %d failed:", version)
             for line in build.errors:
-                click.echo("  " + line, err=True)
+                log.error("  %s", line)
         for line in build.warnings:
-            click.echo("  " + line, err=True)
+            log.warning("  %s", line)
         self.notify("build", self.state())
         return build
 
@@ -390,19 +391,3 @@ class PreviewServer:
         if self.thread:  # shutdown() waits for serve_forever(), which never ran without start()
             self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def run_preview(source: Path, *, fmt: str = "scorm12", port: int = 0, open_browser: bool = True) -> None:
-    """Serve the preview until Ctrl+C."""
-    server = PreviewServer(source, fmt, port)
-    url = server.start()
-    click.echo(f"Previewing {source} as {fmt} at {url}  (Ctrl+C to stop)")
-    if open_browser:
-        webbrowser.open(url)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        click.echo("\nPreview stopped.")
-    finally:
-        server.stop()

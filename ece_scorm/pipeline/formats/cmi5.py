@@ -15,6 +15,8 @@ NAME = "cmi5"
 MANIFEST_NAME = "cmi5.xml"
 DEFAULT_BUNDLE = "series"
 STATE_LIMIT = None  # resume state goes to the State API
+LABEL = "cmi5"
+STATE_ELEMENT = "the xAPI State API"
 
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 

@@ -14,6 +14,8 @@ NAME = "xapi"
 MANIFEST_NAME = "tincan.xml"
 DEFAULT_BUNDLE = "module"
 STATE_LIMIT = None  # resume state goes to the State API, which has no practical size limit
+LABEL = "xAPI"
+STATE_ELEMENT = "the xAPI State API"
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
