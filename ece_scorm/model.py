@@ -222,6 +222,18 @@ class Module:
         """Return the reflection prompts on this module's pages, in page order."""
         return tuple(b for p in self.pages for b in p.blocks if isinstance(b, ReflectionBlock))
 
+    def media(self) -> tuple[tuple[str, Location], ...]:
+        """Return each packaged media path of this module once, sorted, with the block that names it first."""
+        found: dict[str, Location] = {}
+        for page in self.pages:
+            for block in page.blocks:
+                if isinstance(block, ImageBlock):
+                    found.setdefault(block.src, block.loc)
+                elif isinstance(block, VideoBlock):
+                    for path in ((block.src,) if block.src else ()) + tuple(block.captions.values()):
+                        found.setdefault(path, block.loc)
+        return tuple(sorted(found.items()))
+
     def self_assessment(self) -> SelfAssessment | None:
         """Return the self-assessment embedded in this module, if any."""
         for p in self.pages:
@@ -264,14 +276,4 @@ class Course:
 
     def media_files(self) -> tuple[str, ...]:
         """Return every packaged media path (relative to source_dir), sorted, without duplicates."""
-        paths: set[str] = set()
-        for m in self.modules:
-            for p in m.pages:
-                for b in p.blocks:
-                    if isinstance(b, ImageBlock):
-                        paths.add(b.src)
-                    elif isinstance(b, VideoBlock):
-                        if b.src:
-                            paths.add(b.src)
-                        paths.update(b.captions.values())
-        return tuple(sorted(paths))
+        return tuple(sorted({path for m in self.modules for path, _ in m.media()}))

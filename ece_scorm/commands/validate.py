@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ece_scorm.checks import Report, check_package
-from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, sort_issues
+from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, as_errors, sort_issues
 
 
 class ValidationFailed(EceError):
@@ -56,12 +56,6 @@ def _source_report(target: Path, strict: bool) -> Report:
     return Report(target, "course source", sort_issues(issues))
 
 
-def _strict(report: Report) -> None:
-    report.issues = [
-        Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i for i in report.issues
-    ]
-
-
 def run_validate(
     target: Path, *, schemas: Path | None = None, as_json: bool = False, strict: bool = False
 ) -> Report:
@@ -82,7 +76,7 @@ def run_validate(
         kind = "package"
         report = check_package(target, schemas=schemas)
         if strict:
-            _strict(report)
+            report.issues = as_errors(report.issues)
     if not report.issues and kind == "package" and report.standard is None:
         report.issues = [Issue(Location(str(target)), "error", "not a package")]  # cannot happen; never pass
     if as_json:

@@ -12,7 +12,7 @@ import jinja2
 
 from ece_scorm import markdown, themes
 from ece_scorm.errors import EceError
-from ece_scorm.model import Course, ImageBlock, LangText, Module, Prompt, SelfAssessment, VideoBlock
+from ece_scorm.model import Course, LangText, Module, Prompt, SelfAssessment
 from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.pipeline import templating
 from ece_scorm.pipeline.package import OutputFile
@@ -224,20 +224,6 @@ def theme_assets(theme: themes.Theme) -> list[tuple[str, bytes]]:
     return out
 
 
-def _media(course: Course, module: Module) -> list[tuple[str, object]]:
-    found: dict[str, object] = {}
-    for page in module.pages:
-        for block in page.blocks:
-            if isinstance(block, ImageBlock):
-                found.setdefault(block.src, block.loc)
-            elif isinstance(block, VideoBlock):
-                if block.src:
-                    found.setdefault(block.src, block.loc)
-                for path in block.captions.values():
-                    found.setdefault(path, block.loc)
-    return sorted(found.items())
-
-
 def _read_media(course: Course, path: str, loc) -> bytes:
     if not SAFE_PATH.match(path) or ".." in path.split("/"):
         raise RenderError(f"{loc}: error: media path '{path}' must be relative, with only A-Za-z0-9._-/")
@@ -313,6 +299,6 @@ def render_module(
         OutputFile(prefix + "player/ece-player.css", runtime_css(theme).encode("utf-8")),
     ]
     files += [OutputFile(prefix + path, data) for path, data in theme_assets(theme)]
-    for path, loc in _media(course, module):
+    for path, loc in module.media():
         files.append(OutputFile(prefix + path, _read_media(course, path, loc)))
     return sorted(files, key=lambda f: f.path)

@@ -210,15 +210,7 @@
   }
 
   /** Map an LMS language preference ("fr-CA", "fra", "French"…) onto one of the course languages. */
-  function language(pref, languages) {
-    var p = String(pref || "").trim().toLowerCase();
-    if (!p) return null;
-    var aliases = { fra: "fr", fre: "fr", french: "fr", "français": "fr", francais: "fr",
-      eng: "en", english: "en", anglais: "en" };
-    var code = aliases[p] || p.split(/[-_]/)[0];
-    code = aliases[code] || code;
-    return (languages || []).indexOf(code) >= 0 ? code : null;
-  }
+  function language(pref, languages) { return ECE.i18n.match(pref, languages); }
 
   function text(map, lang, fallback) {
     if (!map) return "";

@@ -42,9 +42,9 @@ class SaSpec:
 
 
 def _plain(text) -> dict:
-    from ece_scorm.markdown import to_text  # course texts are inline Markdown; the report shows plain text
+    from ece_scorm.markdown import plain_map  # course texts are inline Markdown; the report shows plain text
 
-    return {lang: to_text(value) for lang, value in dict(text).items()}
+    return plain_map(text)
 
 
 def spec_from_course(course) -> SaSpec:

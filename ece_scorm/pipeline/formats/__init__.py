@@ -7,11 +7,16 @@ package, "" otherwise); the launch file of a module is "<prefix>index.html".
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:  # the model's dataclasses cost an import the CLI's fast path does not need
+    from collections.abc import Callable, Mapping, Sequence
+
     from ece_scorm.model import Course, Module
+
+    ManifestWriter = Callable[
+        [Course, Sequence[Module], Mapping[str, Sequence[str]], Sequence[str], bool], bytes
+    ]
 
 NAMES = ("scorm12", "scorm2004", "xapi", "cmi5")  # the one list of formats: CLI choices, build and preview
 
@@ -25,17 +30,7 @@ class Format(Protocol):
     STATE_LIMIT: int | None  # max resume-state characters (MUST 20), None where the State API holds it
     LABEL: str  # the standard's name in messages, e.g. "SCORM 1.2"
     STATE_ELEMENT: str  # where the runtime keeps the resume state, e.g. "cmi.suspend_data"
-
-    def manifest(
-        self,
-        course: Course,
-        modules: Sequence[Module],
-        files_by_module: Mapping[str, Sequence[str]],
-        langs: Sequence[str],
-        series: bool,
-    ) -> bytes:
-        """Return the manifest bytes for these modules."""
-        ...
+    manifest: ManifestWriter  # (course, modules, files_by_module, langs, series) -> the manifest's bytes
 
 
 def get(name: str) -> Format:
