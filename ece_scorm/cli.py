@@ -117,7 +117,7 @@ def build(
     """Build packages from a course SOURCE folder into --out."""
     from ece_scorm.commands.build import run_build
 
-    fmts = FORMATS if formats.strip() == "all" else _split_csv(formats)
+    fmts = FORMATS if formats.strip() == "all" else (_split_csv(formats) or ())
     bad = [f for f in fmts if f not in FORMATS]
     if bad:
         raise OptionInvalid(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ece_scorm import console
 from ece_scorm.lrs.client import LrsClient, StatementQuery
@@ -28,6 +29,9 @@ from ece_scorm.reports.quiz import funnel, quiz_items
 from ece_scorm.reports.records import Answer, Event, ReportError, from_statement, parse_period
 from ece_scorm.reports.self_assessment import SaSpec, aggregate, compare, spec_from_answers, spec_from_course
 
+if TYPE_CHECKING:  # the model is only needed for labels, loaded when --source is given
+    from ece_scorm.model import Course
+
 log = logging.getLogger(__name__)
 
 
@@ -50,7 +54,7 @@ class Loaded:
     answers: list[Answer] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     origin: str = "lrs"
-    course: object | None = None  # model.Course when --source was given
+    course: Course | None = None  # when --source was given
     course_id: str | None = None
 
     @property
@@ -58,7 +62,7 @@ class Loaded:
         return dict(self.course.title) if self.course is not None else {"en": self.course_id or ""}
 
 
-def _load_course(source: Path):
+def _load_course(source: Path) -> Course:
     from ece_scorm.source.course import load_course  # the course loader is only needed for labels
 
     course, _warnings = load_course(source)

@@ -65,14 +65,7 @@ class MemoryLRS:
 
     def _statements(self, method: str, params: dict, body: bytes) -> tuple[int, str, bytes]:
         if method == "GET":
-            with self.lock:
-                found = list(reversed(self.statements))
-            if "statementId" in params:
-                match = [s for s in found if s.get("id") == params["statementId"]]
-                if not match:
-                    return 404, "application/json", b"{}"
-                return 200, "application/json", json.dumps(match[0]).encode()
-            return 200, "application/json", json.dumps({"statements": found, "more": ""}).encode()
+            return self._get_statements(params)
         if method not in ("POST", "PUT"):
             return 405, "application/json", b"{}"
         try:
@@ -102,6 +95,16 @@ class MemoryLRS:
         if method == "PUT":
             return 204, "application/json", b""
         return 200, "application/json", json.dumps(ids).encode()
+
+    def _get_statements(self, params: dict) -> tuple[int, str, bytes]:
+        with self.lock:
+            found = list(reversed(self.statements))
+        if "statementId" in params:
+            match = [s for s in found if s.get("id") == params["statementId"]]
+            if not match:
+                return 404, "application/json", b"{}"
+            return 200, "application/json", json.dumps(match[0]).encode()
+        return 200, "application/json", json.dumps({"statements": found, "more": ""}).encode()
 
     def _document(self, method: str, path: str, params: dict, body: bytes) -> tuple[int, str, bytes]:
         ident = params.get("stateId") or params.get("profileId") or ""

@@ -61,7 +61,7 @@ def test_series_and_module_plans_follow_format_then_course_order():
 
 
 def test_every_format_module_provides_what_the_format_protocol_names():
-    names = set(formats.Format.__annotations__)
+    names = {*formats.Format.__annotations__, "manifest"}
     assert names == {
         "NAME",
         "MANIFEST_NAME",
@@ -75,6 +75,7 @@ def test_every_format_module_provides_what_the_format_protocol_names():
         module = formats.get(name)
         assert name == module.NAME
         assert all(hasattr(module, attr) for attr in names), name
+        assert callable(module.manifest), name
     with pytest.raises(KeyError):
         formats.get("scorm3")
 

@@ -30,7 +30,11 @@ class Format(Protocol):
     STATE_LIMIT: int | None  # max resume-state characters (MUST 20), None where the State API holds it
     LABEL: str  # the standard's name in messages, e.g. "SCORM 1.2"
     STATE_ELEMENT: str  # where the runtime keeps the resume state, e.g. "cmi.suspend_data"
-    manifest: ManifestWriter  # (course, modules, files_by_module, langs, series) -> the manifest's bytes
+
+    @property
+    def manifest(self) -> ManifestWriter:
+        """The function (course, modules, files_by_module, langs, series) -> the manifest's bytes."""
+        ...
 
 
 def get(name: str) -> Format:

@@ -21,7 +21,9 @@ from ece_scorm.pipeline.formats import _xml
 NAME = "scorm12"
 MANIFEST_NAME = "imsmanifest.xml"
 DEFAULT_BUNDLE = "module"
-STATE_LIMIT = 4096  # CMIString4096: cmi.suspend_data in strict LMSs / Moodle standards mode (MUST 20)
+STATE_LIMIT: int | None = (
+    4096  # CMIString4096: cmi.suspend_data in strict LMSs / Moodle standards mode (MUST 20)
+)
 LABEL = "SCORM 1.2"
 STATE_ELEMENT = "cmi.suspend_data"
 

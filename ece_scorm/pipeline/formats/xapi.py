@@ -13,7 +13,7 @@ from ece_scorm.model import Course, LangText, Module, Question
 NAME = "xapi"
 MANIFEST_NAME = "tincan.xml"
 DEFAULT_BUNDLE = "module"
-STATE_LIMIT = None  # resume state goes to the State API, which has no practical size limit
+STATE_LIMIT: int | None = None  # resume state goes to the State API, which has no practical size limit
 LABEL = "xAPI"
 STATE_ELEMENT = "the xAPI State API"
 
