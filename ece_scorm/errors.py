@@ -28,7 +28,7 @@ class Issue:
     location: Location
     level: str = field(compare=False)  # "error" | "warning"
     message: str = field(compare=False)
-    rule: str = field(default="", compare=False)  # e.g. "MUST 8" of moodle-requirements.md
+    rule: str = field(default="", compare=False)  # e.g. "MUST 8" of docs/LMS-RULES.md
 
     def __str__(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""

@@ -1,4 +1,4 @@
-"""SCORM 1.2 and 2004 manifest rules (moodle-requirements.md §5.1 MUST 5–14 and 23–25)."""
+"""SCORM 1.2 and 2004 manifest rules (MUST 5–14 and 23–25 of docs/LMS-RULES.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 /* Shared SCORM plumbing for the scorm12 and scorm2004 adapters (ECE.scorm): API discovery, checked API
  * calls, a durable outbox in localStorage, SCORM time formats and the learner-visible status messages.
- * Rules "MUST n" are those of moodle-requirements.md §5.1. Bundle order (render.runtime_js): scorm-api.js,
+ * Rules "MUST n" are those of docs/LMS-RULES.md. Bundle order (player/bundle.json): scorm-api.js,
  * scorm-session.js, then adapters/scorm12.js or adapters/scorm2004.js. */
 (function (root) {
   "use strict";

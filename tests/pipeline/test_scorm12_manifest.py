@@ -1,4 +1,4 @@
-"""SCORM 1.2 manifest: golden files, MUST 5-14 of moodle-requirements.md §5.1, and the official XSDs."""
+"""SCORM 1.2 manifest: golden files, MUST 5-14 of docs/LMS-RULES.md, and the official XSDs."""
 
 from __future__ import annotations
 
