@@ -109,12 +109,18 @@ def module(
     )
 
 
-def course(*modules: Module, source_dir: Path | None = None, title: dict[str, str] | None = None) -> Course:
-    """Return a bilingual course holding these modules."""
+def course(
+    *modules: Module,
+    source_dir: Path | None = None,
+    title: dict[str, str] | None = None,
+    iri: str = "https://example.org/courses/unit",
+    description: dict[str, str] | None = None,
+) -> Course:
+    """Return a bilingual course holding these modules (one default module when none is given)."""
     return Course(
-        id="https://example.org/courses/unit",
+        id=iri,
         title=title or t("Course"),
-        description=t("About."),
+        description=description or t("About."),
         version="1.0.0",
         languages=("en", "fr"),
         default_language="en",
@@ -206,15 +212,14 @@ def ece_series() -> Course:
         (ReflectionBlock("lead-1", t("What will you try?", "Qu’allez-vous essayer?")),),
     )
     assessment = self_assessment_module(t("ECE self-assessment", "Autoévaluation des milieux propices"))
-    return Course(
-        id="https://learn.hec-esc.ca/ece",
+    return course(
+        intro,
+        partners,
+        leadership,
+        assessment,
+        iri="https://learn.hec-esc.ca/ece",
         title=t("Engagement-Capable Environments", "Environnements propices à l’engagement"),
         description=t("d", "d"),
-        version="1.0.0",
-        languages=("en", "fr"),
-        default_language="en",
-        mastery_score=80,
-        modules=(intro, partners, leadership, assessment),
     )
 
 
@@ -285,13 +290,9 @@ def xapi_course(*modules: Module) -> Course:
         two_page_module("leadership", with_quiz=False),
         self_assessment_module(),
     )
-    return Course(
-        id=XAPI_COURSE_ID,
+    return course(
+        *mods,
+        iri=XAPI_COURSE_ID,
         title=t("ECE series", "Série ECE"),
         description=t("About **ECE**.", "À propos."),
-        version="1.0.0",
-        languages=("en", "fr"),
-        default_language="en",
-        mastery_score=80,
-        modules=tuple(mods),
     )
