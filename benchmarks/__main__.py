@@ -69,7 +69,6 @@ def _part(title: str, failures: list[str], sections: list[Section], fn):
 
 def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str]]:
     """Run the selected parts; return the sections of RESULTS.md, the judged figures and the failures."""
-    from ece_scorm.pipeline.render import course_slug
     from ece_scorm.source.course import load_course
 
     course, _ = load_course(args.source)
@@ -105,7 +104,7 @@ def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str
         def sizes_part() -> None:
             from .sizes import sizes
 
-            packages, runtime, figs = sizes(reference, course_slug(course))
+            packages, runtime, figs = sizes(reference, course.slug())
             sections.extend([runtime, packages])
             judged.extend(figs)
 

@@ -251,7 +251,7 @@ from pathlib import Path
 def now():
     return time.perf_counter(), time.process_time()
 marks = [("start", *now())]
-import ece_scorm.cli, ece_scorm.commands.build as b
+import ece_scorm.cli, ece_scorm.pipeline.plan as b
 from ece_scorm.pipeline.formats import get
 from ece_scorm.pipeline.package import epoch_from_env, write_all
 from ece_scorm.source.course import load_course
@@ -262,7 +262,7 @@ course = load_course(Path(sys.argv[1]))[0]
 marks.append(("load", *now()))
 plans = b.plan_packages(course, ece_scorm.cli.FORMATS, course.modules, None, Path(sys.argv[2]), "")
 langs, epoch = tuple(course.languages), epoch_from_env()
-out = {p.path: b._render_package(course, p, get(p.fmt), langs, epoch) for p in plans}
+out = {k.plan.path: k.zip(epoch) for k in b.make_packages(course, plans, langs)}
 marks.append(("render", *now()))
 written = sum(write_all(out).values())
 marks.append(("write", *now()))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ece_scorm import __version__
-
-FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
+from ece_scorm import __version__, console
+from ece_scorm.errors import OptionInvalid
+from ece_scorm.pipeline.formats import NAMES as FORMATS
 
 
 def _split_csv(value: str | None) -> tuple[str, ...] | None:
@@ -17,8 +17,54 @@ def _split_csv(value: str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: int | bool) -> None:
+    # -v / -q may stand before the command or after it: both places add up, and either -q wins.
+    key = "ece_scorm.verbosity"
+    verbose, quiet = ctx.meta.get(key, (0, False))
+    if param.name == "verbose":
+        verbose = max(verbose, int(value))
+    elif value:
+        quiet = True
+    ctx.meta[key] = (verbose, quiet)
+    console.setup(verbose, quiet)
+
+
+def verbosity(f):
+    """Add -v / -q, which every command and group takes (logging: DEBUG, INFO by default, or errors only)."""
+    f = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="Print only errors.",
+    )(f)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="Also print debugging details.",
+    )(f)
+
+
+class _Group(click.Group):
+    """A group whose commands and subgroups all take -v / -q."""
+
+    def command(self, *args, **kwargs):
+        decorator = super().command(*args, **kwargs)
+        return lambda f: decorator(verbosity(f))
+
+    def group(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Group)
+        decorator = super().group(*args, **kwargs)
+        return lambda f: decorator(verbosity(f))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ece-scorm")
+@verbosity
 def cli() -> None:
     """Build SCORM 1.2 / 2004, xAPI and cmi5 packages from a YAML course, and report on what learners did."""
 
@@ -53,7 +99,6 @@ def cli() -> None:
 )
 @click.option("--module", "modules", default=None, help="Only these module ids (comma-separated).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option(
     "--force",
     is_flag=True,
@@ -67,17 +112,16 @@ def build(
     bundle: str | None,
     modules: str | None,
     strict: bool,
-    quiet: bool,
     force: bool,
 ) -> None:
     """Build packages from a course SOURCE folder into --out."""
     from ece_scorm.commands.build import run_build
 
-    fmts = FORMATS if formats.strip() == "all" else _split_csv(formats)
+    fmts = FORMATS if formats.strip() == "all" else (_split_csv(formats) or ())
     bad = [f for f in fmts if f not in FORMATS]
     if bad:
-        raise click.BadParameter(
-            f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)}, all)", param_hint="--format"
+        raise OptionInvalid(
+            "--format", f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)}, all)"
         )
     run_build(
         source,
@@ -87,7 +131,6 @@ def build(
         bundle=bundle,
         modules=_split_csv(modules),
         strict=strict,
-        quiet=quiet,
         force=force,
     )
 
@@ -142,7 +185,7 @@ def new(directory: Path) -> None:
 @click.option("--no-open", is_flag=True, help="Do not open a browser.")
 def preview(source: Path, fmt: str, port: int, no_open: bool) -> None:
     """Serve the course on 127.0.0.1 beside a live panel of what an LMS would record; rebuild on change."""
-    from ece_scorm.preview.server import run_preview
+    from ece_scorm.commands.preview import run_preview
 
     run_preview(source, fmt=fmt, port=port, open_browser=not no_open)
 

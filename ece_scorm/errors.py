@@ -28,7 +28,7 @@ class Issue:
     location: Location
     level: str = field(compare=False)  # "error" | "warning"
     message: str = field(compare=False)
-    rule: str = field(default="", compare=False)  # e.g. "MUST 8" of moodle-requirements.md
+    rule: str = field(default="", compare=False)  # e.g. "MUST 8" of docs/LMS-RULES.md
 
     def __str__(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""
@@ -66,3 +66,15 @@ class SourceInvalid(EceError):
 
 class BuildFailed(EceError):
     """The build could not produce packages (e.g. state budget exceeded)."""
+
+
+class OptionInvalid(click.BadParameter):
+    """A command-line value the course or the machine refuses: exit 2 with the usage line, as Click does."""
+
+    def __init__(self, option: str, message: str):
+        super().__init__(message, param_hint=option)
+
+
+def as_errors(issues: list[Issue]) -> list[Issue]:
+    """Return the issues with every warning raised to an error (--strict)."""
+    return [Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i for i in issues]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import nh3
@@ -74,14 +75,26 @@ def to_inline_html(text: str) -> Markup:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def to_text(text: str) -> str:
-    """Return the plain text of inline Markdown (for ECE_DATA prompts and titles)."""
+def to_text(text: str, *, block: bool = False) -> str:
+    """Return the visible text of Markdown: the one Markdown -> plain text conversion of the tool.
+
+    Inline (the default: ECE_DATA prompts and titles, report labels) reads one line as written, so "1. Yes"
+    stays "1. Yes". Block (manifest names and descriptions) reads paragraphs, lists and headings, keeps
+    image alt text, and folds all white space into single spaces.
+    """
     md = _parser()
+    tokens = [t for t in md.parse(text or "") if t.type == "inline"] if block else md.parseInline(text or "")
     out: list[str] = []
-    for tok in md.parseInline(text or ""):
+    for tok in tokens:
         for child in tok.children or ():
-            if child.type in ("text", "code_inline"):
+            if child.type in ("text", "code_inline") or (block and child.type == "image"):
                 out.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 out.append(" ")
-    return "".join(out).strip()
+        out.append(" ")
+    return " ".join("".join(out).split()) if block else "".join(out).strip()
+
+
+def plain_map(text: Mapping[str, str] | None) -> dict[str, str]:
+    """Return a language map of inline Markdown as plain text (reports show no markup)."""
+    return {lang: to_text(value) for lang, value in dict(text or {}).items()}

@@ -7,6 +7,7 @@ that ids are ASCII `[a-z0-9][a-z0-9-]*`, and that references are resolved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +222,18 @@ class Module:
         """Return the reflection prompts on this module's pages, in page order."""
         return tuple(b for p in self.pages for b in p.blocks if isinstance(b, ReflectionBlock))
 
+    def media(self) -> tuple[tuple[str, Location], ...]:
+        """Return each packaged media path of this module once, sorted, with the block that names it first."""
+        found: dict[str, Location] = {}
+        for page in self.pages:
+            for block in page.blocks:
+                if isinstance(block, ImageBlock):
+                    found.setdefault(block.src, block.loc)
+                elif isinstance(block, VideoBlock):
+                    for path in ((block.src,) if block.src else ()) + tuple(block.captions.values()):
+                        found.setdefault(path, block.loc)
+        return tuple(sorted(found.items()))
+
     def self_assessment(self) -> SelfAssessment | None:
         """Return the self-assessment embedded in this module, if any."""
         for p in self.pages:
@@ -252,20 +265,15 @@ class Course:
                 return m
         raise KeyError(module_id)
 
+    def slug(self) -> str:
+        """Return the last path segment of the course IRI, ASCII-slugged (docs/ARCHITECTURE.md §3)."""
+        last = self.id.rstrip("/").rsplit("/", 1)[-1]
+        return re.sub(r"[^a-z0-9]+", "-", last.lower()).strip("-") or "course"
+
     def activity_id(self, module: Module) -> str:
-        """Return the module's activity IRI."""
+        """Return the module's activity IRI: the course IRI without a trailing '/', then the module id."""
         return f"{self.id.rstrip('/')}/{module.id}"
 
     def media_files(self) -> tuple[str, ...]:
         """Return every packaged media path (relative to source_dir), sorted, without duplicates."""
-        paths: set[str] = set()
-        for m in self.modules:
-            for p in m.pages:
-                for b in p.blocks:
-                    if isinstance(b, ImageBlock):
-                        paths.add(b.src)
-                    elif isinstance(b, VideoBlock):
-                        if b.src:
-                            paths.add(b.src)
-                        paths.update(b.captions.values())
-        return tuple(sorted(paths))
+        return tuple(sorted({path for m in self.modules for path, _ in m.media()}))

@@ -74,7 +74,7 @@ def check_package(path: Path, *, schemas: Path | None = None) -> Report:
         report.standard = "xAPI (tincan.xml)"
         refs = check_tincan(pkg)
     used = hygiene.resolve(pkg, refs)
-    if kind == "scorm" and report.standard in STANDARD_FORMAT:  # a manifest we could read lists the files
+    if kind == "scorm" and report.standard in STANDARD_FORMAT and manifest is not None:  # it lists the files
         hygiene.unreferenced(pkg, used, manifest)
     hygiene.check_root_relative(pkg)
     hygiene.check_html_links(pkg)

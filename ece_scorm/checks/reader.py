@@ -80,13 +80,13 @@ class Package:
     issues: list[Issue] = field(default_factory=list)
     readable: bool = True
 
-    def error(self, where: str, message: str, rule: str = "", line: int = 0, col: int = 0) -> None:
-        """Record an error at an entry (or the archive itself)."""
-        self.issues.append(Issue(Location(where, line, col), "error", message, rule))
+    def error(self, where: str, message: str, rule: str = "", line: int | None = 0, col: int = 0) -> None:
+        """Record an error at an entry (or the archive itself); line None (lxml: unknown) is 0."""
+        self.issues.append(Issue(Location(where, line or 0, col), "error", message, rule))
 
-    def warning(self, where: str, message: str, rule: str = "", line: int = 0, col: int = 0) -> None:
-        """Record a warning at an entry (or the archive itself)."""
-        self.issues.append(Issue(Location(where, line, col), "warning", message, rule))
+    def warning(self, where: str, message: str, rule: str = "", line: int | None = 0, col: int = 0) -> None:
+        """Record a warning at an entry (or the archive itself); line None (lxml: unknown) is 0."""
+        self.issues.append(Issue(Location(where, line or 0, col), "warning", message, rule))
 
     def files(self) -> list[Entry]:
         """Return the non-directory entries."""

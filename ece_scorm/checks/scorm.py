@@ -1,4 +1,4 @@
-"""SCORM 1.2 and 2004 manifest rules (moodle-requirements.md §5.1 MUST 5–14 and 23–25)."""
+"""SCORM 1.2 and 2004 manifest rules (MUST 5–14 and 23–25 of docs/LMS-RULES.md)."""
 
 from __future__ import annotations
 
@@ -319,8 +319,9 @@ def _check_resources(
                 )
             refs.append(Ref(base + href, MANIFEST, res.sourceline or 0, "resource href"))
         for f in _children(res, "file"):
-            if f.get("href"):
-                refs.append(Ref(base + f.get("href"), MANIFEST, f.sourceline or 0, "file"))
+            file_href = f.get("href")
+            if file_href:
+                refs.append(Ref(base + file_href, MANIFEST, f.sourceline or 0, "file"))
         for dep in _children(res, "dependency"):
             if dep.get("identifierref") not in by_id:
                 pkg.error(

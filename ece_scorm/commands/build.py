@@ -1,38 +1,25 @@
 """`ece-scorm build`: validate the course, render every package in memory, then write them all at once.
 
+The pipeline itself (plan, state budget, render, manifest, zip) is pipeline/plan.py; this module adds the
+command's side: options, the unchanged-rebuild fast path, progress lines and the one write.
 An unchanged rebuild stops after hashing its inputs (fingerprint.py), before the renderer, the validator
 and their libraries (Jinja2, lxml, markdown-it, nh3, PyYAML) are even imported: those imports are local.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import click
-
-from ece_scorm.errors import BuildFailed
+from ece_scorm.errors import BuildFailed, OptionInvalid
 from ece_scorm.pipeline import fingerprint
-from ece_scorm.pipeline import formats as format_registry
-from ece_scorm.pipeline.package import OutputFile, epoch_from_env, write_all, zip_bytes
+from ece_scorm.pipeline.package import epoch_from_env, write_all
+from ece_scorm.pipeline.plan import make_packages, plan_packages, select_languages, select_modules
 
-if TYPE_CHECKING:  # the model's many dataclasses cost an import the fast path does not need
-    from types import ModuleType
-
-    from ece_scorm.model import Course, Module
-
-
-@dataclass(frozen=True)
-class PackagePlan:
-    """One zip to build: a format, the modules it holds, and where it goes."""
-
-    fmt: str
-    modules: tuple[Module, ...]
-    series: bool
-    path: Path
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,112 +29,6 @@ class BuiltPackage:
     path: Path
     size: int
     written: bool  # False: the file already held exactly these bytes and was left alone
-
-
-def package_name(course: Course, unit: str, fmt: str, lang_suffix: str) -> str:
-    """Return the zip name <course-slug>-<module|series>-<fmt>[-<lang>].zip (docs/ARCHITECTURE.md §3)."""
-    from ece_scorm.pipeline.render import course_slug
-
-    return f"{course_slug(course)}-{unit}-{fmt}{lang_suffix}.zip"
-
-
-def _select_languages(course: Course, langs: Sequence[str] | None) -> tuple[tuple[str, ...], str]:
-    if not langs:
-        return tuple(course.languages), ""
-    unknown = [lang for lang in langs if lang not in course.languages]
-    if unknown:
-        raise click.BadParameter(
-            f"language {', '.join(unknown)} is not declared by the course "
-            f"(it declares {', '.join(course.languages)})",
-            param_hint="--lang",
-        )
-    chosen = tuple(lang for lang in course.languages if lang in langs)  # course order, no duplicates
-    suffix = "" if set(chosen) == set(course.languages) else "-" + "-".join(chosen)
-    return chosen, suffix
-
-
-def _select_modules(course: Course, modules: Sequence[str] | None) -> tuple[Module, ...]:
-    if not modules:
-        return tuple(course.modules)
-    known = {m.id for m in course.modules}
-    unknown = [m for m in modules if m not in known]
-    if unknown:
-        available = ", ".join(m.id for m in course.modules)
-        raise click.BadParameter(
-            f"no module {', '.join(repr(m) for m in unknown)} in the course (modules: {available})",
-            param_hint="--module",
-        )
-    return tuple(m for m in course.modules if m.id in modules)
-
-
-def plan_packages(
-    course: Course,
-    fmts: Sequence[str],
-    selected: Sequence[Module],
-    bundle: str | None,
-    out_dir: Path,
-    lang_suffix: str,
-) -> list[PackagePlan]:
-    """Return every package of this build, in format then course order."""
-    plans = []
-    for name in fmts:
-        fmt = format_registry.get(name)
-        mode = bundle or fmt.DEFAULT_BUNDLE
-        if mode == "series":
-            path = out_dir / package_name(course, "series", name, lang_suffix)
-            plans.append(PackagePlan(name, tuple(selected), True, path))
-        else:
-            for module in selected:
-                path = out_dir / package_name(course, module.id, name, lang_suffix)
-                plans.append(PackagePlan(name, (module,), False, path))
-    return plans
-
-
-def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[str]:
-    """Return one message per module whose worst-case resume state exceeds its format's limit (MUST 20)."""
-    from ece_scorm.pipeline import budget as state_budget
-
-    problems = []
-    checked: set[tuple[str, str]] = set()
-    for plan in plans:
-        fmt = format_registry.get(plan.fmt)
-        limit = fmt.STATE_LIMIT
-        for module in plan.modules:
-            if limit is None or (plan.fmt, module.id) in checked:
-                continue
-            checked.add((plan.fmt, module.id))
-            budget = state_budget.measure(module, plan.fmt, languages)
-            worst, cap = budget.worst_case, budget.text_max
-            if worst > limit:
-                # Optional LABEL / STATE_ELEMENT of a format module name the standard and its runtime field.
-                label = getattr(fmt, "LABEL", plan.fmt)
-                element = getattr(fmt, "STATE_ELEMENT", "resume state")
-                problems.append(
-                    f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
-                    f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
-                    "module or reduce its questions, self-assessment items and reflections [MUST 20]"
-                )
-    return problems
-
-
-def _render_package(
-    course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...], epoch: int
-) -> bytes:
-    from ece_scorm.pipeline.render import render_module
-
-    files: list[OutputFile] = []
-    files_by_module: dict[str, list[str]] = {}
-    for module in plan.modules:
-        prefix = f"{module.id}/" if plan.series else ""
-        rendered = render_module(course, module, plan.fmt, langs, prefix=prefix)
-        paths = [f.path for f in rendered]
-        if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
-            raise BuildFailed(f"module '{module.id}': the renderer produced no {prefix}index.html to launch")
-        files_by_module[module.id] = paths
-        files.extend(rendered)
-    manifest = fmt.manifest(course, plan.modules, files_by_module, langs, plan.series)
-    files.append(OutputFile(fmt.MANIFEST_NAME, manifest))  # MUST 1: at the zip root
-    return zip_bytes(files, epoch=epoch)
 
 
 def human_size(n: int) -> str:
@@ -182,16 +63,32 @@ def _fast_path(out_dir: Path, digest: str | None, quiet: bool, started: float) -
         return None
     entry = fingerprint.up_to_date(out_dir, digest)
     if entry is None:
+        log.debug("fingerprint %s: no intact build of these inputs in %s; rendering", digest[:12], out_dir)
         return None
     built = [BuiltPackage(out_dir / p["name"], p["size"], False) for p in entry["packages"]]
     if not quiet:
         for warning in entry["warnings"]:  # the same warnings as the build that made these packages
-            click.echo(str(warning), err=True)
-        click.echo(
-            f"Up to date: {len(built)} package(s) in {out_dir}; no input changed since the last "
-            f"build ({time.perf_counter() - started:.1f} s). Use --force to rebuild anyway."
+            log.warning("%s", warning)
+        log.info(
+            "Up to date: %d package(s) in %s; no input changed since the last build (%.1f s). "
+            "Use --force to rebuild anyway.",
+            len(built),
+            out_dir,
+            time.perf_counter() - started,
         )
     return built
+
+
+def _check_request(source: Path, formats: Sequence[str], out_dir: Path) -> tuple[str, ...]:
+    """Return the formats once each, or raise when the request cannot be built."""
+    unique = tuple(dict.fromkeys(formats))  # "scorm12,scorm12" builds each package once
+    if not unique:
+        raise OptionInvalid("--format", "no format given")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
+    if not source.is_dir():
+        raise OptionInvalid("SOURCE", f"course source folder {source} does not exist")
+    return unique
 
 
 def run_build(
@@ -203,19 +100,13 @@ def run_build(
     bundle: str | None,
     modules: Sequence[str] | None,
     strict: bool,
-    quiet: bool,
+    quiet: bool = False,
     force: bool = False,
 ) -> list[BuiltPackage]:
     """Build the requested packages into out_dir; on any error raise before writing anything."""
     started = time.perf_counter()
-    formats = tuple(dict.fromkeys(formats))  # "scorm12,scorm12" builds each package once
-    if not formats:
-        raise click.BadParameter("no format given", param_hint="--format")
+    formats = _check_request(source, formats, out_dir)
     epoch = epoch_from_env()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
-    if not source.is_dir():
-        raise click.BadParameter(f"course source folder {source} does not exist", param_hint="SOURCE")
     options = _options(formats, langs, bundle, modules, strict, epoch)
     digest = fingerprint.input_digest(source, out_dir, options)
     if not force:
@@ -223,31 +114,25 @@ def run_build(
         if previous is not None:
             return previous
 
-    from ece_scorm.source.course import (
-        load_course,  # imported here: the fast path above needs none of it
-    )
+    from ece_scorm.source.course import load_course  # imported here: the fast path above needs none of it
 
     course, warnings = load_course(source, strict=strict)
     if not quiet:
         for issue in warnings:
-            click.echo(str(issue), err=True)
-    chosen_langs, lang_suffix = _select_languages(course, langs)
-    selected = _select_modules(course, modules)
-    plans = plan_packages(course, formats, selected, bundle, out_dir, lang_suffix)
-
-    problems = state_budget_problems(plans, len(chosen_langs))
-    if problems:
-        summary = f"{len(problems)} module(s) over budget; nothing was written."
-        raise BuildFailed("\n".join([*problems, summary]))
+            log.warning("%s", issue)
+    chosen_langs, lang_suffix = select_languages(course, langs)
+    plans = plan_packages(course, formats, select_modules(course, modules), bundle, out_dir, lang_suffix)
 
     # Gather every package in memory first: a failure in any of them leaves the output folder untouched.
     outputs: dict[Path, bytes] = {}
-    for index, plan in enumerate(plans, start=1):
-        data = _render_package(course, plan, format_registry.get(plan.fmt), chosen_langs, epoch)
-        outputs[plan.path] = data
+    for index, package in enumerate(make_packages(course, plans, chosen_langs), start=1):
+        plan = package.plan
+        data = outputs[plan.path] = package.zip(epoch)
         if not quiet:
             unit = "series" if plan.series else plan.modules[0].id
-            click.echo(f"[{index}/{len(plans)}] {plan.fmt} {unit} → {plan.path} ({human_size(len(data))})")
+            log.info(
+                "[%d/%d] %s %s → %s (%s)", index, len(plans), plan.fmt, unit, plan.path, human_size(len(data))
+            )
 
     to_write = dict(outputs)
     # Record the build only if no input changed while it ran: else the record would vouch for the wrong bytes.
@@ -258,8 +143,12 @@ def run_build(
     built = [BuiltPackage(path, len(data), status[path]) for path, data in outputs.items()]
     if not quiet:
         written = sum(1 for b in built if b.written)
-        click.echo(
-            f"Built {len(built)} package(s) in {out_dir}: {written} written, "
-            f"{len(built) - written} unchanged ({time.perf_counter() - started:.1f} s)."
+        log.info(
+            "Built %d package(s) in %s: %d written, %d unchanged (%.1f s).",
+            len(built),
+            out_dir,
+            written,
+            len(built) - written,
+            time.perf_counter() - started,
         )
     return built

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import click
-
+from ece_scorm import console
 from ece_scorm.lrs.client import LrsClient, LrsError, StatementQuery, parse_agent
 from ece_scorm.lrs.config import load_config
 from ece_scorm.lrs.export import write_statements
 
-PROGRESS_EVERY = 5000  # statements between progress lines on stderr
+log = logging.getLogger(__name__)
 
 
 def iso_datetime(value: str | None, option: str) -> str | None:
@@ -38,19 +38,6 @@ def primed(stream: Iterator[dict]) -> Iterator[dict]:
     except StopIteration:
         return iter(())
     return itertools.chain((first,), stream)
-
-
-class _Progress:
-    """Print a progress line to stderr every PROGRESS_EVERY statements."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.next_at = PROGRESS_EVERY
-
-    def __call__(self, count: int) -> None:
-        if self.enabled and count >= self.next_at:
-            click.echo(f"… {count:,} statements", err=True)
-            self.next_at = (count // PROGRESS_EVERY + 1) * PROGRESS_EVERY
 
 
 def run_query(
@@ -88,7 +75,8 @@ def run_query(
     if limit is not None and limit < 1:
         raise LrsError("--limit must be at least 1")
     show = progress if progress is not None else (output is not None or not sys.stdout.isatty())
-    client = LrsClient(config, progress=_Progress(show), follow_more=follow_more)
+    progress_line = console.progress(log, "… {count:,} statements") if show else None
+    client = LrsClient(config, progress=progress_line, follow_more=follow_more)
     if output is None:
         return write_statements(primed(client.statements(query, limit)), sys.stdout, fmt)
     stream = primed(client.statements(query, limit))
@@ -102,5 +90,5 @@ def run_query(
     finally:
         tmp.unlink(missing_ok=True)
     if show:
-        click.echo(f"{n:,} statements written to {output}", err=True)
+        log.info("%s statements written to %s", f"{n:,}", output, extra=console.STDERR)
     return n

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import shlex
 import unicodedata
 from pathlib import Path
 
-import click
-
 from ece_scorm.errors import EceError
 
+log = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).resolve().parent.parent / "starter"
 
 
@@ -41,13 +41,17 @@ def run_new(target: Path) -> list[Path]:
         dest.write_text(text.replace("__SLUG__", course_slug), encoding="utf-8")
         written.append(dest)
     (target / "media").mkdir(exist_ok=True)
-    click.echo(
-        f"Created a bilingual starter course in {target} ({len(written)} files, course id "
-        f"https://example.org/courses/{course_slug})."
+    log.info(
+        "Created a bilingual starter course in %s (%d files, course id https://example.org/courses/%s).",
+        target,
+        len(written),
+        course_slug,
     )
     shown = shlex.quote(str(target))
-    click.echo(
-        f"Next: ece-scorm preview {shown}   ·   ece-scorm validate {shown}   ·   "
-        f"ece-scorm build {shown} --format all"
+    log.info(
+        "Next: ece-scorm preview %s   ·   ece-scorm validate %s   ·   ece-scorm build %s --format all",
+        shown,
+        shown,
+        shown,
     )
     return written

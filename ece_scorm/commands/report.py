@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
-
+from ece_scorm import console
 from ece_scorm.lrs.client import LrsClient, StatementQuery
 from ece_scorm.lrs.config import load_config
 from ece_scorm.lrs.export import write_csv
@@ -28,6 +29,11 @@ from ece_scorm.reports.quiz import funnel, quiz_items
 from ece_scorm.reports.records import Answer, Event, ReportError, from_statement, parse_period
 from ece_scorm.reports.self_assessment import SaSpec, aggregate, compare, spec_from_answers, spec_from_course
 
+if TYPE_CHECKING:  # the model is only needed for labels, loaded when --source is given
+    from ece_scorm.model import Course
+
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Inputs:
@@ -48,7 +54,7 @@ class Loaded:
     answers: list[Answer] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     origin: str = "lrs"
-    course: object | None = None  # model.Course when --source was given
+    course: Course | None = None  # when --source was given
     course_id: str | None = None
 
     @property
@@ -56,7 +62,7 @@ class Loaded:
         return dict(self.course.title) if self.course is not None else {"en": self.course_id or ""}
 
 
-def _load_course(source: Path):
+def _load_course(source: Path) -> Course:
     from ece_scorm.source.course import load_course  # the course loader is only needed for labels
 
     course, _warnings = load_course(source)
@@ -77,11 +83,7 @@ def load(inputs: Inputs) -> Loaded:
         return loaded
     config = load_config(inputs.endpoint, inputs.config_path, timeout=inputs.timeout, retries=inputs.retries)
 
-    def progress(count: int, state={"next": 5000}) -> None:  # noqa: B006 - per-call counter state
-        if inputs.progress and count >= state["next"]:
-            click.echo(f"… {count:,} statements read", err=True)
-            state["next"] = (count // 5000 + 1) * 5000
-
+    progress = console.progress(log, "… {count:,} statements read") if inputs.progress else None
     client = LrsClient(config, progress=progress)
     query = StatementQuery(activity=loaded.course_id, related_activities=bool(loaded.course_id))
     definitions: dict = {}
@@ -152,18 +154,14 @@ def run_self_assessment(
         columns, rows = self_assessment_rows(result, spec, lang, moves)
         _write_csv(csv_path, columns, rows)
         _write_csv(csv_path.with_name(csv_path.stem + "-plans.csv"), PLAN_COLUMNS, plan_rows(result))
-    click.echo(f"{result.respondents} respondent(s); {len(result.plans)} plan(s)", err=True)
-
-
-def plain(text) -> dict:
-    """Return a language map of inline Markdown as plain text (reports show no markup)."""
-    from ece_scorm.markdown import to_text
-
-    return {lang: to_text(value) for lang, value in dict(text).items()}
+    log.info("%d respondent(s); %d plan(s)", result.respondents, len(result.plans), extra=console.STDERR)
 
 
 def _quiz_labels(course) -> tuple[dict, dict]:
-    labels, titles = {}, {}
+    from ece_scorm.markdown import plain_map  # course texts are inline Markdown; reports show no markup
+
+    labels: dict = {}
+    titles: dict = {}
     if course is None:
         return labels, titles
     for module in course.modules:
@@ -172,9 +170,9 @@ def _quiz_labels(course) -> tuple[dict, dict]:
             for q in quiz.questions:
                 labels[f"q.{quiz.id}.{q.id}"] = {
                     "module": module.id,
-                    "prompt": plain(q.prompt),
+                    "prompt": plain_map(q.prompt),
                     "correct": set(q.correct),
-                    "choices": {c.id: plain(c.text) for c in q.choices},
+                    "choices": {c.id: plain_map(c.text) for c in q.choices},
                 }
     return labels, titles
 
@@ -205,7 +203,7 @@ def run_quiz(
         )
     if csv_path is not None:
         _write_csv(csv_path, QUIZ_COLUMNS, quiz_rows(stats))
-    click.echo(f"{len(stats)} question(s)", err=True)
+    log.info("%d question(s)", len(stats), extra=console.STDERR)
 
 
 def run_completion(
@@ -239,4 +237,4 @@ def run_completion(
         )
     if csv_path is not None:
         _write_csv(csv_path, FUNNEL_COLUMNS, funnel_rows(rows))
-    click.echo(f"{len(rows)} module/cohort row(s)", err=True)
+    log.info("%d module/cohort row(s)", len(rows), extra=console.STDERR)

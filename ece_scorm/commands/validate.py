@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ece_scorm.checks import Report, check_package
-from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, sort_issues
+from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, as_errors, sort_issues
 
 
 class ValidationFailed(EceError):
@@ -56,16 +56,8 @@ def _source_report(target: Path, strict: bool) -> Report:
     return Report(target, "course source", sort_issues(issues))
 
 
-def _strict(report: Report) -> None:
-    report.issues = [
-        Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i for i in report.issues
-    ]
-
-
-def run_validate(
-    target: Path, *, schemas: Path | None = None, as_json: bool = False, strict: bool = False
-) -> Report:
-    """Check TARGET, print every finding, and raise ValidationFailed when there are errors."""
+def _check_target(target: Path, schemas: Path | None) -> None:
+    """Refuse a target or schema folder that cannot be validated, with what to give instead."""
     if not target.exists():
         raise EceError(f"{target}: no such file or folder")
     if schemas is not None and not schemas.is_dir():
@@ -75,29 +67,40 @@ def run_validate(
             f"{target}: give the course source folder (e.g. {target.parent or '.'}), "
             "or a package .zip, not a single YAML file"
         )
-    if target.is_dir():
-        kind = "source"
-        report = _source_report(target, strict)
-    else:
-        kind = "package"
-        report = check_package(target, schemas=schemas)
-        if strict:
-            _strict(report)
-    if not report.issues and kind == "package" and report.standard is None:
+
+
+def _package_report(target: Path, schemas: Path | None, strict: bool) -> Report:
+    report = check_package(target, schemas=schemas)
+    if strict:
+        report.issues = as_errors(report.issues)
+    if not report.issues and report.standard is None:
         report.issues = [Issue(Location(str(target)), "error", "not a package")]  # cannot happen; never pass
+    return report
+
+
+def _print_findings(report: Report, target: Path, kind: str) -> None:
+    """Print every finding, then the summary line when there is no error (the exception says it otherwise)."""
+    for issue in report.issues:
+        click.echo(str(issue))
+    standard = ""
+    if report.standard and kind == "package":
+        standard = f" ({report.standard}{', built by ece-scorm' if report.ours else ''})"
+    summary = f"{target}{standard}: {report.errors} error(s), {report.warnings} warning(s)"
+    if not report.errors:
+        click.echo(summary + ("; ready to upload." if kind == "package" else "; ready to build."))
+
+
+def run_validate(
+    target: Path, *, schemas: Path | None = None, as_json: bool = False, strict: bool = False
+) -> Report:
+    """Check TARGET, print every finding, and raise ValidationFailed when there are errors."""
+    _check_target(target, schemas)
+    kind = "source" if target.is_dir() else "package"
+    report = _source_report(target, strict) if kind == "source" else _package_report(target, schemas, strict)
     if as_json:
         click.echo(_as_json(report, kind))
     else:
-        for issue in report.issues:
-            click.echo(str(issue))
-        standard = (
-            f" ({report.standard}{', built by ece-scorm' if report.ours else ''})"
-            if report.standard and kind == "package"
-            else ""
-        )
-        summary = f"{target}{standard}: {report.errors} error(s), {report.warnings} warning(s)"
-        if not report.errors:
-            click.echo(summary + ("; ready to upload." if kind == "package" else "; ready to build."))
+        _print_findings(report, target, kind)
     if report.errors:
         raise ValidationFailed(
             f"{target}: {report.errors} error(s), {report.warnings} warning(s)" if not as_json else ""

@@ -48,17 +48,22 @@ def _extension(extensions: object, suffix: str) -> str:
     return ""
 
 
+def _part(parent: dict, key: str) -> dict:
+    """Return parent[key] when it is an object, else an empty one (a malformed part reads as missing)."""
+    value = parent.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def flatten(stmt: dict) -> dict[str, str]:
     """Return the CSV row of one statement (missing parts become empty strings)."""
-    actor = stmt.get("actor") if isinstance(stmt.get("actor"), dict) else {}
-    verb = stmt.get("verb") if isinstance(stmt.get("verb"), dict) else {}
-    obj = stmt.get("object") if isinstance(stmt.get("object"), dict) else {}
-    definition = obj.get("definition") if isinstance(obj.get("definition"), dict) else {}
-    result = stmt.get("result") if isinstance(stmt.get("result"), dict) else {}
-    score = result.get("score") if isinstance(result.get("score"), dict) else {}
-    context = stmt.get("context") if isinstance(stmt.get("context"), dict) else {}
-    ctx_acts = context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
-    parents = ctx_acts.get("parent") if isinstance(ctx_acts.get("parent"), list) else []
+    actor, verb, obj = _part(stmt, "actor"), _part(stmt, "verb"), _part(stmt, "object")
+    definition = _part(obj, "definition")
+    result = _part(stmt, "result")
+    score = _part(result, "score")
+    context = _part(stmt, "context")
+    ctx_acts = _part(context, "contextActivities")
+    parent = ctx_acts.get("parent")
+    parents: list = parent if isinstance(parent, list) else []
 
     def text(value: object) -> str:
         return "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))

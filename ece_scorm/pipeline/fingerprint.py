@@ -133,7 +133,7 @@ def _entries(out_dir: Path) -> dict[str, dict]:
     entries = raw.get("builds")
     if not isinstance(entries, list):
         return {}
-    out = {}
+    out: dict[str, dict] = {}
     for entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("digest"), str):
             out.setdefault(entry["digest"], entry)

@@ -154,7 +154,7 @@ def _encode_name(path: str) -> tuple[bytes, int]:
         return path.encode("utf-8"), 0x800  # general-purpose bit 11: the name is UTF-8
 
 
-def _zip_bytes_zip64(entries: list[OutputFile], stamp: tuple[int, ...]) -> bytes:
+def _zip_bytes_zip64(entries: list[OutputFile], stamp: tuple[int, int, int, int, int, int]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for f in entries:

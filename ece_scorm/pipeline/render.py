@@ -12,7 +12,7 @@ import jinja2
 
 from ece_scorm import markdown, themes
 from ece_scorm.errors import EceError
-from ece_scorm.model import Course, ImageBlock, LangText, Module, Prompt, SelfAssessment, VideoBlock
+from ece_scorm.model import Course, LangText, Module, Prompt, SelfAssessment
 from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.pipeline import templating
 from ece_scorm.pipeline.package import OutputFile
@@ -21,17 +21,11 @@ RUNTIME = Path(__file__).resolve().parent.parent / "player"
 SAFE_PATH = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")  # MUST 3/4: plain relative names
 STRINGS_RE = re.compile(r"/\*ECE-STRINGS\*/(.*?)/\*END-STRINGS\*/", re.S)
 VIDEO_FILE = re.compile(r"\.(mp4|webm|ogv|ogg|m4v)(\?.*)?$", re.I)
-FORMATS_WITH_OUTBOX = ("xapi", "cmi5")
+BUNDLE_ORDER = RUNTIME / "bundle.json"  # the player parts per format, in bundle order
 
 
 class RenderError(EceError):
     """A module cannot be rendered (missing media, unsafe path, bad theme)."""
-
-
-def course_slug(course: Course) -> str:
-    """Return the last path segment of the course IRI, ASCII-slugged (docs/ARCHITECTURE.md §3)."""
-    last = course.id.rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"[^a-z0-9]+", "-", last.lower()).strip("-") or "course"
 
 
 def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[str, dict[str, str]]:
@@ -49,19 +43,34 @@ def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[
     return out
 
 
+def bundle_parts(fmt: str) -> tuple[str, ...]:
+    """Return the player parts of a format's ece-player.js, in order, from player/bundle.json.
+
+    A format bundle.json does not list gets the standalone player; a listed part that is missing is an error.
+    """
+    order = _bundle_order(BUNDLE_ORDER.stat().st_mtime_ns)
+    parts = (*order["first"], *order["formats"].get(fmt, ()), *order["last"])
+    missing = [p for p in parts if not (RUNTIME / p).is_file()]
+    if missing:
+        listed = ", ".join(missing)
+        raise RenderError(f"{BUNDLE_ORDER}: error: player part(s) {listed} missing from {RUNTIME}")
+    return parts
+
+
+@lru_cache(maxsize=4)
+def _bundle_order(mtime: int) -> dict:
+    try:
+        order = json.loads(BUNDLE_ORDER.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"{BUNDLE_ORDER}: error: cannot read the player's bundle order ({exc})") from None
+    return order
+
+
 def runtime_js(fmt: str) -> str:
-    """Return ece-player.js for a format: player parts, standalone and format adapters, then core.js."""
-    parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "completion.js", "adapters/standalone.js"]
-    if fmt in FORMATS_WITH_OUTBOX:  # the statement builder and outbox shared by the xapi and cmi5 adapters
-        parts += [p for p in ("xapi-statements.js", "outbox.js") if (RUNTIME / p).is_file()]
-    if fmt in ("scorm12", "scorm2004"):  # API discovery, outbox and session shared by both SCORM adapters
-        parts += ["scorm-api.js", "scorm-session.js"]
-    own = f"adapters/{fmt}.js"
-    if fmt != "standalone" and re.fullmatch(r"[a-z0-9]+", fmt) and (RUNTIME / own).is_file():
-        parts.append(own)
-    parts.append("core.js")
+    """Return ece-player.js for a format: the parts player/bundle.json lists for it, in that order."""
+    parts = bundle_parts(fmt)
     # Keyed by the files' modification times: a build reuses one bundle per format, an edit rebuilds it.
-    return _bundle(fmt, tuple(parts), tuple((RUNTIME / p).stat().st_mtime_ns for p in parts))
+    return _bundle(fmt, parts, tuple((RUNTIME / p).stat().st_mtime_ns for p in parts))
 
 
 @lru_cache(maxsize=32)
@@ -153,7 +162,7 @@ def ece_data(
         "format": fmt,
         "course": {
             "id": course.id,
-            "slug": course_slug(course),
+            "slug": course.slug(),
             "title": _lang(course.title, langs, text),
             "version": course.version,
         },
@@ -213,20 +222,6 @@ def theme_assets(theme: themes.Theme) -> list[tuple[str, bytes]]:
             raise RenderError(f"{path}: error: theme file names may use only A-Za-z0-9._- and '/'")
         out.append(("player/" + rel, path.read_bytes()))
     return out
-
-
-def _media(course: Course, module: Module) -> list[tuple[str, object]]:
-    found: dict[str, object] = {}
-    for page in module.pages:
-        for block in page.blocks:
-            if isinstance(block, ImageBlock):
-                found.setdefault(block.src, block.loc)
-            elif isinstance(block, VideoBlock):
-                if block.src:
-                    found.setdefault(block.src, block.loc)
-                for path in block.captions.values():
-                    found.setdefault(path, block.loc)
-    return sorted(found.items())
 
 
 def _read_media(course: Course, path: str, loc) -> bytes:
@@ -304,6 +299,6 @@ def render_module(
         OutputFile(prefix + "player/ece-player.css", runtime_css(theme).encode("utf-8")),
     ]
     files += [OutputFile(prefix + path, data) for path, data in theme_assets(theme)]
-    for path, loc in _media(course, module):
+    for path, loc in module.media():
         files.append(OutputFile(prefix + path, _read_media(course, path, loc)))
     return sorted(files, key=lambda f: f.path)

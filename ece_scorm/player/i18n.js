@@ -133,13 +133,34 @@
     for (var k in map) return map[k];
     return "";
   };
-  /** Map a language preference ("fr-CA", "fre", or a list like cmi5's "fr-CA,en-US") to one of `languages`. */
+  // Language names and ISO 639-2 codes that LMSs put in a learner's language preference.
+  var ALIASES = { fre: "fr", fra: "fr", french: "fr", "français": "fr", francais: "fr",
+    eng: "en", english: "en", anglais: "en" };
+
+  /** How well course language `lang` serves preference `tag` (both lower case): 3 the same tag, 2 one a prefix
+   *  of the other ("fr" and "fr-ca"), 1 the same primary language ("fr-fr" and "fr-ca"), 0 none. */
+  function closeness(lang, tag) {
+    if (lang === tag) return 3;
+    if (lang.indexOf(tag + "-") === 0 || tag.indexOf(lang + "-") === 0) return 2;
+    return lang.split("-")[0] === tag.split("-")[0] ? 1 : 0;
+  }
+
+  /** Map a language preference ("fr-CA", "fre", "French", or a list like cmi5's "fr-CA,en-US;q=0.8") to one of
+   *  `languages`, spelled as declared there. Preferences count in their order; for each, the closest course
+   *  language wins: the same tag, then a shorter or longer one ("fr" <-> "fr-CA"), then another region. */
   i18n.match = function (pref, languages) {
-    var tags = String(pref || "").toLowerCase().split(/\s*,\s*/);
-    for (var j = 0; j < tags.length; j++) {
-      var tag = tags[j].split(/[-_;]/)[0];
-      tag = { fre: "fr", fra: "fr", eng: "en" }[tag] || tag;
-      if (tag && languages.indexOf(tag) >= 0) return tag;
+    var prefs = String(pref || "").toLowerCase().split(",");
+    var langs = (languages || []).map(function (l) { return String(l).toLowerCase().replace(/_/g, "-"); });
+    for (var j = 0; j < prefs.length; j++) {
+      var subtags = prefs[j].split(";")[0].trim().replace(/_/g, "-").split("-");
+      subtags[0] = ALIASES[subtags[0]] || subtags[0];
+      var tag = subtags.join("-"), best = -1, bestScore = 0;
+      if (!/^[a-z]{2,8}(-[a-z0-9]{1,8})*$/.test(tag)) continue;
+      for (var i = 0; i < langs.length; i++) {
+        var score = closeness(langs[i], tag);
+        if (score > bestScore) { bestScore = score; best = i; }
+      }
+      if (best >= 0) return languages[best];
     }
     return null;
   };

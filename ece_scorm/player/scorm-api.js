@@ -1,6 +1,6 @@
 /* Shared SCORM plumbing for the scorm12 and scorm2004 adapters (ECE.scorm): API discovery, checked API
  * calls, a durable outbox in localStorage, SCORM time formats and the learner-visible status messages.
- * Rules "MUST n" are those of moodle-requirements.md §5.1. Bundle order (render.runtime_js): scorm-api.js,
+ * Rules "MUST n" are those of docs/LMS-RULES.md. Bundle order (player/bundle.json): scorm-api.js,
  * scorm-session.js, then adapters/scorm12.js or adapters/scorm2004.js. */
 (function (root) {
   "use strict";
@@ -210,15 +210,7 @@
   }
 
   /** Map an LMS language preference ("fr-CA", "fra", "French"…) onto one of the course languages. */
-  function language(pref, languages) {
-    var p = String(pref || "").trim().toLowerCase();
-    if (!p) return null;
-    var aliases = { fra: "fr", fre: "fr", french: "fr", "français": "fr", francais: "fr",
-      eng: "en", english: "en", anglais: "en" };
-    var code = aliases[p] || p.split(/[-_]/)[0];
-    code = aliases[code] || code;
-    return (languages || []).indexOf(code) >= 0 ? code : null;
-  }
+  function language(pref, languages) { return ECE.i18n.match(pref, languages); }
 
   function text(map, lang, fallback) {
     if (!map) return "";

@@ -167,7 +167,7 @@
     function onPageHide() { adapter.exit(); }
 
     // A failed attempt with attempts left is not a grade yet: with adlcp:masteryscore in the manifest,
-    // Moodle would turn a stored raw score into lesson_status "failed" at LMSFinish (moodle-requirements §1.5).
+    // Moodle would turn a stored raw score into lesson_status "failed" at LMSFinish (docs/LMS-RULES.md SHOULD 3).
     function finalResult(ev) {
       if (ev.passed) return true;
       var quiz = (data.quizzes || []).filter(function (q) { return q.id === ev.quizId; })[0];

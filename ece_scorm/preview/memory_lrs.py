@@ -13,6 +13,8 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
+from ece_scorm.lrs.client import actor_key
+
 MAX_BODY = 5 * 1024 * 1024  # far above a batch of statements; refuses a runaway client
 
 
@@ -22,15 +24,7 @@ def agent_key(agent: str) -> str:
         value = json.loads(agent)
     except ValueError:
         return agent
-    if not isinstance(value, dict):
-        return agent
-    account = value.get("account") if isinstance(value.get("account"), dict) else {}
-    return str(
-        value.get("mbox")
-        or value.get("mbox_sha1sum")
-        or value.get("openid")
-        or f"{account.get('homePage')}|{account.get('name')}"
-    )
+    return actor_key(value) or agent  # the identifier the LRS client and the reports key learners by
 
 
 class MemoryLRS:
@@ -71,14 +65,7 @@ class MemoryLRS:
 
     def _statements(self, method: str, params: dict, body: bytes) -> tuple[int, str, bytes]:
         if method == "GET":
-            with self.lock:
-                found = list(reversed(self.statements))
-            if "statementId" in params:
-                match = [s for s in found if s.get("id") == params["statementId"]]
-                if not match:
-                    return 404, "application/json", b"{}"
-                return 200, "application/json", json.dumps(match[0]).encode()
-            return 200, "application/json", json.dumps({"statements": found, "more": ""}).encode()
+            return self._get_statements(params)
         if method not in ("POST", "PUT"):
             return 405, "application/json", b"{}"
         try:
@@ -108,6 +95,16 @@ class MemoryLRS:
         if method == "PUT":
             return 204, "application/json", b""
         return 200, "application/json", json.dumps(ids).encode()
+
+    def _get_statements(self, params: dict) -> tuple[int, str, bytes]:
+        with self.lock:
+            found = list(reversed(self.statements))
+        if "statementId" in params:
+            match = [s for s in found if s.get("id") == params["statementId"]]
+            if not match:
+                return 404, "application/json", b"{}"
+            return 200, "application/json", json.dumps(match[0]).encode()
+        return 200, "application/json", json.dumps({"statements": found, "more": ""}).encode()
 
     def _document(self, method: str, path: str, params: dict, body: bytes) -> tuple[int, str, bytes]:
         ident = params.get("stateId") or params.get("profileId") or ""

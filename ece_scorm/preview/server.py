@@ -1,33 +1,38 @@
 """`ece-scorm preview`: build in memory, serve on 127.0.0.1 beside a live panel of what an LMS would record.
 
-SCORM packages talk to a small LMS API written in the preview page (preview_assets/preview.js); xAPI and cmi5
-packages post to the in-memory endpoint of preview_lrs.py. A watchdog observer rebuilds on every source change
+SCORM packages talk to a small LMS API written in the preview page (assets/preview.js); xAPI and cmi5
+packages post to the in-memory endpoint of memory_lrs.py. A watchdog observer rebuilds on every source change
 and Server-Sent Events reload the page; source errors are shown in the page and in the terminal.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import logging
 import mimetypes
 import threading
 import time
 import uuid
-import webbrowser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import click
-
 from ece_scorm.errors import EceError, SourceInvalid
+from ece_scorm.pipeline.formats import NAMES as FORMATS
 from ece_scorm.preview.memory_lrs import MAX_BODY, MemoryLRS
 
+if TYPE_CHECKING:  # watchdog is imported when the server starts watching
+    from watchdog.observers.api import BaseObserver
+
 ASSETS = Path(__file__).resolve().parent / "assets"
-FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
 LEARNER = {"objectType": "Agent", "name": "Preview Learner", "mbox": "mailto:learner@preview.invalid"}
 DEBOUNCE_S = 0.3
 SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+
+log = logging.getLogger(__name__)
 
 
 class Build:
@@ -51,25 +56,26 @@ class Build:
 
 
 def build_in_memory(source: Path, fmt: str, version: int) -> Build:
-    """Validate and render every module of the course for one format, without writing anything."""
-    from ece_scorm.pipeline.render import render_module
+    """Run the build pipeline for one format, one package per module, keeping the files in memory."""
+    from ece_scorm.pipeline.plan import make_packages, plan_packages
     from ece_scorm.source.course import load_course
 
     try:
         course, warnings = load_course(source)
+        plans = plan_packages(course, [fmt], course.modules, "module", Path("preview"), "")
         files: dict[str, bytes] = {}
-        modules = []
-        for module in course.modules:
-            for f in render_module(course, module, fmt, course.languages):
-                files[f"{module.id}/{f.path}"] = f.data
-            modules.append(
-                {
-                    "id": module.id,
-                    "title": dict(module.title),
-                    "activityId": f"{course.id}/{module.id}",
-                    "kind": module.kind,
-                }
-            )
+        for package in make_packages(course, plans, course.languages):
+            module_id = package.plan.modules[0].id  # served under /course/<module>/, as a series lays it out
+            files.update((f"{module_id}/{f.path}", f.data) for f in package.files)
+        modules = [
+            {
+                "id": module.id,
+                "title": dict(module.title),
+                "activityId": course.activity_id(module),
+                "kind": module.kind,
+            }
+            for module in course.modules
+        ]
         return Build(version, files, modules, [], [str(w) for w in warnings], course.id)
     except SourceInvalid as exc:
         return Build(version, {}, [], [str(i) for i in exc.issues], [], None)
@@ -99,13 +105,13 @@ class Preview:
         self.current = build
         if not build.errors:
             self.good = build
-            click.echo(f"[preview] build {version} ready ({time.perf_counter() - started:.1f} s)")
+            log.info("[preview] build %d ready (%.1f s)", version, time.perf_counter() - started)
         else:
-            click.echo(f"[preview] build {version} failed:", err=True)
+            log.error("[preview] build %d failed:", version)
             for line in build.errors:
-                click.echo("  " + line, err=True)
+                log.error("  %s", line)
         for line in build.warnings:
-            click.echo("  " + line, err=True)
+            log.warning("  %s", line)
         self.notify("build", self.state())
         return build
 
@@ -170,11 +176,19 @@ class Preview:
         return f"{path}?{urlencode(query)}"
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, with the flag that tells open event streams to end."""
+
+    daemon_threads = True
+    stopping = False
+
+
 class Handler(BaseHTTPRequestHandler):
     """Serve the preview page, the built course, the event stream and the in-memory LRS."""
 
     server_version = "ece-scorm-preview"
-    preview: Preview  # set on the subclass made by serve()
+    preview: Preview  # set on the subclass made by PreviewServer
+    server: _Server
 
     def log_message(self, format, *args) -> None:  # quiet: the terminal shows builds, not every request
         pass
@@ -235,49 +249,68 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path
         p = self.preview
         if path.startswith("/lrs/"):
-            body = self._body() if method in ("POST", "PUT") else b""
-            if body is None:
-                return
-            if path == "/lrs/fetch":  # the cmi5 fetch URL answers a token once per launch
-                return self._json({"auth-token": p.lrs.issue_token()})
-            status, ctype, data = p.lrs.handle(method, path[len("/lrs/") :], url.query, body)
-            return self._send(status, ctype, data, {"X-Experience-API-Version": "1.0.3"})
+            return self._lrs(method, path, url.query)
         if method != "GET":
             return self._send(405, "text/plain", b"method not allowed")
+        if path.startswith("/api/"):
+            return self._api(path, url.query)
         if path == "/events":
             return self._events()
-        if path == "/api/state":
-            return self._json(p.state())
-        if path == "/api/statements":
-            return self._json(p.lrs.snapshot())
-        if path == "/api/launch":
-            module = parse_qs(url.query).get("module", [""])[0]
-            try:
-                return self._json({"url": p.launch(module, f"http://{self.headers.get('Host')}")})
-            except KeyError:
-                return self._json({"error": f"no module {module!r}"}, 404)
-        if path == "/api/lrs-offline":
-            p.lrs.offline = url.query == "on"
-            return self._json({"offline": p.lrs.offline})
         if path in ("/", "/index.html"):
             return self._asset("preview.html")
         if path in ("/preview.js", "/preview.css"):
             return self._asset(path[1:])
         if path.startswith("/course/"):
-            build = p.good
-            data = build.files.get(path[len("/course/") :]) if build else None
-            if data is None:
-                return self._send(404, "text/plain; charset=utf-8", b"not in the built course")
-            ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            if ctype.startswith("text/") or ctype.endswith(("javascript", "json", "svg+xml")):
-                ctype += "; charset=utf-8"
-            return self._send(200, ctype, data)
+            return self._course_file(p.good, path)
         self._send(404, "text/plain", b"not found")
+
+    def _lrs(self, method: str, path: str, query: str) -> None:
+        """Answer the in-memory LRS (and the cmi5 fetch URL) under /lrs/."""
+        p = self.preview
+        body = self._body() if method in ("POST", "PUT") else b""
+        if body is None:
+            return
+        if path == "/lrs/fetch":  # the cmi5 fetch URL answers a token once per launch
+            return self._json({"auth-token": p.lrs.issue_token()})
+        status, ctype, data = p.lrs.handle(method, path[len("/lrs/") :], query, body)
+        return self._send(status, ctype, data, {"X-Experience-API-Version": "1.0.3"})
+
+    def _api(self, path: str, query: str) -> None:
+        """Answer the preview page's own requests under /api/."""
+        p = self.preview
+        if path == "/api/state":
+            return self._json(p.state())
+        if path == "/api/statements":
+            return self._json(p.lrs.snapshot())
+        if path == "/api/launch":
+            module = parse_qs(query).get("module", [""])[0]
+            try:
+                return self._json({"url": p.launch(module, f"http://{self.headers.get('Host')}")})
+            except KeyError:
+                return self._json({"error": f"no module {module!r}"}, 404)
+        if path == "/api/lrs-offline":
+            p.lrs.offline = query == "on"
+            return self._json({"offline": p.lrs.offline})
+        return self._send(404, "text/plain", b"not found")
+
+    def _course_file(self, build: Build | None, path: str) -> None:
+        """Serve one file of the last good build under /course/."""
+        served = build.files.get(path[len("/course/") :]) if build else None
+        if served is None:
+            return self._send(404, "text/plain; charset=utf-8", b"not in the built course")
+        ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype.endswith(("javascript", "json", "svg+xml")):
+            ctype += "; charset=utf-8"
+        return self._send(200, ctype, served)
 
     def _asset(self, name: str) -> None:
         data = (ASSETS / name).read_bytes()
         ctype = {"html": "text/html", "js": "text/javascript", "css": "text/css"}[name.rsplit(".", 1)[1]]
         self._send(200, ctype + "; charset=utf-8", data)
+
+    def _news(self, seen: int) -> bool:
+        """Return True when there are events after `seen`, or the server stops (called under the lock)."""
+        return self.preview.sequence > seen or self.server.stopping
 
     def _events(self) -> None:
         """Stream build and statement events until the page goes away."""
@@ -293,10 +326,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             while not self.server.stopping:
                 with p.changed:
-                    last = seen
-                    p.changed.wait_for(
-                        lambda last=last: p.sequence > last or self.server.stopping, timeout=15
-                    )
+                    p.changed.wait_for(functools.partial(self._news, seen), timeout=15)
                     fresh = [e for e in p.events if e[0] > seen]
                     seen = p.sequence
                 chunk = "".join(f"id: {n}\nevent: {name}\ndata: {data}\n\n" for n, name, data in fresh)
@@ -341,15 +371,13 @@ class PreviewServer:
         self.preview = Preview(source, fmt)
         handler = type("BoundHandler", (Handler,), {"preview": self.preview})
         try:
-            self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+            self.httpd = _Server(("127.0.0.1", port), handler)
         except OSError as exc:
             raise EceError(
                 f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); try --port 0"
             ) from None
-        self.httpd.daemon_threads = True
-        self.httpd.stopping = False
         self.thread: threading.Thread | None = None
-        self.observer = None
+        self.observer: BaseObserver | None = None
         self.rebuild = _Debounced(self.preview.rebuild)
 
     @property
@@ -370,10 +398,10 @@ class PreviewServer:
                     return  # reading a file is not a change
                 rebuild()
 
-        self.observer = Observer()
-        self.observer.schedule(OnChange(), str(self.source), recursive=True)
-        self.observer.daemon = True
-        self.observer.start()
+        observer = self.observer = Observer()
+        observer.schedule(OnChange(), str(self.source), recursive=True)
+        observer.daemon = True
+        observer.start()
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="ece-preview", daemon=True)
         self.thread.start()
         return self.url
@@ -390,19 +418,3 @@ class PreviewServer:
         if self.thread:  # shutdown() waits for serve_forever(), which never ran without start()
             self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def run_preview(source: Path, *, fmt: str = "scorm12", port: int = 0, open_browser: bool = True) -> None:
-    """Serve the preview until Ctrl+C."""
-    server = PreviewServer(source, fmt, port)
-    url = server.start()
-    click.echo(f"Previewing {source} as {fmt} at {url}  (Ctrl+C to stop)")
-    if open_browser:
-        webbrowser.open(url)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        click.echo("\nPreview stopped.")
-    finally:
-        server.stop()

@@ -141,7 +141,8 @@ def funnel(
     stages: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     teams: dict[str, str] = {}
     scoped = [e for e in events if in_period(e.when, period)]
-    for record in (*scoped, *(a for a in answers if in_period(a.when, period))):
+    records: list[Event | Answer] = [*scoped, *(a for a in answers if in_period(a.when, period))]
+    for record in records:
         if record.team:
             teams[record.learner] = record.team
     for event in scoped:

@@ -42,9 +42,9 @@ class SaSpec:
 
 
 def _plain(text) -> dict:
-    from ece_scorm.markdown import to_text  # course texts are inline Markdown; the report shows plain text
+    from ece_scorm.markdown import plain_map  # course texts are inline Markdown; the report shows plain text
 
-    return {lang: to_text(value) for lang, value in dict(text).items()}
+    return plain_map(text)
 
 
 def spec_from_course(course) -> SaSpec:
@@ -190,9 +190,9 @@ def aggregate(
         pillars.append((pillar, sorted(stats, key=_sort_key)))
     every = [s for s in every_item(pillars) if s.net is not None]
     # An item is a strength or a gap, never both: split at 50 % agreement, then rank each side.
-    strengths = sorted((s for s in every if s.net >= STRENGTH_MIN), key=_sort_key)[:top]
+    strengths = sorted((s for s in every if (s.net or 0) >= STRENGTH_MIN), key=_sort_key)[:top]
     weakest_first = sorted(every, key=lambda s: (s.net, -s.share("no"), s.item))
-    gaps = [s for s in weakest_first if s.net < STRENGTH_MIN][:top]
+    gaps = [s for s in weakest_first if (s.net or 0) < STRENGTH_MIN][:top]
     unsure = [s for s in every_item(pillars) if s.n and s.share("unknown") >= UNCERTAIN_SHARE]
     uncertain = sorted(unsure, key=lambda s: (-s.share("unknown"), s.item))[:top]
     respondents = {learner for learner, interaction in latest if interaction.count(".") == 2}
@@ -202,9 +202,9 @@ def aggregate(
     ):
         fields = {}
         for prompt_id, field_name in spec.plan_prompts.items():
-            ans = latest.get((learner, f"sa.{prompt_id}"))
-            if ans and ans.response.strip():
-                fields[field_name] = ans.response.strip()
+            answer = latest.get((learner, f"sa.{prompt_id}"))
+            if answer and answer.response.strip():
+                fields[field_name] = answer.response.strip()
         if fields:
             label = (names.get(learner) or learner) if show_names else ""
             plans.append(Plan(learner=label or f"#{index}", **fields))

@@ -11,7 +11,7 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from ece_scorm.errors import Issue, Location, SourceInvalid, sort_issues
+from ece_scorm.errors import Issue, Location, SourceInvalid, as_errors, sort_issues
 from ece_scorm.model import Course, Module, Quiz, SelfAssessment
 from ece_scorm.source.fields import ID_MAX, ID_RE, Fields
 from ece_scorm.source.module import Refs, read_module
@@ -45,9 +45,7 @@ def load_course(source_dir: Path, *, strict: bool = False) -> tuple[Course, list
     course = _read_course(f, tree)
     issues = f.issues
     if strict:
-        issues = [
-            Issue(i.location, "error", i.message, i.rule) if i.level == "warning" else i for i in issues
-        ]
+        issues = as_errors(issues)
     if course is None or any(i.level == "error" for i in issues):
         if not any(i.level == "error" for i in issues):  # cannot happen, but never return a half course
             issues.append(Issue(Location(str(source_dir)), "error", "the course could not be read"))

@@ -168,8 +168,8 @@ class Fields:
         if (
             values
             and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)
-            and values[0] <= values[-1]
-        ):  # type: ignore[operator]
+            and values[0] <= values[-1]  # type: ignore[operator]
+        ):
             return (values[0], values[-1])  # type: ignore[return-value]
         self.error(node, f"'{key}' must be a positive whole number or [min, max] with 0 < min <= max")
         return default

@@ -167,8 +167,8 @@ def _callout(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
         f.one_of(m.get("style") or m, "callout style", style, STYLES)
         style = "info"
     return CalloutBlock(
-        style=style,
-        title=f.text(m, "title"),  # type: ignore[arg-type]  # checked above
+        style=style,  # type: ignore[arg-type]  # one of STYLES, checked above
+        title=f.text(m, "title"),
         body=f.text(m, "body") or f.blank(),
         loc=m.loc,
     )

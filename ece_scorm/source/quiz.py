@@ -76,9 +76,10 @@ def _question(f: Fields, node: Node) -> Question | None:
             for cid in ("true", "false")
         ]
     else:
-        choices = _choices(f, m)
-        if choices is None:
+        listed = _choices(f, m)
+        if listed is None:
             return None
+        choices = listed
         if kind == "true_false" and sorted(c.id for c in choices) != ["false", "true"]:
             f.error(m.get("choices") or m, "true_false choices must have exactly the ids true and false")
             return None
@@ -87,9 +88,9 @@ def _question(f: Fields, node: Node) -> Question | None:
         return None
     return Question(
         id=qid,
-        kind=kind,
+        kind=kind,  # type: ignore[arg-type]  # one of KINDS, checked above
         prompt=prompt,
-        choices=tuple(choices),  # type: ignore[arg-type]
+        choices=tuple(choices),
         correct=frozenset(correct),
         feedback_correct=feedback["correct"],
         feedback_incorrect=feedback["incorrect"],

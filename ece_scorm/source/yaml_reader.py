@@ -95,7 +95,7 @@ class _Abort(Exception):
 def _parser(text: str):
     """Return an event parser for text (libyaml when present: about ten times faster)."""
     try:
-        from yaml._yaml import CParser  # type: ignore[import-not-found]
+        from yaml._yaml import CParser
 
         return CParser(text)
     except ImportError:  # pure-Python PyYAML: the same safe reader/scanner/parser the SafeLoader uses
@@ -362,6 +362,7 @@ class SourceTree:
         if rel not in self._yaml:
             file = self.display(rel)
             path = self.root / rel
+            result: tuple[Node | None, list[Issue]]
             try:
                 size = path.stat().st_size
                 if not self.inside(rel):

@@ -8,7 +8,7 @@ const assert = require("node:assert/strict");
 const path = require("node:path");
 
 const RT = path.resolve(__dirname, "..", "..", "ece_scorm", "player");
-["xapi-statements.js", "outbox.js", "adapters/xapi.js", "adapters/cmi5.js"].forEach((f) => require(path.join(RT, f)));
+["i18n.js", "xapi-statements.js", "outbox.js", "adapters/xapi.js", "adapters/cmi5.js"].forEach((f) => require(path.join(RT, f)));
 const ECE = globalThis.ECE;
 
 class Store {

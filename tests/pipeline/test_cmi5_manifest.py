@@ -11,7 +11,7 @@ from lxml import etree
 from ece_scorm.errors import BuildFailed
 from ece_scorm.pipeline import formats
 from ece_scorm.pipeline.formats import cmi5
-from tests.support import xapi_fixture_course as fx
+from tests.support import courses as C
 
 ROOT = Path(__file__).resolve().parents[2]
 XSD = ROOT.parent / "shared" / "schemas" / "cmi5" / "CourseStructure.xsd"
@@ -27,7 +27,7 @@ def schema() -> etree.XMLSchema:
 
 
 def _series(course=None, langs=("en", "fr")) -> bytes:
-    course = course or fx.course()
+    course = course or C.xapi_course()
     files = {m.id: [f"{m.id}/index.html", f"{m.id}/ece-data.js"] for m in course.modules}
     return cmi5.manifest(course, list(course.modules), files, list(langs), series=True)
 
@@ -44,7 +44,7 @@ def test_series_validates_against_official_xsd(schema):
 
 
 def test_single_module_bundle_validates(schema):
-    course = fx.course(fx.module())
+    course = C.xapi_course(C.two_page_module())
     data = cmi5.manifest(course, list(course.modules), {"introduction": ["index.html"]}, ["en", "fr"], False)
     doc = etree.fromstring(data)
     assert schema.validate(doc), schema.error_log
@@ -82,7 +82,7 @@ def test_move_on_and_mastery_score_from_the_course():
 
 @pytest.mark.parametrize(("percent", "expected"), [(100, "1"), (0, "0"), (75, "0.75"), (67, "0.67")])
 def test_mastery_score_written_exactly(percent, expected, schema):
-    course = fx.course(fx.module(passing=percent))
+    course = C.xapi_course(C.two_page_module(passing=percent))
     data = cmi5.manifest(course, list(course.modules), {"introduction": ["index.html"]}, ["en"], False)
     doc = etree.fromstring(data)
     assert doc.find("c:au", NS).get("masteryScore") == expected
@@ -110,19 +110,19 @@ def test_no_entity_declarations():
 
 
 def test_missing_launch_file_refused():
-    course = fx.course(fx.module())
+    course = C.xapi_course(C.two_page_module())
     with pytest.raises(BuildFailed, match="introduction/index.html was not rendered"):
         cmi5.manifest(course, list(course.modules), {"introduction": ["index.html"]}, ["en"], True)
 
 
 def test_empty_selection_refused():
     with pytest.raises(BuildFailed, match="at least one AU"):
-        cmi5.manifest(fx.course(), [], {}, ["en"], True)
+        cmi5.manifest(C.xapi_course(), [], {}, ["en"], True)
 
 
 def test_module_without_description_is_described_by_its_title(schema):
-    mod = dataclasses.replace(fx.module(), description={"en": "", "fr": ""})
-    course = fx.course(mod)
+    mod = dataclasses.replace(C.two_page_module(), description={"en": "", "fr": ""})
+    course = C.xapi_course(mod)
     data = cmi5.manifest(course, [mod], {"introduction": ["index.html"]}, ["en", "fr"], False)
     doc = etree.fromstring(data)
     texts = {ls.get("lang"): ls.text for ls in doc.findall("c:au/c:description/c:langstring", NS)}

@@ -1,4 +1,4 @@
-"""SCORM 1.2 manifest: golden files, MUST 5-14 of moodle-requirements.md §5.1, and the official XSDs."""
+"""SCORM 1.2 manifest: golden files, MUST 5-14 of docs/LMS-RULES.md, and the official XSDs."""
 
 from __future__ import annotations
 
@@ -11,16 +11,8 @@ from lxml import etree
 
 from ece_scorm import model as m
 from ece_scorm.pipeline.formats import get, scorm12
-from tests.support.manifest_courses import (
-    build_manifest,
-    canonical,
-    ece_course,
-    files_for,
-    module,
-    moodle_names,
-    quiz,
-    t,
-)
+from tests.support.courses import ece_series, one_page_module, t, true_false_quiz
+from tests.support.manifests import build_manifest, canonical, files_for, moodle_names
 from tests.support.schemas import assert_valid, xsd_errors
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -37,7 +29,7 @@ def build(course: m.Course, modules: list[m.Module], langs=("en", "fr"), series:
 
 @pytest.fixture(scope="module")
 def course() -> m.Course:
-    return ece_course()
+    return ece_series()
 
 
 def test_registry_exposes_scorm12_interface():
@@ -198,20 +190,22 @@ def test_mastery_score_only_where_it_equals_the_single_gating_quiz_pass_mark(cou
     assert mastery(course.module("patient-partners")) == []  # two quizzes: no single raw score matches
     assert mastery(course.module("leadership")) == []  # no quiz
     assert mastery(course.module("self-assessment")) == []
-    ungated = module(
+    ungated = one_page_module(
         "optional-check",
         t("Optional", "Facultatif"),
-        (m.QuizBlock(quiz("opt", 65)),),
+        (m.QuizBlock(true_false_quiz("opt", 65)),),
         completion=m.Completion(all_pages=True, quiz_passed=False),
     )
     assert mastery(ungated) == []
-    gated = module("strict-check", t("Strict", "Strict"), (m.QuizBlock(quiz("strict", 65)),))
+    gated = one_page_module(
+        "strict-check", t("Strict", "Strict"), (m.QuizBlock(true_false_quiz("strict", 65)),)
+    )
     assert mastery(gated) == ["65"]
 
 
 def test_hostile_titles_stay_well_formed_and_schema_valid(course):
     long_title = "A" * 250
-    odd = module("odd", {"en": 'Tab\tand\x07bell <b>&amp;</b> "quotes"', "fr": long_title})
+    odd = one_page_module("odd", {"en": 'Tab\tand\x07bell <b>&amp;</b> "quotes"', "fr": long_title})
     xml_en = build(course, [odd], langs=("en",))
     assert_valid("scorm12", xml_en)
     assert etree.fromstring(xml_en).xpath("string(//cp:item/cp:title)", namespaces=NS) == (

@@ -11,7 +11,8 @@ from lxml import etree
 
 from ece_scorm import model as m
 from ece_scorm.pipeline.formats import get, scorm2004
-from tests.support.manifest_courses import build_manifest, canonical, ece_course, files_for, moodle_names, t
+from tests.support.courses import ece_series, t
+from tests.support.manifests import build_manifest, canonical, files_for, moodle_names
 from tests.support.schemas import assert_valid, xsd_errors
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -29,7 +30,7 @@ def build(course: m.Course, modules: list[m.Module], langs=("en", "fr"), series:
 
 @pytest.fixture(scope="module")
 def course() -> m.Course:
-    return ece_course()
+    return ece_series()
 
 
 def test_registry_exposes_scorm2004_interface():

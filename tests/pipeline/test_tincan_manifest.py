@@ -8,14 +8,14 @@ from lxml import etree
 from ece_scorm.errors import BuildFailed, EceError
 from ece_scorm.pipeline import formats
 from ece_scorm.pipeline.formats import xapi
-from tests.support import xapi_fixture_course as fx
+from tests.support import courses as C
 
 NS = {"t": "http://projecttincan.com/tincan.xsd"}
 
 
 def _build(module=None, langs=("en", "fr")):
-    mod = module or fx.module()
-    course = fx.course(mod)
+    mod = module or C.two_page_module()
+    course = C.xapi_course(mod)
     return course, etree.fromstring(
         xapi.manifest(course, [mod], {mod.id: ["index.html", "ece-data.js"]}, list(langs), series=False)
     )
@@ -101,7 +101,7 @@ def test_pages_and_questions_listed_with_architecture_iris():
 
 
 def test_every_activity_id_is_absolute_and_typed():
-    _, root = _build(fx.self_assessment_module())
+    _, root = _build(C.self_assessment_module())
     for act in root.iter("{http://projecttincan.com/tincan.xsd}activity"):
         assert act.get("id").startswith("https://")
         assert act.get("type").startswith("http://adlnet.gov/expapi/activities/")
@@ -109,14 +109,14 @@ def test_every_activity_id_is_absolute_and_typed():
 
 
 def test_utf8_declaration_and_literal_non_ascii():
-    course = fx.course(fx.module())
+    course = C.xapi_course(C.two_page_module())
     data = xapi.manifest(course, [course.modules[0]], {"introduction": ["index.html"]}, ["en", "fr"], False)
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     assert "l’engagement".encode() in data and b"&#" not in data
 
 
 def test_series_bundle_is_refused_with_a_clear_message():
-    course = fx.course()
+    course = C.xapi_course()
     with pytest.raises(BuildFailed) as err:
         xapi.manifest(
             course,
@@ -131,7 +131,7 @@ def test_series_bundle_is_refused_with_a_clear_message():
 
 def test_missing_launch_file_is_refused():
     """MUST 3: never point <launch> at a file that is not in the zip."""
-    course = fx.course(fx.module())
+    course = C.xapi_course(C.two_page_module())
     with pytest.raises(BuildFailed, match="index.html was not rendered"):
         xapi.manifest(course, list(course.modules), {"introduction": ["ece-data.js"]}, ["en"], False)
 

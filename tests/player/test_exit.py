@@ -1,6 +1,6 @@
 """The Exit button ends the session once, in Chromium: SCORM 1.2 under scorm-again, cmi5 with the launcher.
 
-Rules: moodle-requirements.md §5.1 MUST 19 (exit=suspend while unfinished, '' once done) and MUST 22 (no API
+Rules: docs/LMS-RULES.md MUST 19 (exit=suspend while unfinished, '' once done) and MUST 22 (no API
 call after LMSFinish); cmi5 returnURL (MUST 30–32). The fixture course is tests/fixtures/courses/minimal.
 """
 

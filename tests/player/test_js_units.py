@@ -1,4 +1,4 @@
-"""Run the node unit tests of the statement builder and the outbox (node --test) as part of pytest."""
+"""Run the node unit tests (statements, outbox, adapters, language matcher) with node --test in pytest."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-JS_TESTS = ["tests/js/xapi_statements.test.js", "tests/js/outbox.test.js", "tests/js/xapi_adapters.test.js"]
+JS_TESTS = [
+    "tests/js/xapi_statements.test.js",
+    "tests/js/outbox.test.js",
+    "tests/js/xapi_adapters.test.js",
+    "tests/js/i18n_match.test.js",
+]
 
 
 @pytest.mark.parametrize("path", JS_TESTS)

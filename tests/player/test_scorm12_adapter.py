@@ -1,7 +1,7 @@
 """The SCORM 1.2 adapter on its own, against scorm-again's real SCORM 1.2 runtime (no player core).
 
 A hand-written SCO (tests/support/scorm_host/probe) loads the adapter; each test drives it with the learner
-events of docs/ARCHITECTURE.md §5 and checks what the LMS holds. Rules: moodle-requirements.md §5.1.
+events of docs/ARCHITECTURE.md §5 and checks what the LMS holds. Rules: docs/LMS-RULES.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Packages come from `ece-scorm build course_source --format scorm12`; what the LMS must hold is predicted
 from the course YAML (ece_scorm.source.course.load_course) by tests/support/scorm_learner.py.
-Rules: moodle-requirements.md §5.1 MUST 15–22.
+Rules: docs/LMS-RULES.md MUST 15–22.
 """
 
 from __future__ import annotations

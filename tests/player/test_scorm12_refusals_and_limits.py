@@ -1,7 +1,7 @@
 """SCORM 1.2 paths an acceptance audit found untested, with the real ECE packages under scorm-again:
 an LMS refusing LMSInitialize or LMSFinish, cmi.comments filling up, and the self-assessment with an
 extra pillar. Expected values come from the course YAML (ece_scorm.source.course.load_course).
-Rules: moodle-requirements.md §5.1 MUST 20 (CMIString4096), MUST 21 (commit), MUST 22 (no call after finish).
+Rules: docs/LMS-RULES.md MUST 20 (CMIString4096), MUST 21 (commit), MUST 22 (no call after finish).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The SCORM 2004 adapter on its own, against scorm-again's real SCORM 2004 runtime (no player core).
 
 The hand-written SCO in tests/support/scorm_host/probe drives the adapter with ARCHITECTURE §5 events.
-Rules: moodle-requirements.md §2.2 and §5.1 (MUST 16–25).
+Rules: docs/LMS-RULES.md (MUST 16–25).
 """
 
 from __future__ import annotations

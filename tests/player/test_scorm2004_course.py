@@ -1,7 +1,7 @@
 """The real ECE course as SCORM 2004 4th ed. packages in scorm-again's LMS runtime, clicked through.
 
 Packages come from `ece-scorm build course_source --format scorm2004`; what the LMS must hold is predicted
-from the course YAML by tests/support/scorm_learner.py. Rules: moodle-requirements.md §2.2, MUST 15–25.
+from the course YAML by tests/support/scorm_learner.py. Rules: docs/LMS-RULES.md MUST 15–25.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Moodle's LMSSetValue / SetValue validators, written from moodle-requirements.md §1.4 and §2.2 (MUST 16).
+"""Moodle's LMSSetValue / SetValue validators, as docs/LMS-RULES.md states them (MUST 16).
 
 scorm-again, the runtime the tests run, is more lenient than Moodle (e.g. 64,000-character suspend_data and
 unlimited student_response in SCORM 1.2, whitespace in 1.2 identifiers). These checks replay every value a

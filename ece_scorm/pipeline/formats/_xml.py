@@ -10,7 +10,6 @@ from urllib.parse import quote
 from lxml import etree
 
 from ece_scorm.model import Course, LangText, Module
-from ece_scorm.pipeline.render import course_slug  # one slug for file names, ECE_DATA and manifest ids
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -23,17 +22,17 @@ _SPACE = re.compile(r"\s+")
 # same across rebuilds and content edits (MUST 13) and use only [A-Za-z0-9-] (MUST 9; also valid xsd:ID).
 def manifest_id(course: Course, unit: str) -> str:
     """Return the manifest identifier for one module or for the series (unit = module id or "series")."""
-    return f"MAN-{course_slug(course)}-{unit}"
+    return f"MAN-{course.slug()}-{unit}"
 
 
 def organization_id(course: Course) -> str:
     """Return the organization identifier."""
-    return f"ORG-{course_slug(course)}"
+    return f"ORG-{course.slug()}"
 
 
 def root_item_id(course: Course) -> str:
     """Return the series' non-launchable root item id (upper-case ROOT never clashes with ITEM-<id>)."""
-    return f"ROOT-{course_slug(course)}"
+    return f"ROOT-{course.slug()}"
 
 
 def item_id(module: Module) -> str:

@@ -14,7 +14,9 @@ from ece_scorm.pipeline.formats.xapi import lang_map, launch_path, module_activi
 NAME = "cmi5"
 MANIFEST_NAME = "cmi5.xml"
 DEFAULT_BUNDLE = "series"
-STATE_LIMIT = None  # resume state goes to the State API
+STATE_LIMIT: int | None = None  # resume state goes to the State API
+LABEL = "cmi5"
+STATE_ELEMENT = "the xAPI State API"
 
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 

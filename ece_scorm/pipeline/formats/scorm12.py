@@ -1,7 +1,7 @@
 """SCORM 1.2 manifest (imsmanifest.xml), written to what Moodle's parser actually reads.
 
-Mastery score decision (moodle-requirements.md §5.2: "Don't ship adlcp:masteryscore unless it equals the
-content's own pass mark"): Moodle's default "mastery score overrides status" recomputes lesson_status as
+Mastery score decision (docs/LMS-RULES.md SHOULD 3: adlcp:masteryscore only when it equals the
+content's own pass mark): Moodle's default "mastery score overrides status" recomputes lesson_status as
 raw >= mastery at LMSFinish. The player reports one cmi.core.score.raw per module; it equals a quiz score only
 when the module holds exactly one quiz. So an item carries adlcp:masteryscore only when its module has exactly
 one quiz AND its completion requires passing it; the value is that quiz's passing_score, the very mark the
@@ -21,7 +21,9 @@ from ece_scorm.pipeline.formats import _xml
 NAME = "scorm12"
 MANIFEST_NAME = "imsmanifest.xml"
 DEFAULT_BUNDLE = "module"
-STATE_LIMIT = 4096  # CMIString4096: cmi.suspend_data in strict LMSs / Moodle standards mode (MUST 20)
+STATE_LIMIT: int | None = (
+    4096  # CMIString4096: cmi.suspend_data in strict LMSs / Moodle standards mode (MUST 20)
+)
 LABEL = "SCORM 1.2"
 STATE_ELEMENT = "cmi.suspend_data"
 

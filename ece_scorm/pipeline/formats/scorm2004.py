@@ -22,7 +22,7 @@ from ece_scorm.pipeline.formats import _xml
 NAME = "scorm2004"
 MANIFEST_NAME = "imsmanifest.xml"
 DEFAULT_BUNDLE = "module"
-STATE_LIMIT = 64000  # cmi.suspend_data SPM in SCORM 2004 4th ed. (MUST 20)
+STATE_LIMIT: int | None = 64000  # cmi.suspend_data SPM in SCORM 2004 4th ed. (MUST 20)
 LABEL = "SCORM 2004"
 STATE_ELEMENT = "cmi.suspend_data"
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from lxml import etree
-from markdown_it import MarkdownIt
 
+from ece_scorm import markdown
 from ece_scorm.errors import BuildFailed
 from ece_scorm.model import Course, LangText, Module, Question
 
 NAME = "xapi"
 MANIFEST_NAME = "tincan.xml"
 DEFAULT_BUNDLE = "module"
-STATE_LIMIT = None  # resume state goes to the State API, which has no practical size limit
+STATE_LIMIT: int | None = None  # resume state goes to the State API, which has no practical size limit
+LABEL = "xAPI"
+STATE_ELEMENT = "the xAPI State API"
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
@@ -23,24 +25,10 @@ INTERACTION_TYPE = ADL_ACTIVITIES + "cmi.interaction"
 PAGE_TYPE = ADL_ACTIVITIES + "lesson"
 INTERACTION_KINDS = {"single": "choice", "multiple": "choice", "true_false": "true-false"}
 
-_md = MarkdownIt("commonmark")
 
-
-def plain_text(markdown: str) -> str:
+def plain_text(text: str) -> str:
     """Return the visible text of a Markdown string, whitespace collapsed (for names and descriptions)."""
-    parts: list[str] = []
-    for token in _md.parse(markdown or ""):
-        if token.type != "inline":
-            continue
-        for child in token.children or ():
-            if child.type in ("text", "code_inline"):
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-            elif child.type == "image":
-                parts.append(child.content)
-        parts.append(" ")
-    return " ".join("".join(parts).split())
+    return markdown.to_text(text, block=True)
 
 
 def lang_map(text: LangText | None, langs: Sequence[str]) -> dict[str, str]:

@@ -58,14 +58,7 @@
   }
 
   /** Pick a course language from a cmi5 languagePreference list ("fr-CA,en-US"). */
-  function preferred(pref, languages) {
-    var tags = String(pref || "").split(",");
-    for (var i = 0; i < tags.length; i++) {
-      var code = tags[i].trim().toLowerCase().split(/[-_]/)[0];
-      if (languages.indexOf(code) >= 0) return code;
-    }
-    return null;
-  }
+  function preferred(pref, languages) { return ECE.i18n.match(pref, languages); }
 
   ECE.adapters.cmi5 = function (data, env) {
     env = env || {};

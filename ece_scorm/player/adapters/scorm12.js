@@ -1,5 +1,5 @@
 /* SCORM 1.2 adapter: ECE.adapters.scorm12(ECE_DATA[, options]) -> adapter (docs/ARCHITECTURE.md §5).
- * Values follow what Moodle's LMSSetValue validators accept (moodle-requirements §1.4, MUST 16–22).
+ * Values follow what Moodle's LMSSetValue validators accept (docs/LMS-RULES.md, runtime value formats; MUST 16–22).
  * Needs scorm-api.js and scorm-session.js loaded first. */
 (function (root) {
   "use strict";

@@ -1,5 +1,5 @@
 /* SCORM 2004 4th edition adapter: ECE.adapters.scorm2004(ECE_DATA[, options]) -> adapter
- * (docs/ARCHITECTURE.md §5). Limits and formats follow Moodle's API_1484_11 (moodle-requirements §2.2,
+ * (docs/ARCHITECTURE.md §5). Limits and formats follow Moodle's API_1484_11 (docs/LMS-RULES.md, runtime value formats,
  * MUST 16–25): no sequencing, no cmi.launch_data, completion and success set explicitly.
  * Needs scorm-api.js and scorm-session.js loaded first. */
 (function (root) {

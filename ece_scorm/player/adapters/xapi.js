@@ -52,12 +52,7 @@
   function preferredLanguage(doc, languages) {
     var pref = null;
     try { pref = doc.status === 200 ? JSON.parse(doc.text).languagePreference : null; } catch (e) { pref = null; }
-    var tags = String(pref || "").split(",");
-    for (var i = 0; i < tags.length; i++) {
-      var code = tags[i].trim().toLowerCase().split(/[-_]/)[0];
-      if (languages.indexOf(code) >= 0) return code;
-    }
-    return null;
+    return ECE.i18n.match(pref, languages);
   }
 
   ECE.adapters.xapi = function (data, env) {

@@ -8,7 +8,7 @@
  *        with failcode and never reach the runtime: an LMS that refuses to open or to close the session),
  *        spy=1 (refuse nothing; log every call with its error code in eceHost.apiCalls).
  * At launch it restores what the test LMS server stored, the way Moodle's get_scorm_default does
- * (moodle-requirements §1.4 for 1.2; §2.2 for 2004: only after cmi.exit = suspend).
+ * (docs/LMS-RULES.md, runtime value formats: for 2004 only after cmi.exit = suspend).
  */
 (function () {
   "use strict";
