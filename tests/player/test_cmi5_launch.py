@@ -276,7 +276,7 @@ def test_review_mode_reports_nothing_but_still_terminates(browser, series, launc
 def test_a_window_closed_offline_leaves_nothing_for_the_next_session_to_send(
     browser, series, launcher_for, fresh_lrs
 ):
-    """Offline midway, window closed without Exit, relaunched: the new session is clean and says what was lost."""
+    """Offline midway, closed without Exit, relaunched: the new session is clean and says what was lost."""
     path, mastery = au_url_and_mastery(series)
     la = launcher_for(series)
     reg = str(uuid.uuid4())
@@ -302,7 +302,8 @@ def test_a_window_closed_offline_leaves_nothing_for_the_next_session_to_send(
         wait_status(page, "enregistrements de votre session précédente ne sont jamais parvenus")
         page.get_by_label("Language / Langue").select_option("en")
         page.get_by_role("link", name="Watch and reflect").first.click()
-        assert page.get_by_role("textbox", name="What stood out for you?").input_value() == "Trust comes first."
+        kept = page.get_by_role("textbox", name="What stood out for you?").input_value()
+        assert kept == "Trust comes first."
         leave(page)
     finally:
         context.close()
