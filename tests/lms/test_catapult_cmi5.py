@@ -17,7 +17,7 @@ import pytest
 from ece_scorm.markdown import to_text
 from ece_scorm.source.course import load_course
 from tests.support.catapult import Catapult, Verdicts, satisfied_aus, session_id, verb
-from tests.support.lms import ROOT, catapult, xapi_cmi5_packages  # noqa: F401  (session fixtures)
+from tests.support.lms import ROOT
 from tests.support.scorm_learner import ScriptedLearner, wait_for_player
 
 pytestmark = [pytest.mark.lms, pytest.mark.browser]
@@ -36,12 +36,12 @@ def actor(name: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def cat(catapult: dict) -> Catapult:  # noqa: F811
+def cat(catapult: dict) -> Catapult:
     return Catapult(catapult)
 
 
 @pytest.fixture(scope="module")
-def course(cat: Catapult, xapi_cmi5_packages: dict[str, Path]) -> dict:  # noqa: F811
+def course(cat: Catapult, xapi_cmi5_packages: dict[str, Path]) -> dict:
     return cat.import_course(xapi_cmi5_packages["ece-series-cmi5"])
 
 
