@@ -9,7 +9,10 @@ score it predicts (from the course YAML) is below the pass mark after the last a
 
 from __future__ import annotations
 
+import base64
+import json
 import urllib.parse
+import urllib.request
 from typing import Any
 
 from ece_scorm.markdown import to_text
@@ -35,7 +38,9 @@ def moodle_login(page: Any, login_url: str, username: str, password: str) -> Non
 def start_registration(page: Any, view_url: str) -> tuple[Any, dict[str, str]]:
     """Open the activity, click "Start New Registration"; return the content window and its launch query."""
     page.goto(view_url)
-    link = page.locator("a[id^=tincanlaunch_newattemptlink-]")
+    # The plugin's AMD module binds the click and then sets tabindex: a click before that opens nothing.
+    link = page.locator("a[id^=tincanlaunch_newattemptlink-][tabindex='0']")
+    link.wait_for(timeout=30_000)
     with page.context.expect_page() as opened:
         link.click()
     content = opened.value
@@ -86,3 +91,24 @@ def expected_score(module: Module, learner: ScriptedLearner) -> int | None:
     """Return the module score the player reports: the mean of its quiz scores (None without a quiz)."""
     scores = [learner.outcome.scores[q.id] for q in module.quizzes()]
     return round(sum(scores) / len(scores)) if scores else None
+
+
+def lrs_statements(lrs: dict[str, str], registration: str) -> list[dict]:
+    """Return the statements the Moodle LRS holds for a registration, oldest first."""
+
+    auth = base64.b64encode(f"{lrs['username']}:{lrs['password']}".encode()).decode()
+    query = urllib.parse.urlencode({"registration": registration, "ascending": "true", "limit": 500})
+    req = urllib.request.Request(
+        f"{lrs['endpoint']}statements?{query}",
+        headers={"Authorization": f"Basic {auth}", "X-Experience-API-Version": "1.0.3"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())["statements"]
+
+
+def close_content(page: Any, content: Any) -> None:
+    """Close the content window as a learner does; wait for the Moodle page's completion check and reload."""
+    checked = page.expect_request("**/completion_check.php*", timeout=20_000)
+    back = page.expect_navigation(url="**/mod/tincanlaunch/view.php*", timeout=30_000)
+    with checked, back:
+        content.close()
