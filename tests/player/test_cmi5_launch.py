@@ -7,6 +7,7 @@ import uuid
 import pytest
 from lxml import etree
 
+from tests.support.browser import assert_axe_clean
 from tests.support.xapi_session import (
     COURSE_ID,
     answer_quiz,
@@ -298,8 +299,10 @@ def test_a_window_closed_offline_leaves_nothing_for_the_next_session_to_send(
         page.goto(la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery))
         text = wait_status(page, "records of your previous session never reached your learning platform")
         assert "Your answers and reflections are kept in this activity." in text
+        assert_axe_clean(page, "the notice of an earlier session's lost records (en)")
         page.get_by_label("Language / Langue").select_option("fr")
         wait_status(page, "enregistrements de votre session précédente ne sont jamais parvenus")
+        assert_axe_clean(page, "the notice of an earlier session's lost records (fr)")
         page.get_by_label("Language / Langue").select_option("en")
         page.get_by_role("link", name="Watch and reflect").first.click()
         kept = page.get_by_role("textbox", name="What stood out for you?").input_value()
