@@ -281,6 +281,11 @@
         return request("POST", "statements", null, JSON.stringify(batch), "application/json", o && o.keepalive)
           .then(function (res) { return res.status; });
       },
+      /** Resolve the status of GET statements?statementId=id: 200 the LRS holds it, 404 not; 0 no network. */
+      statementStatus: function (id) {
+        return request("GET", "statements", {statementId: id})
+          .then(function (res) { return res.status; }, function () { return 0; });
+      },
       /** Resolve {status, text}; status 0 when the network failed. */
       getDocument: function (path, params) {
         return request("GET", path, params).then(function (res) {
@@ -294,5 +299,5 @@
     };
   }
 
-  ECE.outbox = {create: create, lrsClient: lrsClient, MESSAGES: MESSAGES};
+  ECE.outbox = {create: create, lrsClient: lrsClient, durable: durable, MESSAGES: MESSAGES};
 })(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));

@@ -175,20 +175,25 @@
 
     /** Return completed and/or passed/failed for a result {completed, passed, scoreRaw, durationMs}. */
     function completion(r) {
-      var out = [], duration = isoDuration(r.durationMs);
+      var out = [], duration = isoDuration(r.durationMs), score = null;
       if (r.passed === true || r.passed === false) {
         var raw = Math.max(0, Math.min(100, Number(r.scoreRaw) || 0));
         var scaled = Math.round(raw * 100) / 10000, passed = r.passed;
         // cmi5: the AU must judge against the masteryScore the LMS launched, not its own pass mark.
         if (opts.cmi5 && opts.masteryScore != null) passed = scaled >= Number(opts.masteryScore);
         // MUST 32: scaled and raw+min+max (C5L grades from raw; CATAPULT needs min/max with raw).
-        var res = {score: {scaled: scaled, raw: raw, min: 0, max: 100}, success: passed, duration: duration};
+        score = {scaled: scaled, raw: raw, min: 0, max: 100};
+        var res = {score: clone(score), success: passed, duration: duration};
         // Plain xAPI carries completion too (ARCHITECTURE §6); cmi5 keeps it on `completed` alone.
         if (!opts.cmi5) res.completion = !!r.completed;
         out.push(statement(passed ? "passed" : "failed", moduleObject(), res, false));
       }
       if (r.completed) {
-        out.push(statement("completed", moduleObject(), {completion: true, duration: duration}, false));
+        var done = {completion: true, duration: duration};
+        // MUST 28: mod_tincanlaunch grades only from result.score.scaled of the `completed` statement, so
+        // plain xAPI repeats the score there. cmi5 keeps the score on passed/failed, where moveOn reads it.
+        if (score && !opts.cmi5) done = {score: clone(score), completion: true, duration: duration};
+        out.push(statement("completed", moduleObject(), done, false));
       }
       return out;
     }

@@ -148,3 +148,135 @@ test("cmi5 without a usable fetch answer reports the error and sends nothing", a
   assert.match(seen[0].message.en, /Already in Use/);
   assert.match(seen[0].message.fr, /Already in Use/);
 });
+
+/**
+ * A strict cmi5 LMS over several sessions: each launch has its own sessionid and token; a batch holding a
+ * statement of another session is rejected whole (CATAPULT 10.2.1.0-6); `online` false fails every request.
+ */
+function sessionLms() {
+  const SID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
+  const held = new Map(), posted = [], states = new Map(), asked = [];
+  const lmsState = {online: true, session: "s1", rejected: 0};
+  const fetchFn = async (url, init) => {
+    if (!lmsState.online) throw new TypeError("Failed to fetch");
+    const u = new URL(url), method = (init && init.method) || "GET";
+    const reply = (status, body) => ({status, json: async () => body,
+      text: async () => (typeof body === "string" ? body : JSON.stringify(body))});
+    if (u.pathname === "/fetch") return reply(200, {"auth-token": "dG9rZW4="});
+    if (u.pathname === "/lrs/statements" && method === "GET") {
+      asked.push(u.searchParams.get("statementId"));
+      return held.has(u.searchParams.get("statementId")) ? reply(200, held.get(u.searchParams.get("statementId")))
+        : reply(404, {});
+    }
+    if (u.pathname === "/lrs/statements") {
+      const batch = JSON.parse(init.body);
+      if (batch.some((st) => st.context.extensions[SID] !== lmsState.session)) {
+        lmsState.rejected += 1;
+        return reply(403, "10.2.1.0-6 - statement of another session");
+      }
+      batch.forEach((st) => { held.set(st.id, st); posted.push(st); });
+      return reply(200, batch.map((st) => st.id));
+    }
+    const stateId = u.searchParams.get("stateId");
+    if (stateId === "LMS.LaunchData") {
+      return reply(200, Object.assign({}, LAUNCH, {contextTemplate: {extensions: {[SID]: lmsState.session}}}));
+    }
+    if (u.pathname === "/lrs/agents/profile") return reply(404, {});
+    if (method === "PUT") { states.set(stateId, init.body); return reply(204, ""); }
+    return states.has(stateId) ? reply(200, states.get(stateId)) : reply(404, {});
+  };
+  // A closed window's timers die with it; here its retries meet the revoked token of its session.
+  const closable = () => {
+    const page = {closed: false};
+    page.fetch = (url, init) => (page.closed ? Promise.resolve({status: 401, json: async () => ({}),
+      text: async () => ""}) : fetchFn(url, init));
+    return page;
+  };
+  return {fetchFn, closable, held, posted, states, asked, lms: lmsState, SID};
+}
+
+test("cmi5: a new session never sends an earlier session's statement; what never arrived is told", async () => {
+  const L = sessionLms(), local = new Store();
+  const win1 = fakeWindow(cmi5Search(), new Store(), local), page1 = L.closable();
+  const a = ECE.adapters.cmi5(DATA, {window: win1, fetch: page1.fetch});
+  await a.start();
+  await settle();
+  await a.saveState("page-1");
+  L.lms.online = false;  // the connection drops midway
+  await a.saveState("page-3|answers|reflection");
+  await a.complete({completed: true, passed: true, scoreRaw: 90, durationMs: 1000});
+  win1.document.visibilityState = "hidden";  // the learner closes the window without Exit
+  await a.exit(false);
+  await settle();
+  page1.closed = true;
+  const queued = JSON.parse(local.getItem("ece-cmi5-outbox:" + "4e6e7c43-0a3e-4b7f-9a59-8d4f0d1a2b3c|" +
+    "https://lms/au/1|s1"));
+  assert.deepEqual(queued.map((st) => st.verb.id.split("/").pop()), ["passed", "completed", "terminated"]);
+
+  // Relaunched later, online, as a new session.
+  L.lms.online = true;
+  L.lms.session = "s2";
+  L.held.set(queued[2].id, queued[2]);  // the keepalive request reached the LRS after all: it holds terminated
+  const win2 = fakeWindow(cmi5Search(), new Store(), local);
+  const b = ECE.adapters.cmi5(DATA, {window: win2, fetch: L.fetchFn});
+  const seen = [];
+  b.onStatus((st) => seen.push(st));
+  const info = await b.start();
+  await settle();
+  assert.deepEqual(L.asked.sort(), queued.map((st) => st.id).sort());  // each asked for by id first
+  assert.equal(L.lms.rejected, 0);
+  const second = L.posted.filter((st) => st.context.extensions[L.SID] === "s2");
+  assert.equal(second[0].verb.id, "http://adlnet.gov/expapi/verbs/initialized");
+  assert.ok(queued.every((st) => !second.some((p) => p.id === st.id)));
+  // The outcome that never arrived is reported again in this session, with its score.
+  assert.deepEqual(second.map((st) => st.verb.id.split("/").pop()), ["initialized", "passed", "completed"]);
+  assert.deepEqual(second[1].result.score, {scaled: 0.9, raw: 90, min: 0, max: 100});
+  // The answers typed offline come back from this device and reach the LRS.
+  assert.equal(info.state, "page-3|answers|reflection");
+  assert.equal(info.resumed, true);
+  assert.equal(L.states.get("https://example.org/c/xapi/state/resume"), "page-3|answers|reflection");
+  const last = seen[seen.length - 1];
+  assert.equal(last.level, "warn");
+  assert.match(last.message.en, /2 records of your previous session never reached/);
+  assert.match(last.message.fr, /2\u00a0enregistrements de votre session précédente/);
+  assert.equal(local.getItem("ece-cmi5-outbox:4e6e7c43-0a3e-4b7f-9a59-8d4f0d1a2b3c|https://lms/au/1|s1"), null);
+  // The earlier outcome counts: the same result in this session is not reported twice.
+  await b.complete({completed: true, passed: true, scoreRaw: 90, durationMs: 1000});
+  await settle();
+  assert.equal(L.posted.filter((st) => st.verb.id.endsWith("/passed")).length, 1);
+});
+
+test("cmi5: an earlier statement the LRS cannot be asked about stays queued and is never sent", async () => {
+  const L = sessionLms(), local = new Store();
+  const win1 = fakeWindow(cmi5Search(), new Store(), local), page1 = L.closable();
+  const a = ECE.adapters.cmi5(DATA, {window: win1, fetch: page1.fetch});
+  await a.start();
+  await settle();
+  L.lms.online = false;
+  win1.document.visibilityState = "hidden";
+  await a.exit(false);
+  page1.closed = true;
+  // Relaunched in Browse while the statements GET fails: nothing is discarded, nothing of s1 is sent.
+  L.lms.online = true;
+  L.lms.session = "s2";
+  const real = L.fetchFn;
+  const flaky = async (url, init) => {
+    if (new URL(url).searchParams.get("statementId")) throw new TypeError("Failed to fetch");
+    return real(url, init);
+  };
+  const b = ECE.adapters.cmi5(DATA, {window: fakeWindow(cmi5Search(), new Store(), local), fetch: flaky});
+  await b.start();
+  await settle();
+  assert.equal(L.lms.rejected, 0);
+  assert.ok(local.getItem("ece-cmi5-outbox:4e6e7c43-0a3e-4b7f-9a59-8d4f0d1a2b3c|https://lms/au/1|s1"));
+  // Third launch, the LRS answers: terminated of s1 never arrived and is dropped (1 record told).
+  L.lms.session = "s3";
+  const c = ECE.adapters.cmi5(DATA, {window: fakeWindow(cmi5Search(), new Store(), local), fetch: L.fetchFn});
+  const seen = [];
+  c.onStatus((st) => seen.push(st));
+  await c.start();
+  await settle();
+  assert.equal(local.getItem("ece-cmi5-outbox:4e6e7c43-0a3e-4b7f-9a59-8d4f0d1a2b3c|https://lms/au/1|s1"), null);
+  assert.match(seen[seen.length - 1].message.en, /^1 record of your previous session/);
+  assert.equal(L.lms.rejected, 0);
+});

@@ -131,8 +131,23 @@ test("xapi completion: passed then completed on the launch activity with score a
   assert.equal(out[0].object.definition.type, "http://adlnet.gov/expapi/activities/module");
   assert.deepEqual(out[0].result, {score: {scaled: 0.85, raw: 85, min: 0, max: 100}, success: true,
     duration: "PT1M1S", completion: true});
-  assert.deepEqual(out[1].result, {completion: true, duration: "PT1M1S"});
+  // MUST 28: mod_tincanlaunch takes the grade from result.score.scaled of `completed` only.
+  assert.deepEqual(out[1].result, {score: {scaled: 0.85, raw: 85, min: 0, max: 100}, completion: true,
+    duration: "PT1M1S"});
   assert.equal(out[0].context.contextActivities.parent, undefined);
+});
+
+test("xapi: a failed module still reports completed with the score it got (MUST 28)", () => {
+  const out = builder().completion({completed: true, passed: false, scoreRaw: 40, durationMs: 1000});
+  out.forEach(valid);
+  assert.deepEqual(out.map((s) => s.verb.id.split("/").pop()), ["failed", "completed"]);
+  assert.deepEqual(out[1].result.score, {scaled: 0.4, raw: 40, min: 0, max: 100});
+});
+
+test("xapi: completed without a quiz carries no score", () => {
+  const out = builder().completion({completed: true, passed: null, scoreRaw: null, durationMs: 1000});
+  assert.deepEqual(out.map((s) => s.verb.id.split("/").pop()), ["completed"]);
+  assert.deepEqual(out[0].result, {completion: true, duration: "PT1S"});
 });
 
 test("failed carries success false; self-assessment uses the assessment type", () => {

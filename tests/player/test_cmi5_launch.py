@@ -7,6 +7,7 @@ import uuid
 import pytest
 from lxml import etree
 
+from tests.support.browser import assert_axe_clean
 from tests.support.xapi_session import (
     COURSE_ID,
     answer_quiz,
@@ -271,3 +272,50 @@ def test_review_mode_reports_nothing_but_still_terminates(browser, series, launc
     got = wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "terminated" for x in s))
     assert [verb(s) for s in got] == ["launched", "initialized", "terminated"]
     assert la.violations == []
+
+
+def test_a_window_closed_offline_leaves_nothing_for_the_next_session_to_send(
+    browser, series, launcher_for, fresh_lrs
+):
+    """Offline midway, closed without Exit, relaunched: the new session is clean and says what was lost."""
+    path, mastery = au_url_and_mastery(series)
+    la = launcher_for(series)
+    reg = str(uuid.uuid4())
+    errors: list[str] = []
+    context, page = new_page(browser, errors)  # one browser profile: the same device both times
+    try:
+        page.goto(la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery))
+        wait_status(page, "All your progress is saved")
+        la.mode = "offline"
+        next_(page)
+        reflect(page, "Trust comes first.")
+        next_(page)
+        answer_quiz(page, all_correct=True)
+        wait_status(page, "Connection problem")
+        page.close()  # closed without Exit: terminated is queued and never arrives
+        la.mode = "ok"
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery))
+        text = wait_status(page, "records of your previous session never reached your learning platform")
+        assert "Your answers and reflections are kept in this activity." in text
+        assert_axe_clean(page, "the notice of an earlier session's lost records (en)")
+        page.get_by_label("Language / Langue").select_option("fr")
+        wait_status(page, "enregistrements de votre session précédente ne sont jamais parvenus")
+        assert_axe_clean(page, "the notice of an earlier session's lost records (fr)")
+        page.get_by_label("Language / Langue").select_option("en")
+        page.get_by_role("link", name="Watch and reflect").first.click()
+        kept = page.get_by_role("textbox", name="What stood out for you?").input_value()
+        assert kept == "Trust comes first."
+        leave(page)
+    finally:
+        context.close()
+    assert errors == []
+    assert la.violations == []  # no statement of the first session was sent in the second
+    first, second = la.sessions
+    assert [verb(s) for s in first.statements] == ["initialized", "experienced"]
+    got = wait_for_statements(fresh_lrs, reg, lambda s: [verb(x) for x in s].count("terminated") == 1)
+    mine = [s for s in got if s["context"]["extensions"][CMI5 + "extensions/sessionid"] == second.session_id]
+    assert [verb(s) for s in mine][:2] == ["launched", "initialized"]  # the AU's first is initialized
+    assert [verb(s) for s in mine if verb(s) in ("passed", "completed")] == ["passed", "completed"]
+    assert next(s for s in mine if verb(s) == "passed")["result"]["score"]["raw"] == 100

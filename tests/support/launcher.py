@@ -6,6 +6,9 @@ State and Agent Profile documents, and forwards statements to the LRS with its o
 two 127.0.0.1 ports — content and LMS — so every LRS call from the package is cross-origin (MUST 29).
 It can also fail on purpose (`mode`: offline, 503, 401, lost-reply) and, for cmi5, rejects a whole batch at
 its first violation of the launch contract (MUST 31–32), as a strict cmi5 LMS does; `violations` lists them.
+Like CATAPULT, a new cmi5 launch abandons the open sessions of the same registration and AU (their tokens
+get 403), and a statement of another session (its sessionid) takes its whole batch down with a 403
+(10.2.1.0-6), so an AU that carries queued statements into the next session fails here as it does there.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Session:
     statements: list[dict] = field(default_factory=list)  # accepted ones, in arrival order
     prefs_read: bool = False
     terminated: bool = False
+    abandoned: bool = False  # a later launch of the same registration and AU replaced it
 
 
 class Launcher:
@@ -165,6 +169,9 @@ class Launcher:
             move_on=move_on,
             session_id=str(uuid.uuid4()),
         )
+        for old in self.sessions:
+            if (old.kind, old.registration, old.activity_id) == ("cmi5", sess.registration, activity_id):
+                old.abandoned = old.abandoned or not old.terminated
         self.sessions.append(sess)
         launch_data = {
             "contextTemplate": {
@@ -396,8 +403,11 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
             req = urllib.request.Request(
                 owner.lrs.endpoint + "statements?" + query, headers=owner.lrs.headers
             )
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                self._reply(resp.status, resp.read())
+            try:  # the LRS's answer as it is: 404 says "not held" to an AU asking by statementId
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    self._reply(resp.status, resp.read())
+            except urllib.error.HTTPError as err:
+                self._reply(err.code, err.read())
             return
         try:
             data = json.loads(body or b"null")
@@ -411,6 +421,14 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
         with owner.lock:
             owner.posted_ids.extend(str(s.get("id")) for s in batch)
             if sess.kind == "cmi5":
+                if sess.abandoned:  # CATAPULT: 403, not a violation (the AU could not know)
+                    self._json(403, {"error": "8.1.2.0-2 - session abandoned by a later launch"})
+                    return
+                foreign = _other_session(owner, sess, batch)
+                if foreign:
+                    owner.violations.append(foreign)
+                    self._json(403, {"error": foreign})
+                    return
                 known = {s.get("id") for s in sess.statements}
                 fresh = [s for s in batch if s.get("id") not in known]  # replays were checked already
                 problem = _first_violation(sess, fresh)
@@ -435,6 +453,16 @@ class _LmsHandler(http.server.BaseHTTPRequestHandler):
         self._reply(status, answer)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_OPTIONS = _dispatch
+
+
+def _other_session(owner: Launcher, sess: Session, batch: list[dict]) -> str | None:
+    """Return a 10.2.1.0-6 violation for a statement made in another session than the one sending it."""
+    for stmt in batch:
+        sid = ((stmt.get("context") or {}).get("extensions") or {}).get(CMI5_CTX + "extensions/sessionid")
+        if sid and sid != sess.session_id and any(o.session_id == sid for o in owner.sessions):
+            verb = str(stmt.get("verb", {}).get("id", "")).rsplit("/", 1)[-1]
+            return f"10.2.1.0-6: {verb} {stmt.get('id')} of session {sid} sent in session {sess.session_id}"
+    return None
 
 
 def _first_violation(sess: Session, batch: list[dict]) -> str | None:

@@ -146,3 +146,29 @@ class Moodle:
     def standards_mode(self, on: bool) -> None:
         """Set Moodle's "SCORM standards mode" (scorm | scormstandard); off is Moodle's default."""
         self.php("admin/cli/cfg.php", "--component=scorm", "--name=scormstandard", f"--set={1 if on else 0}")
+
+
+# --- The ECE course's xAPI and cmi5 packages for the tincan / CATAPULT tests (lms-xapi) ---------------------
+
+_XAPI_CMI5_BUILT: dict[str, Path] = {}
+
+
+def build_xapi_cmi5_packages(out: Path) -> dict[str, Path]:
+    """Build course_source as xAPI and cmi5 once per process (with the real CLI); return {zip stem: zip}."""
+    if not _XAPI_CMI5_BUILT:
+        from click.testing import CliRunner
+
+        from ece_scorm.cli import cli
+
+        for fmt in ("xapi", "cmi5"):
+            args = ["build", str(ROOT / "course_source"), "--format", fmt, "--out", str(out), "-q"]
+            result = CliRunner().invoke(cli, args, catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+        _XAPI_CMI5_BUILT.update({z.stem: z for z in sorted(out.glob("*.zip"))})
+    return dict(_XAPI_CMI5_BUILT)
+
+
+@pytest.fixture(scope="session")
+def xapi_cmi5_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled course's packages: ece-<module>-xapi.zip for each module and ece-series-cmi5.zip."""
+    return build_xapi_cmi5_packages(tmp_path_factory.mktemp("ece-lms-xapi-cmi5"))

@@ -6,6 +6,11 @@
  * LMS.LaunchData and the cmi5LearnerPreferences agent profile before the first statement; `initialized`
  * once, first; `terminated` with duration last; completed/passed/failed only in Normal mode, each at most
  * once per registration, judged against the launched masteryScore; returnURL honoured on exit.
+ * Sessions: a statement belongs to the session it was made in (its contextTemplate's sessionid), so each
+ * session has its own outbox and never sends an earlier one's statement (an LMS rejects it, 10.2.1.0-6, with
+ * its whole batch). What an earlier session left queued is looked up in the LRS by id and dropped; what
+ * never arrived is counted and the learner told; a lost outcome is reported again in the next Normal
+ * session; answers and reflections survive in the resume state, kept on this device until the LRS has it.
  * Needs xapi-statements.js and outbox.js loaded first.
  */
 (function (ECE) {
@@ -60,6 +65,11 @@
   /** Pick a course language from a cmi5 languagePreference list ("fr-CA,en-US"). */
   function preferred(pref, languages) { return ECE.i18n.match(pref, languages); }
 
+  var SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
+  var OUTBOX = "ece-cmi5-outbox:", SESSIONS = "ece-cmi5-sessions:", UNREPORTED = "ece-cmi5-unreported:";
+  var STATE = "ece-cmi5-state:";
+  var MOVE_ON = {completed: 1, passed: 1, failed: 1};
+
   ECE.adapters.cmi5 = function (data, env) {
     env = env || {};
     var win = env.window || window, doc = win.document;
@@ -67,12 +77,23 @@
     var session = store(win, "sessionStorage"), local = store(win, "localStorage");
     var listeners = [], box, lrs, builder, launch, launchData, mode = "normal", sk, startedAt = Date.now();
     var outcome = {completed: false, passed: false}, exited = false, stateParams, outcomeParams;
+    var facade = ECE.outbox.durable(local), scope = "", lost = 0, note = null;
 
     var ended = false;
     function emit(st) {
       // Once the session has ended, "all saved" would hide what the learner must do next.
       if (ended && st.level === "ok") st = {level: "warn", message: MSG.ended, pending: st.pending};
+      else if (note) st = withNote(st);
       listeners.forEach(function (fn) { fn(st); });
+    }
+    /** Add the notice about an earlier session's lost records to every status of this session. */
+    function withNote(st) {
+      var m = {};
+      Object.keys(note).forEach(function (l) {
+        var own = st.message && (typeof st.message === "string" ? st.message : st.message[l]);
+        m[l] = (own ? own + " " : "") + note[l];
+      });
+      return {level: st.level === "error" ? "error" : "warn", message: m, pending: st.pending, code: st.code};
     }
     function sget(k) { try { return session ? session.getItem(sk + k) : null; } catch (e) { return null; } }
     function sset(k, v) { try { if (session) session.setItem(sk + k, v); } catch (e) { /* private mode */ } }
@@ -82,13 +103,6 @@
     function begin() {
       var auth = "Basic " + sget(":token");
       lrs = ECE.outbox.lrsClient(launch.endpoint, auth, fetchFn);
-      box = ECE.outbox.create({key: "ece-cmi5-outbox:" + launch.registration + "|" + launch.activityId,
-        storage: local, send: lrs.sendStatements});
-      box.onStatus(emit);
-      win.addEventListener("online", function () { box.retryNow(); });
-      doc.addEventListener("visibilitychange", function () {
-        if (doc.visibilityState === "hidden") box.flushKeepalive();
-      });
       var agent = JSON.stringify(launch.actor);
       var base = data.course.id.replace(/\/+$/, "") + "/xapi/state/";
       stateParams = {activityId: launch.activityId, agent: agent, registration: launch.registration,
@@ -105,6 +119,100 @@
       ]);
     }
 
+    /** Open this session's outbox: a statement belongs to the session it was made in (10.2.1.0-6). */
+    function openOutbox(sessionId) {
+      box = ECE.outbox.create({key: OUTBOX + scope + "|" + sessionId, storage: local, send: lrs.sendStatements});
+      box.onStatus(emit);
+      win.addEventListener("online", function () { box.retryNow(); });
+      doc.addEventListener("visibilitychange", function () {
+        if (doc.visibilityState === "hidden") box.flushKeepalive();
+      });
+    }
+
+    /**
+     * Settle the outboxes earlier sessions left: ask the LRS for each statement by id; what it holds is
+     * dropped, what it never got is counted and dropped too (a later session may not send it), and a lost
+     * completed/passed/failed is kept to be reported again by this or a later Normal session. A statement
+     * the LRS could not be asked about stays queued for the next launch, never sent.
+     */
+    function settleEarlier(sessionId) {
+      var known = facade.read(SESSIONS + scope).filter(function (id) { return id !== sessionId; });
+      facade.write(SESSIONS + scope, known.concat([sessionId]));
+      var keys = known.map(function (id) { return OUTBOX + scope + "|" + id; });
+      keys.push(OUTBOX + scope);  // the key of players that did not yet keep sessions apart
+      return Promise.all(keys.map(function (key) {
+        var list = facade.read(key);
+        if (!list.length) return Promise.resolve({key: key, keep: false});
+        return Promise.all(list.map(function (st) { return lrs.statementStatus(st.id); })).then(function (codes) {
+          var unsure = false;
+          codes.forEach(function (code, i) {
+            if (code === 404) noteLost(list[i]);
+            else if (code !== 200) unsure = true;
+          });
+          if (!unsure) facade.write(key, []);
+          return {key: key, keep: unsure};
+        });
+      })).then(function (done) {
+        var still = known.filter(function (id, i) { return done[i].keep; });
+        facade.write(SESSIONS + scope, still.concat([sessionId]));
+      });
+    }
+
+    /** Count a statement an earlier session never delivered; keep the outcome it carried. */
+    function noteLost(st) {
+      lost += 1;
+      var verb = String(st.verb && st.verb.id).split("/").pop(), res = st.result || {};
+      if (!MOVE_ON[verb]) return;
+      var u = unreported();
+      if (verb === "completed") u.completed = true;
+      else u.passed = verb === "passed";
+      if (res.score && res.score.raw != null) u.scoreRaw = res.score.raw;
+      if (res.duration) u.duration = res.duration;
+      facade.write(UNREPORTED + scope, [u]);
+    }
+
+    function unreported() { return facade.read(UNREPORTED + scope)[0] || {}; }
+
+    /** In Normal mode, report again (in this session) an outcome an earlier session never delivered. */
+    function reportUnreported() {
+      var u = unreported();
+      if (mode !== "normal" || !(u.completed || u.passed === true || u.passed === false)) return;
+      facade.write(UNREPORTED + scope, []);
+      // The outcome document was written when the statements were queued: it claims what never arrived.
+      if (u.completed) outcome.completed = false;
+      if (u.passed === true) outcome.passed = false;
+      var out = builder.completion({completed: !!u.completed && !outcome.completed,
+        passed: outcome.passed ? null : u.passed, scoreRaw: u.scoreRaw, durationMs: 0});
+      out.forEach(function (st) { if (u.duration) st.result.duration = u.duration; });
+      record(out);
+    }
+
+    /** Keep the resume state on this device until the LRS confirmed it (offline, window closed). */
+    function keepLocalState(state, dirty) {
+      facade.write(STATE + scope, [{state: state, dirty: dirty}]);
+    }
+
+    function pushState(state) {
+      return lrs.putDocument("activities/state", stateParams, state, "text/plain; charset=utf-8")
+        .then(function (status) {
+          var cur = facade.read(STATE + scope)[0];
+          if (status >= 200 && status < 300 && cur && cur.state === state) keepLocalState(state, false);
+          return status;
+        });
+    }
+
+    /** Queue completion statements and remember, in the LRS, what was reported for this registration. */
+    function record(out) {
+      if (!out.length) return Promise.resolve();
+      add(out);
+      out.forEach(function (s) {
+        var v = s.verb.id.split("/").pop();
+        if (v === "completed") outcome.completed = true;
+        if (v === "passed") outcome.passed = true;
+      });
+      return lrs.putDocument("activities/state", outcomeParams, JSON.stringify(outcome), "application/json");
+    }
+
     var api = {
       name: "cmi5",
       start: function () {
@@ -115,6 +223,7 @@
           return null;
         }
         sk = "ece-cmi5:" + launch.fetchUrl;
+        scope = launch.registration + "|" + launch.activityId;
         var token = sget(":token") ? Promise.resolve(sget(":token")) : fetchToken(launch.fetchUrl, fetchFn);
         return token.then(function (t) {
           sset(":token", t);
@@ -129,7 +238,6 @@
             emit({level: "error", message: msg("noLaunchData", "HTTP " + docs[0].status)});
             return null;
           }
-          var prefs = docs[1].status === 200 ? parse(docs[1].text) : null;
           var prior = docs[3].status === 200 ? parse(docs[3].text) : null;
           if (prior) outcome = {completed: !!prior.completed, passed: !!prior.passed};
           mode = String(launchData.launchMode || "Normal").toLowerCase();
@@ -137,15 +245,38 @@
             registration: launch.registration, activityId: launch.activityId, cmi5: true,
             contextTemplate: launchData.contextTemplate || {},
             masteryScore: launchData.masteryScore == null ? null : launchData.masteryScore});
+          var ext = (launchData.contextTemplate || {}).extensions || {};
+          var sessionId = String(ext[SESSION_ID] || launch.fetchUrl);
+          openOutbox(sessionId);
+          return settleEarlier(sessionId).then(function () { return docs; });
+        }).then(function (docs) {
+          if (!docs) return null;
+          var prefs = docs[1].status === 200 ? parse(docs[1].text) : null;
           ended = sget(":terminated") === "1";
           if (sget(":initialized") !== "1" && !ended) {
             sset(":initialized", "1");  // once per session, even across reloads
             startedAt = Date.now();
             sset(":started", String(startedAt));
-            add([builder.lifecycle("initialized")]);
+            add([builder.lifecycle("initialized")]);  // the first statement of this session's outbox
+            reportUnreported();
           } else {
             startedAt = Number(sget(":started")) || Date.now();
-            box.flush();  // replay what the page left before the reload
+            box.flush();  // replay what the page left before the reload (same session)
+          }
+          if (lost) {
+            // Answers and reflections live in the resume state (kept on this device until the LRS has it).
+            note = {};
+            ["en", "fr"].forEach(function (l) {
+              note[l] = ECE.i18n ? ECE.i18n.tl(l, lost === 1 ? "earlierUnsentOne" : "earlierUnsent", {n: lost})
+                : lost + "";
+            });
+            setTimeout(function () { emit({level: "warn", pending: box.pending()}); }, 0);
+          }
+          var state = docs[2].status === 200 ? docs[2].text : null, local = facade.read(STATE + scope)[0];
+          // A local copy the LRS never confirmed is newer than the LRS's one: use it and send it again.
+          if (local && (local.dirty || docs[2].status === 0)) {
+            state = local.state;
+            if (local.dirty && mode !== "review" && !ended) pushState(state);
           }
           if (mode === "review" && !ended) {
             // The core reports nothing in Review, but the session still needs its `terminated`.
@@ -156,10 +287,10 @@
             exited = true;
             setTimeout(function () { emit({level: "ok", pending: box.pending()}); }, 0);
           }
-          return {state: docs[2].status === 200 ? docs[2].text : null,
+          return {state: state,
             language: preferred(prefs && prefs.languagePreference, data.languages),
             learnerName: launch.actor.name || null, mode: ended ? "review" : mode,
-            resumed: docs[2].status === 200, returnURL: launchData.returnURL || null};
+            resumed: state != null, returnURL: launchData.returnURL || null};
         });
       },
       record: function (ev) {
@@ -169,22 +300,15 @@
       },
       saveState: function (state) {
         if (exited) return Promise.resolve();
-        return lrs.putDocument("activities/state", stateParams, state, "text/plain; charset=utf-8");
+        keepLocalState(state, true);  // durable first, like statements: a lost PUT must not lose answers
+        return pushState(state);
       },
       complete: function (result) {
         if (exited || mode !== "normal") return Promise.resolve();  // no completion in Browse/Review
         var r = {completed: result.completed && !outcome.completed,
           passed: outcome.passed ? null : result.passed, scoreRaw: result.scoreRaw,
           durationMs: Date.now() - startedAt};
-        var out = builder.completion(r);
-        if (!out.length) return Promise.resolve();
-        add(out);
-        out.forEach(function (s) {
-          var v = s.verb.id.split("/").pop();
-          if (v === "completed") outcome.completed = true;
-          if (v === "passed") outcome.passed = true;
-        });
-        return lrs.putDocument("activities/state", outcomeParams, JSON.stringify(outcome), "application/json");
+        return record(builder.completion(r));
       },
       exit: function (finished) {
         if (exited || !box) return Promise.resolve();
