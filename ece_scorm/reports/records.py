@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -12,6 +13,10 @@ VERBS = "http://adlnet.gov/expapi/verbs/"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 TEAM_EXT = "/xapi/extensions/team-code"
 ATTEMPT_EXT = "/xapi/extensions/attempt"
+# The self-assessment's administration number (facilitator branch, ARCHITECTURE §3): a context extension
+# `<course.id>/extensions/administration` on xAPI, an `-a<N>` suffix on SCORM interaction ids. Absent = 1.
+ADMINISTRATION_EXT = "/extensions/administration"
+_ADMIN_SUFFIX = re.compile(r"^(.*?)-a([1-9][0-9]{0,5})$")
 # The self-assessment's closing prompts (ARCHITECTURE §2 ids) and the plan fields they fill.
 PLAN_PROMPTS = {
     "strength": "strength",
@@ -38,6 +43,7 @@ class Answer:
     attempt: int | None = None
     module: str | None = None
     team: str | None = None
+    administration: int = 1
     label: dict | None = field(default=None, compare=False)  # definition.name language map
     choices: dict | None = field(default=None, compare=False)  # choice/scale id -> language map
 
@@ -54,6 +60,16 @@ class Event:
     team: str | None = None
     registration: str | None = None
     score: float | None = None
+
+
+def split_administration(interaction: str) -> tuple[str, int]:
+    """Split a SCORM interaction id's `-a<N>` administration suffix ('sa.x.y-a2' -> ('sa.x.y', 2))."""
+    match = _ADMIN_SUFFIX.match(interaction)
+    return (match.group(1), int(match.group(2))) if match else (interaction, 1)
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
 def parse_when(value: object) -> datetime | None:
@@ -179,6 +195,10 @@ def from_statement(
             if rel and len(rel) == 1:
                 module = rel[0]
         attempt = _extension(result.get("extensions"), course, ATTEMPT_EXT)
+        administration = _count(_extension(context.get("extensions"), course, ADMINISTRATION_EXT))
+        if interaction.startswith("sa."):
+            interaction, numbered = split_administration(interaction)
+            administration = administration or numbered
         success = result.get("success")
         shared = definitions.get(interaction) if definitions is not None else None
         if shared is None:
@@ -196,6 +216,7 @@ def from_statement(
             attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
             module=module,
             team=team,
+            administration=administration or 1,
             label=shared[0],
             choices=shared[1],
         )
