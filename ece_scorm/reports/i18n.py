@@ -173,7 +173,7 @@ HANDOUT: dict[str, dict[str, str]] = {
         "change_periods": "{a} → {b}: agreement per item, in percentage points.",
         "change_none": "There is no previous administration to compare with yet.",
         "unchanged": "{n} other item(s) unchanged or not comparable.",
-        "items": "Items",
+        "items_title": "Items",
         "items_help": "Every item in the order of the self-assessment, "
         "numbered as on each member's printed plan.",
         "item_withheld": "Fewer than {min} answers: not shown.",
@@ -225,7 +225,7 @@ HANDOUT: dict[str, dict[str, str]] = {
         "change_periods": "{a} → {b}\u00a0: accord par énoncé, en points de pourcentage.",
         "change_none": "Il n’y a pas encore de passation précédente à comparer.",
         "unchanged": "{n}\u00a0autre(s) énoncé(s) inchangé(s) ou non comparable(s).",
-        "items": "Énoncés",
+        "items_title": "Énoncés",
         "items_help": "Tous les énoncés dans l’ordre de l’autoévaluation, "
         "numérotés comme sur le plan imprimé "
         "de chaque membre.",
