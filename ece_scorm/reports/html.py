@@ -136,7 +136,9 @@ def _change(moves: list[Movement], titles: dict, lang: str) -> tuple[list[dict],
             unchanged += 1
             continue
         stat = move.stat_b
-        group = pillars.setdefault(stat.pillar, {"title": titles.get(stat.pillar, stat.pillar), "entries": []})
+        group = pillars.setdefault(
+            stat.pillar, {"title": titles.get(stat.pillar, stat.pillar), "entries": []}
+        )
         group["entries"].append(
             {
                 "number": stat.number,
