@@ -96,7 +96,7 @@ def records(inputs: Inputs, loaded: Loaded) -> Iterator[Answer | Event]:
             state["next"] = (count // 5000 + 1) * 5000
 
     if inputs.statements_file is not None:
-        stream = read_statements(inputs.statements_file)
+        stream = read_statements(inputs.statements_file, relevant_only=True)
     else:
         config = load_config(
             inputs.endpoint, inputs.config_path, timeout=inputs.timeout, retries=inputs.retries

@@ -177,6 +177,7 @@ def render_self_assessment(
                 "title": titles[pillar.id],
                 "heading": heading(t["pillar"], titles[pillar.id], lang),
                 "entries": [_item(s, spec, titles, lang) for s in stats],
+                "answered": any(s.n for s in stats),
                 "texts": _texts(result.texts.get(pillar.id, []), lang),
             }
         )

@@ -178,6 +178,7 @@ HANDOUT: dict[str, dict[str, str]] = {
         "numbered as on each member's printed plan.",
         "item_withheld": "Fewer than {min} answers: not shown.",
         "no_answers_item": "No answers.",
+        "pillar_none": "No one answered this pillar's items.",
         "legend": "Bars",
         "privacy": "Privacy",
         "names_hidden": "Names are hidden: members are numbered in an order unrelated to who answered.",
@@ -231,6 +232,7 @@ HANDOUT: dict[str, dict[str, str]] = {
         "de chaque membre.",
         "item_withheld": "Moins de {min}\u00a0réponses\u00a0: non affiché.",
         "no_answers_item": "Aucune réponse.",
+        "pillar_none": "Personne n’a répondu aux énoncés de ce pilier.",
         "legend": "Barres",
         "privacy": "Confidentialité",
         "names_hidden": "Les noms sont masqués\u00a0: "

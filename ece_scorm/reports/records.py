@@ -30,7 +30,22 @@ class ReportError(EceError):
     """A report cannot be produced from the given input."""
 
 
-@dataclass(frozen=True)
+USED_VERBS = frozenset(
+    VERBS + v
+    for v in (
+        "answered",
+        "initialized",
+        "completed",
+        "passed",
+        "failed",
+        "terminated",
+        "suspended",
+        "resumed",
+    )
+)
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs a setattr per field, a million times over
 class Answer:
     """One answer, keyed by its ARCHITECTURE §3 interaction id (sa.<pillar>.<item>, q.<quiz>.<q>, …)."""
 
@@ -48,7 +63,7 @@ class Answer:
     choices: dict | None = field(default=None, compare=False)  # choice/scale id -> language map
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Event:
     """A module-level verb: initialized, completed, passed, failed (and terminated/suspended/resumed)."""
 
@@ -64,6 +79,8 @@ class Event:
 
 def split_administration(interaction: str) -> tuple[str, int]:
     """Split a SCORM interaction id's `-a<N>` administration suffix ('sa.x.y-a2' -> ('sa.x.y', 2))."""
+    if "-a" not in interaction:  # the common case, without the regular expression
+        return interaction, 1
     match = _ADMIN_SUFFIX.match(interaction)
     return (match.group(1), int(match.group(2))) if match else (interaction, 1)
 
@@ -77,10 +94,12 @@ def parse_when(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)  # Python 3.11 reads "Z" and any ISO 8601 offset
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 def parse_period(text: str | None, option: str) -> tuple[date, date] | None:
@@ -166,16 +185,19 @@ def from_statement(
     """Turn one statement into a record, or None when it is not one the reports use.
 
     `definitions` (interaction id -> (name, choices)) lets every answer to one interaction share one copy.
+    The object's definition may be a function returning it, so that a reader parses it once per interaction.
     """
+    verb = _dict(stmt.get("verb")).get("id", "")
+    if verb not in USED_VERBS:  # page views and other verbs: decided before any other work
+        return None
     course = course_id or course_of(stmt)
     if not course:
         return None
     actor = _dict(stmt.get("actor"))
     learner = actor_key(actor)
-    verb = str(_dict(stmt.get("verb")).get("id", ""))
     obj = _dict(stmt.get("object"))
     parts = _relative(str(obj.get("id", "")), course)
-    if not learner or not verb.startswith(VERBS) or parts is None:
+    if not learner or parts is None:
         return None
     verb = verb[len(VERBS) :]
     context = _dict(stmt.get("context"))
@@ -202,7 +224,8 @@ def from_statement(
         success = result.get("success")
         shared = definitions.get(interaction) if definitions is not None else None
         if shared is None:
-            definition = _dict(obj.get("definition"))
+            definition = obj.get("definition")
+            definition = _dict(definition() if callable(definition) else definition)
             shared = (_dict(definition.get("name")) or None, _choices(definition))
             if definitions is not None:
                 definitions[interaction] = shared
