@@ -28,7 +28,7 @@ from ece_scorm.reports.moodle import read_moodle_export
 from ece_scorm.reports.quiz import FunnelCollector, QuizCollector
 from ece_scorm.reports.records import Answer, Event, ReportError, from_statement, parse_period
 from ece_scorm.reports.self_assessment import DEFAULT_MIN_RESPONDENTS, SaCollector, compare, spec_from_course
-from ece_scorm.reports.statements_file import read_statements
+from ece_scorm.reports.statements_file import read_records
 
 
 @dataclass
@@ -96,7 +96,8 @@ def records(inputs: Inputs, loaded: Loaded) -> Iterator[Answer | Event]:
             state["next"] = (count // 5000 + 1) * 5000
 
     if inputs.statements_file is not None:
-        stream = read_statements(inputs.statements_file, relevant_only=True)
+        yield from read_records(inputs.statements_file, loaded.course_id)
+        return
     else:
         config = load_config(
             inputs.endpoint, inputs.config_path, timeout=inputs.timeout, retries=inputs.retries

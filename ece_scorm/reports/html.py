@@ -227,6 +227,16 @@ def render_self_assessment(
             "general": _texts(result.texts.get(GENERAL, []), lang),
             "change": change,
             "plans": result.plans,
+            "plan_fields": [
+                {
+                    "key": key,
+                    "label": t[key],
+                    "answers": [
+                        (plan.learner, getattr(plan, key)) for plan in result.plans if getattr(plan, key)
+                    ],
+                }
+                for key in ("strength", "opportunity", "first_step", "first_step_lead")
+            ],
             "item_withheld": t["item_withheld"].format(**fmt),
         }
     )

@@ -51,14 +51,16 @@ def glance(doc, list_id: str) -> list[dict] | str:
     return after.text_content().strip()
 
 
-def plans(doc) -> list[tuple[str, dict[str, str]]]:
-    """Return (member heading, {term: text}) for each plan card."""
-    out = []
-    for section in doc.find_class("plan"):
+def plans(doc) -> dict[str, list[tuple[str, str]]]:
+    """Return {plan question heading: [(member label, text)]} from the plans section."""
+    out = {}
+    for section in doc.find_class("plans")[0].iterchildren("section"):
         title = section.find("h3").text_content().strip()
-        terms = [dt.text_content().strip() for dt in section.iter("dt")]
-        texts = [dd.text_content() for dd in section.iter("dd")]
-        out.append((title, dict(zip(terms, texts, strict=True))))
+        rows = []
+        for li in section.iter("li"):
+            who = li.find("span[@class='who']").text_content().strip()
+            rows.append((who, li.text_content().strip()[len(who) :].strip()))
+        out[title] = rows
     return out
 
 

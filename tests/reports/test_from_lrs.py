@@ -223,7 +223,7 @@ def test_team_filter_names_and_escaping(seeded, tmp_path):
     )
     doc = handout.parse(named.read_text(encoding="utf-8"))
     assert doc.get("lang") == "fr"
-    names = sorted(title.removeprefix("Membre ") for title, _ in handout.plans(doc))
+    names = sorted(who for who, _ in handout.plans(doc)["Force principale"])
     assert names == sorted(
         truth.names[who] for (name, who) in truth.plans if name == "spring" and truth.team[who] == "NORTH-1"
     )

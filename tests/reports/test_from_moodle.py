@@ -68,7 +68,7 @@ def test_team_filter_and_anonymous_plans(tmp_path):
     html, rows = _run(tmp_path, "--moodle-export", str(SA_TXT), "--team", "north", "--min-respondents", "2")
     assert _csv_counts(rows) == EXPECTED_NORTH
     plans = handout.plans(handout.parse(html))
-    assert [title for title, _ in plans] == ["Member #1", "Member #2"]
+    assert [who for who, _ in plans["Key strength"]] == ["#1", "#2"]
     assert "Ana" not in html.split("<main")[1].replace("Ana, with", "")  # only inside her own words
     assert "Tremblay" not in html and "example.org" not in html and "O'Connor" not in html
     # Learner text is escaped, never markup: Moodle's &lt;b&gt; comes back as literal "<b>".
@@ -83,7 +83,7 @@ def test_show_names_and_french(tmp_path):
     html, _ = _run(tmp_path, "--moodle-export", str(SA_TXT), "--show-names", "--lang", "fr")
     doc = handout.parse(html)
     assert doc.get("lang") == "fr"
-    names = [title.removeprefix("Membre ") for title, _ in handout.plans(doc)]
+    names = [who for who, _ in handout.plans(doc)["Force principale"]]
     assert names == ["Ana Tremblay", "Ben O'Connor", "Chloé Gagnon"]
     assert "Pilier\u00a0: leadership" in html and "Répondants" in html
 
