@@ -77,7 +77,7 @@ class _Statement(msgspec.Struct, frozen=True):
 
 _DECODER = msgspec.json.Decoder(_Statement)
 _DECODE = _DECODER.decode
-CHUNK = 4 * 1024 * 1024  # bytes decoded per call: whole lines, a few thousand statements
+CHUNK = 1024 * 1024  # bytes decoded per call: whole lines, a few hundred statements (flat memory)
 
 
 def _activities(acts: list[_Activity] | None) -> list[dict]:

@@ -24,7 +24,7 @@ def _entries(ol) -> list[dict]:
     out = []
     for li in ol.iterchildren("li"):
         number = li.find("span[@class='num']")
-        counts = li.find("span[@class='counts']")
+        counts = li.find(".//span[@class='counts']")
         label = number.text_content().strip() if number is not None else ""
         text = (number.tail or "").strip() if number is not None else li.text_content().strip()
         line = counts.text_content().strip() if counts is not None else ""
