@@ -48,6 +48,11 @@ def _cell_text(cell) -> str:
         paragraphs.append("".join(parts))
     if paragraphs:
         return "\n".join(paragraphs)
+    # Moodle's ODS writer turns a learner's text starting with "=" into a formula cell with no text: the
+    # learner's words are the formula ("of:=SUM(A1:A9)"), never evaluated here.
+    formula = cell.get(f"{{{_TABLE}}}formula")
+    if formula is not None:
+        return formula[3:] if formula.startswith("of:") else formula
     # A number or date without a paragraph: the office value is the text.
     for attr in ("value", "date-value", "time-value", "boolean-value", "string-value"):
         value = cell.get(f"{{{_OFFICE}}}{attr}")

@@ -90,7 +90,9 @@ def test_reports_are_accessible(browser, tmp_path):
                     assert bars.count() >= 1
                     for i in range(bars.count()):
                         assert bars.nth(i).get_attribute("aria-hidden") == "true"
-                        counts = bars.nth(i).locator("xpath=following-sibling::*[contains(@class, 'counts')][1]")
+                        counts = bars.nth(i).locator(
+                            "xpath=following-sibling::*[contains(@class, 'counts')][1]"
+                        )
                         assert re.search(r"\d", counts.text_content())
                     continue_checks = False
                 else:

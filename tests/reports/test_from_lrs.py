@@ -288,3 +288,31 @@ def test_completion_funnel(seeded, tmp_path, by):
             members = {who for who, t in truth.team.items() if t == team}
             assert int(got[(module, team)]["launched"]) == len(stages["initialized"] & members)
             assert int(got[(module, team)]["passed"]) == len(stages.get("passed", set()) & members)
+
+
+def test_one_export_serves_every_report(seeded, tmp_path):
+    """`lrs query --format jsonl` once, then each report from the file: the same figures as from the LRS."""
+    lrs, _ = seeded
+    export = tmp_path / "all.jsonl"
+    _invoke(lrs, "lrs", "query", "--format", "jsonl", "-o", str(export), "--no-progress")
+    for command, extra in (
+        ("self-assessment", ["--period", SPRING, "--compare-period", AUTUMN]),
+        ("quiz", []),
+        ("completion", ["--by", "team"]),
+    ):
+        from_lrs, from_file = tmp_path / f"{command}-lrs.csv", tmp_path / f"{command}-file.csv"
+        _invoke(lrs, "report", command, "--course", COURSE, *extra, "--csv", str(from_lrs))
+        _invoke(
+            lrs,
+            "report",
+            command,
+            "--course",
+            COURSE,
+            *extra,
+            "--statements",
+            str(export),
+            "--csv",
+            str(from_file),
+        )
+        assert _read_csv(from_file) == _read_csv(from_lrs), command
+        assert len(_read_csv(from_file)) > 0

@@ -1,4 +1,4 @@
-"""The reflect-and-align handout printed from Chromium (A4 and Letter, normal margins) and read back as text."""
+"""The reflect-and-align handout printed from Chromium (A4, Letter, normal margins) and read back as text."""
 
 from __future__ import annotations
 
