@@ -298,7 +298,14 @@ def _report_inputs(f):
             "--moodle-export",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help="Moodle SCORM Interactions report download (.csv/.txt/.xlsx) instead of the LRS.",
+            help="Moodle SCORM Interactions report download (.ods/.xlsx/.txt/.csv) instead of the LRS.",
+        ),
+        click.option(
+            "--statements",
+            "statements_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Exported statements (JSON Lines, as `lrs query --format jsonl` writes) instead of the LRS.",
         ),
         click.option("--endpoint", default=None, help="xAPI endpoint URL (else ECE_LRS_ENDPOINT or config)."),
         click.option(
@@ -342,6 +349,7 @@ def _inputs(kw: dict):
         timeout=kw.pop("timeout"),
         retries=kw.pop("retries"),
         moodle_export=kw.pop("moodle_export"),
+        statements_file=kw.pop("statements_file"),
         source=kw.pop("source"),
         course_iri=kw.pop("course_iri"),
         progress=True,
@@ -350,16 +358,23 @@ def _inputs(kw: dict):
 
 @cli.group()
 def report() -> None:
-    """Team and cohort reports from the LRS or a Moodle download (HTML and CSV)."""
+    """Team and cohort reports from the LRS, a statements file or a Moodle download (HTML and CSV)."""
 
 
 @report.command("self-assessment")
 @_report_inputs
 @click.option("--compare-period", default=None, help="A second administration to compare with --period.")
 @click.option("--show-names", is_flag=True, help="Show learners' names (anonymous by default).")
+@click.option(
+    "--min-respondents",
+    type=click.IntRange(1, 1000),
+    default=3,
+    show_default=True,
+    help="Withhold per-item breakdowns answered by fewer people (privacy).",
+)
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help="Items per summary.")
 def report_self_assessment(**kw) -> None:
-    """Team view: response shares per pillar and item, strengths, gaps, plans, and what moved."""
+    """The reflect-and-align handout: per-item answers, strengths, splits, unknowns, plans, what moved."""
     from ece_scorm.commands.report import run_self_assessment
 
     run_self_assessment(_inputs(kw), **kw)

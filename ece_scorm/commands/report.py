@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +26,10 @@ from ece_scorm.reports.html import (
 )
 from ece_scorm.reports.i18n import pick
 from ece_scorm.reports.moodle import read_moodle_export
-from ece_scorm.reports.quiz import funnel, quiz_items
+from ece_scorm.reports.quiz import FunnelCollector, QuizCollector
 from ece_scorm.reports.records import Answer, Event, ReportError, from_statement, parse_period
-from ece_scorm.reports.self_assessment import SaSpec, aggregate, compare, spec_from_answers, spec_from_course
+from ece_scorm.reports.self_assessment import DEFAULT_MIN_RESPONDENTS, SaCollector, compare, spec_from_course
+from ece_scorm.reports.statements_file import read_records
 
 if TYPE_CHECKING:  # the model is only needed for labels, loaded when --source is given
     from ece_scorm.model import Course
@@ -44,6 +46,7 @@ class Inputs:
     timeout: float = 30.0
     retries: int = 3
     moodle_export: Path | None = None
+    statements_file: Path | None = None
     source: Path | None = None
     course_iri: str | None = None
     progress: bool = False
@@ -51,11 +54,12 @@ class Inputs:
 
 @dataclass
 class Loaded:
-    answers: list[Answer] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    """What the course source (if any) tells, and where the records come from."""
+
     origin: str = "lrs"
     course: Course | None = None  # when --source was given
     course_id: str | None = None
+    statements: int = 0  # statements read (LRS or file)
 
     @property
     def course_title(self) -> dict:
@@ -69,8 +73,10 @@ def _load_course(source: Path) -> Course:
     return course
 
 
-def load(inputs: Inputs) -> Loaded:
-    """Read records from the Moodle download or stream them from the LRS (keeping only what reports use)."""
+def prepare(inputs: Inputs) -> Loaded:
+    """Load the course source (if given) and check that exactly one record source was named."""
+    if inputs.moodle_export is not None and inputs.statements_file is not None:
+        raise ReportError("give --moodle-export or --statements, not both")
     loaded = Loaded()
     if inputs.source is not None:
         loaded.course = _load_course(inputs.source)
@@ -79,21 +85,46 @@ def load(inputs: Inputs) -> Loaded:
         loaded.course_id = inputs.course_iri.rstrip("/")
     if inputs.moodle_export is not None:
         loaded.origin = "moodle"
-        loaded.answers = read_moodle_export(inputs.moodle_export)
-        return loaded
-    config = load_config(inputs.endpoint, inputs.config_path, timeout=inputs.timeout, retries=inputs.retries)
+    elif inputs.statements_file is not None:
+        loaded.origin = "file"
+    return loaded
+
+
+def records(inputs: Inputs, loaded: Loaded) -> Iterator[Answer | Event]:
+    """Yield the records one at a time from the Moodle download, the statements file or the LRS."""
+    if inputs.moodle_export is not None:
+        yield from read_moodle_export(inputs.moodle_export)
+        return
 
     progress = console.progress(log, "… {count:,} statements read") if inputs.progress else None
-    client = LrsClient(config, progress=progress)
-    query = StatementQuery(activity=loaded.course_id, related_activities=bool(loaded.course_id))
-    definitions: dict = {}
-    for stmt in client.statements(query):
-        record = from_statement(stmt, loaded.course_id, definitions)
-        if isinstance(record, Answer):
-            loaded.answers.append(record)
-        elif isinstance(record, Event):
-            loaded.events.append(record)
-    return loaded
+    if inputs.statements_file is not None:
+        yield from read_records(inputs.statements_file, loaded.course_id)
+        return
+    else:
+        config = load_config(
+            inputs.endpoint, inputs.config_path, timeout=inputs.timeout, retries=inputs.retries
+        )
+        client = LrsClient(config, progress=progress)
+        query = StatementQuery(activity=loaded.course_id, related_activities=bool(loaded.course_id))
+        stream = client.statements(query)
+    definitions: dict = {}  # one copy of each interaction's name and choices, shared by every answer
+    course_id = loaded.course_id
+    count = 0
+    for stmt in stream:
+        count += 1
+        record = from_statement(stmt, course_id, definitions)
+        if record is not None:
+            yield record
+    loaded.statements = count
+
+
+def _warn_untexted(items: list, what: str) -> None:
+    missing = [i for i in items if not any(i.text.values()) if isinstance(i.text, dict)]
+    if missing:
+        log.warning(
+            f"warning: {len(missing)} {what} have no text in these records (Moodle's downloads carry ids "
+            "only); the report shows their ids. Give --source COURSE_FOLDER for the texts and order."
+        )
 
 
 def _write(path: Path, text: str) -> None:
@@ -113,12 +144,6 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
         raise ReportError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
-def _sa_spec(loaded: Loaded) -> SaSpec:
-    if loaded.course is not None:
-        return spec_from_course(loaded.course)
-    return spec_from_answers(loaded.answers)
-
-
 def run_self_assessment(
     inputs: Inputs,
     *,
@@ -126,35 +151,68 @@ def run_self_assessment(
     compare_period: str | None,
     team: str | None,
     show_names: bool,
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS,
     lang: str,
     output: Path | None,
     csv_path: Path | None,
     top: int = 5,
 ) -> None:
-    """Write the team view (HTML and/or CSV) of the self-assessment."""
+    """Write the reflect-and-align handout (HTML and/or CSV) of the self-assessment."""
     first = parse_period(period, "--period")
     second = parse_period(compare_period, "--compare-period")
     if second is not None and first is None:
         raise ReportError("--compare-period needs --period (the first administration)")
     if output is None and csv_path is None:
         raise ReportError("nothing to write: give --output FILE.html and/or --csv FILE.csv")
-    loaded = load(inputs)
-    spec = _sa_spec(loaded)
-    result = aggregate(loaded.answers, spec, first, team, show_names, top)
-    later = aggregate(loaded.answers, spec, second, team, show_names, top) if second else None
-    moves = compare(result, later) if later is not None else None
+    loaded = prepare(inputs)
+    spec = spec_from_course(loaded.course) if loaded.course is not None else None
+    periods = [first, second] if second is not None else [first]
+    collector = SaCollector(spec, periods, team, show_names)
+    for record in records(inputs, loaded):
+        if isinstance(record, Answer):
+            collector.add(record)
+    spec = collector.spec()
+    earlier = later = None
+    numbers: tuple[int, int] | None = None
+    result = collector.result(0, None, min_respondents, top)  # each member's latest administration
+    if second is not None:  # the change from --period to --compare-period
+        earlier, later = result, collector.result(1, None, min_respondents, top)
+    else:  # the change between the last two administration numbers
+        present = collector.administrations(0)
+        if len(present) >= 2:
+            numbers = (present[-2], present[-1])
+            earlier = collector.result(0, numbers[0], min_respondents, top)
+            later = collector.result(0, numbers[1], min_respondents, top)
+    moves = compare(earlier, later) if earlier is not None and later is not None else None
+    if loaded.course is None:
+        _warn_untexted([i for p in spec.pillars for i in p.items], "item(s)")
     if output is not None:
         _write(
             output,
             render_self_assessment(
-                result, spec, lang, pick(loaded.course_title, lang), loaded.origin, moves, later
+                result,
+                spec,
+                lang,
+                pick(loaded.course_title, lang),
+                loaded.origin,
+                moves,
+                earlier,
+                later,
+                administrations=numbers,
             ),
         )
     if csv_path is not None:
         columns, rows = self_assessment_rows(result, spec, lang, moves)
         _write_csv(csv_path, columns, rows)
         _write_csv(csv_path.with_name(csv_path.stem + "-plans.csv"), PLAN_COLUMNS, plan_rows(result))
-    log.info("%d respondent(s); %d plan(s)", result.respondents, len(result.plans), extra=console.STDERR)
+    withheld = " (per-item breakdown withheld: fewer than the minimum)" if result.withheld else ""
+    log.info(
+        "%d respondent(s); %d plan(s)%s",
+        result.respondents,
+        len(result.plans),
+        withheld,
+        extra=console.STDERR,
+    )
 
 
 def _quiz_labels(course) -> tuple[dict, dict]:
@@ -191,9 +249,13 @@ def run_quiz(
     window = parse_period(period, "--period")
     if output is None and csv_path is None:
         raise ReportError("nothing to write: give --output FILE.html and/or --csv FILE.csv")
-    loaded = load(inputs)
+    loaded = prepare(inputs)
     labels, titles = _quiz_labels(loaded.course)
-    stats = quiz_items(loaded.answers, window, team, labels)
+    collector = QuizCollector(window, team, labels)
+    for record in records(inputs, loaded):
+        if isinstance(record, Answer):
+            collector.add(record)
+    stats = collector.result()
     if module:
         stats = [s for s in stats if s.module == module]
     if output is not None:
@@ -224,10 +286,13 @@ def run_completion(
         )
     if output is None and csv_path is None:
         raise ReportError("nothing to write: give --output FILE.html and/or --csv FILE.csv")
-    loaded = load(inputs)
+    loaded = prepare(inputs)
     _, titles = _quiz_labels(loaded.course)
     order = [m.id for m in loaded.course.modules] if loaded.course is not None else None
-    rows = funnel(loaded.events, loaded.answers, window, by, team, order)
+    collector = FunnelCollector(window, by, team, order)
+    for record in records(inputs, loaded):
+        collector.add(record)
+    rows = collector.result()
     if output is not None:
         _write(
             output,

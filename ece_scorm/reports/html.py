@@ -8,7 +8,14 @@ import jinja2
 
 from ece_scorm.reports.i18n import STRINGS, heading, percent, pick
 from ece_scorm.reports.quiz import FunnelRow, QuestionStat
-from ece_scorm.reports.self_assessment import ItemStat, Movement, SaResult, SaSpec
+from ece_scorm.reports.self_assessment import (
+    DEFAULT_SCALE_LABELS,
+    GENERAL,
+    ItemStat,
+    Movement,
+    SaResult,
+    SaSpec,
+)
 from ece_scorm.themes import DEFAULT, themes_root
 
 # Segment colours: each has at least 4.5:1 contrast on white (WCAG 1.4.11 needs 3:1 for graphics).
@@ -40,7 +47,7 @@ def _base(lang: str, title_key: str, course_title: str, source: str, period, tea
         "t": t,
         "title": t[title_key],
         "course_title": course_title,
-        "source_label": t["source_moodle"] if source == "moodle" else t["source_lrs"],
+        "source_label": {"moodle": t["source_moodle"], "file": t["source_file"]}.get(source, t["source_lrs"]),
         "generated": now.strftime("%Y-%m-%d %H:%M UTC"),
         "generated_iso": now.isoformat(),
         "period_label": period_label(period, t),
@@ -48,26 +55,101 @@ def _base(lang: str, title_key: str, course_title: str, source: str, period, tea
     }
 
 
+# Bars are legible without colour: each answer has its own pattern, and every bar is followed by its counts.
+PATTERNS = {"yes": "solid", "somewhat": "hatch", "no": "open", "unknown": "dots"}
+OTHER_PATTERNS = ("cross", "solid", "hatch")
+
+
 def _segments(spec: SaSpec, lang: str) -> list[dict]:
     extra = iter(OTHER_COLORS * 4)
+    patterns = iter(OTHER_PATTERNS * 4)
     return [
-        {"key": sid, "label": pick(label, lang), "color": SCALE_COLORS.get(sid) or next(extra)}
+        {
+            "key": sid,
+            "label": pick(label, lang),
+            "color": SCALE_COLORS.get(sid) or next(extra),
+            "pattern": PATTERNS.get(sid) or next(patterns),
+        }
         for sid, label in spec.scale
     ]
 
 
-def _item_row(stat: ItemStat, spec: SaSpec, titles: dict, lang: str) -> dict:
+def unknown_label(spec: SaSpec, lang: str) -> str:
+    """Return the scale's own label for Unknown (one term throughout the report)."""
+    for sid, label in spec.scale:
+        if sid == "unknown":
+            return pick(label, lang)
+    return pick(DEFAULT_SCALE_LABELS["unknown"], lang)
+
+
+def _item(stat: ItemStat, spec: SaSpec, titles: dict, lang: str) -> dict:
+    t = STRINGS[lang]
+    parts = []
+    x = 0.0
+    for seg in _segments(spec, lang):
+        count = stat.counts.get(seg["key"], 0)
+        width = 100.0 * count / stat.n if stat.n else 0.0
+        parts.append({**seg, "count": count, "x": f"{x:.2f}", "w": f"{width:.2f}"})
+        x += width
+    counts = " · ".join(f"{p['label']} {p['count']}" for p in parts)
     return {
+        "pillar": stat.pillar,
         "pillar_title": titles.get(stat.pillar, stat.pillar),
-        "label": stat.item,
-        "text": pick(stat.text, lang) or stat.item,
+        "number": stat.number,
+        "id": stat.item,
+        "text": pick(stat.text, lang) or f"{stat.item} {t['no_text']}",
         "n": stat.n,
-        "agreement": percent(stat.net, lang),
-        "cells": [
-            {"count": stat.counts.get(sid, 0), "share": percent(stat.share(sid), lang)}
-            for sid, _ in spec.scale
-        ],
+        "withheld": stat.withheld,
+        "parts": parts,
+        "counts": counts,
+        "answers": t["answers_n"].format(n=stat.n),
+        "agreement": t["agreement_n"].format(p=percent(stat.net, lang)),
     }
+
+
+def _texts(entries: list, lang: str) -> list[dict]:
+    return [
+        {"prompt": pick(prompt.text, lang) or prompt.id, "answers": [(x.learner, x.text) for x in texts]}
+        for prompt, texts in entries
+    ]
+
+
+def _roles(result: SaResult, titles: dict, lang: str) -> list[dict]:
+    t = STRINGS[lang]
+    rows = []
+    for pillars, count in result.roles:
+        if len(pillars) == 1:
+            label = titles.get(pillars[0], pillars[0])
+        else:
+            label = f"{t['several']} ({' + '.join(titles.get(p, p) for p in pillars)})"
+        rows.append({"label": label, "count": count})
+    return rows
+
+
+def _change(moves: list[Movement], titles: dict, lang: str) -> tuple[list[dict], int]:
+    t = STRINGS[lang]
+    pillars: dict[str, dict] = {}
+    unchanged = 0
+    for move in moves:
+        delta = move.delta
+        if delta is None or round(delta * 100) == 0:
+            unchanged += 1
+            continue
+        stat = move.stat_b
+        group = pillars.setdefault(
+            stat.pillar, {"title": titles.get(stat.pillar, stat.pillar), "entries": []}
+        )
+        group["entries"].append(
+            {
+                "number": stat.number,
+                "text": pick(stat.text, lang) or stat.item,
+                "before": percent(move.stat_a.net, lang),
+                "after": percent(stat.net, lang),
+                "delta": f"{round(delta * 100):+d}\u00a0{t['pp']}",
+                "cls": "up" if delta > 0 else "down",
+            }
+        )
+    return list(pillars.values()), unchanged
 
 
 def render_self_assessment(
@@ -77,63 +159,85 @@ def render_self_assessment(
     course_title: str,
     source: str,
     moves: list[Movement] | None = None,
-    compare_result: SaResult | None = None,
+    earlier: SaResult | None = None,
+    later: SaResult | None = None,
+    administrations: tuple[int, int] | None = None,
 ) -> str:
-    """Return the team view HTML page."""
+    """Return the reflect-and-align handout: printable on its own, anonymous unless names were asked for."""
     t = STRINGS[lang]
     titles = {p.id: pick(p.title, lang) or p.id for p in spec.pillars}
     ctx = _base(lang, "sa_title", course_title, source, result.period, result.team)
+    unknown = unknown_label(spec, lang)
+    fmt = {"unknown": unknown, "min": result.min_respondents}
     pillars = []
     for pillar, stats in result.pillars:
-        rows = [_item_row(s, spec, titles, lang) for s in stats]
-        chart_rows = [
-            {
-                "label": s.item,
-                "total": s.n,
-                "parts": [{"key": sid, "count": s.counts.get(sid, 0)} for sid, _ in spec.scale],
-            }
-            for s in stats
-        ]
         pillars.append(
             {
                 "id": pillar.id,
                 "title": titles[pillar.id],
-                "rows": rows,
-                "chart_rows": chart_rows,
                 "heading": heading(t["pillar"], titles[pillar.id], lang),
+                "entries": [_item(s, spec, titles, lang) for s in stats],
+                "answered": any(s.n for s in stats),
+                "texts": _texts(result.texts.get(pillar.id, []), lang),
             }
         )
-    comparison = None
-    if moves is not None and compare_result is not None:
-        rows = []
-        for move in moves:
-            delta = move.delta
-            rows.append(
-                {
-                    "pillar_title": titles.get(move.stat_b.pillar, move.stat_b.pillar),
-                    "text": pick(move.stat_b.text, lang) or move.stat_b.item,
-                    "before": percent(move.stat_a.net, lang),
-                    "after": percent(move.stat_b.net, lang),
-                    "delta": "–" if delta is None else f"{round(delta * 100):+d}\u00a0{t['pp']}",
-                    "cls": "" if not delta else ("up" if delta > 0 else "down"),
-                }
+    change = None
+    if moves is not None and earlier is not None and later is not None:
+        groups, unchanged = _change(moves, titles, lang)
+        if administrations is not None:
+            intro = t["change_admins"].format(a=administrations[0], b=administrations[1])
+        else:
+            intro = t["change_periods"].format(
+                a=period_label(earlier.period, t), b=period_label(later.period, t)
             )
-        comparison = {
-            "before_label": period_label(result.period, t),
-            "after_label": period_label(compare_result.period, t),
-            "rows": rows,
-        }
+        change = {"intro": intro, "pillars": groups, "unchanged": t["unchanged"].format(n=unchanged)}
+    notes = [t["names_shown"] if result.names_shown else t["names_hidden"]]
+    if result.withheld:
+        notes.append(t["withheld_all"].format(n=result.respondents, min=result.min_respondents))
+    elif result.withheld_items:
+        notes.append(t["withheld_items"].format(n=result.withheld_items, min=result.min_respondents))
+    if result.texts_dropped:
+        notes.append(t["texts_dropped"].format(n=result.texts_dropped))
+    glance = [
+        ("strengths", result.strengths, "strengths_none"),
+        ("gaps", result.gaps, "gaps_none"),
+        ("split", result.split, "split_none"),
+        ("uncertain", result.uncertain, "uncertain_none"),
+    ]
     ctx.update(
         {
             "respondents": result.respondents,
+            "administration": result.administration or t["latest_each"],
             "empty": result.respondents == 0 and not result.plans,
+            "withheld": result.withheld,
+            "notes": notes,
             "segments": _segments(spec, lang),
+            "roles": _roles(result, titles, lang),
+            "glance_help": t["glance_help"].format(**fmt),
+            "glance": [
+                {
+                    "id": key,
+                    "title": t[key].format(**fmt),
+                    "entries": [_item(s, spec, titles, lang) for s in items],
+                    "none": t[none].format(**fmt),
+                }
+                for key, items, none in glance
+            ],
             "pillars": pillars,
-            "comparison": comparison,
-            "strengths": [_item_row(s, spec, titles, lang) for s in result.strengths],
-            "gaps": [_item_row(s, spec, titles, lang) for s in result.gaps],
-            "uncertain": [_item_row(s, spec, titles, lang) for s in result.uncertain],
+            "general": _texts(result.texts.get(GENERAL, []), lang),
+            "change": change,
             "plans": result.plans,
+            "plan_fields": [
+                {
+                    "key": key,
+                    "label": t[key],
+                    "answers": [
+                        (plan.learner, getattr(plan, key)) for plan in result.plans if getattr(plan, key)
+                    ],
+                }
+                for key in ("strength", "opportunity", "first_step", "first_step_lead")
+            ],
+            "item_withheld": t["item_withheld"].format(**fmt),
         }
     )
     return environment().get_template("report/self_assessment.html.j2").render(ctx)
@@ -142,22 +246,24 @@ def render_self_assessment(
 def self_assessment_rows(
     result: SaResult, spec: SaSpec, lang: str, moves: list[Movement] | None = None
 ) -> tuple[list[str], list[dict]]:
-    """Return CSV columns and rows: one row per item (with the change when comparing)."""
+    """Return CSV columns and rows: one row per item in source order (counts blank when withheld)."""
     scale = [sid for sid, _ in spec.scale]
     columns = [
         "period",
         "team",
         "pillar",
+        "number",
         "item",
         "text",
         "answers",
         *scale,
         *(f"share_{sid}" for sid in scale),
         "agreement",
+        "withheld",
     ]
     delta = {}
     if moves is not None:
-        columns += ["agreement_after", "change_points"]
+        columns += ["agreement_before", "change_points"]
         delta = {(m.stat_b.pillar, m.stat_b.item): m for m in moves}
     rows = []
     for stat in result.items():
@@ -165,17 +271,20 @@ def self_assessment_rows(
             "period": period_label(result.period, STRINGS[lang]).replace("\u00a0", " "),
             "team": result.team or "",
             "pillar": stat.pillar,
+            "number": str(stat.number),
             "item": stat.item,
             "text": pick(stat.text, lang),
             "answers": str(stat.n),
-            "agreement": "" if stat.net is None else f"{stat.net:.4f}",
+            "agreement": "" if stat.net is None or stat.withheld else f"{stat.net:.4f}",
+            "withheld": "yes" if stat.withheld else "",
         }
         for sid in scale:
-            row[sid] = str(stat.counts.get(sid, 0))
-            row[f"share_{sid}"] = f"{stat.share(sid):.4f}"
+            row[sid] = "" if stat.withheld else str(stat.counts.get(sid, 0))
+            row[f"share_{sid}"] = "" if stat.withheld else f"{stat.share(sid):.4f}"
         move = delta.get((stat.pillar, stat.item))
         if move is not None:
-            row["agreement_after"] = "" if move.stat_b.net is None else f"{move.stat_b.net:.4f}"
+            before = move.stat_a
+            row["agreement_before"] = "" if before.net is None or before.withheld else f"{before.net:.4f}"
             row["change_points"] = "" if move.delta is None else f"{move.delta * 100:.1f}"
         rows.append(row)
     return columns, rows

@@ -1,9 +1,11 @@
-"""Read Moodle's SCORM "Interactions" report download (CSV/TXT or Excel .xlsx) into normalized answers.
+"""Read Moodle's SCORM "Interactions" report download (ODS, Excel .xlsx or CSV/TXT) into normalized answers.
 
 Moodle (mod/scorm/report/interactions) writes one row per learner attempt: Name, optional identity fields
 (e.g. Email address), Attempt, Started on, Last accessed on, Score, one column per SCO, then for each
 interaction N (cmi.interactions_N.*) the optional columns "Question N" (the interaction id),
 "Response N" (student_response), "Right answer N" and "Result N". Cells are HTML-escaped (Moodle's s()).
+Which of these columns exist is the report's options: "Summary of question", "Summary of responses",
+"Summary of right answer", "Summary of result" (scormreport_interactions strings; by default only responses).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ece_scorm.reports.records import Answer, ReportError
+from ece_scorm.reports.ods import is_ods, ods_rows
+from ece_scorm.reports.records import Answer, ReportError, split_administration
 
 MAX_BYTES = 50 * 1024 * 1024  # a download this size is far beyond any real cohort; refuse rather than hang
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -105,10 +108,12 @@ def _read_rows(path: Path) -> Iterator[list[str]]:
         raise ReportError(f"{path}: {size:,} bytes is larger than the {MAX_BYTES:,}-byte limit")
     data = path.read_bytes()
     if data[:2] == b"PK":
-        yield from _xlsx_rows(path, data)
+        yield from (ods_rows(path, data) if is_ods(data) else _xlsx_rows(path, data))
         return
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ReportError(f"{path}: this is an old Excel 97 .xls file; download the report as CSV or .xlsx")
+        raise ReportError(
+            f"{path}: this is an old Excel 97 .xls file; download the report in ODS, Excel or text format"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -172,8 +177,9 @@ def read_moodle_export(path: Path) -> list[Answer]:
         raise ReportError(f"{path}:1: no 'Question N'/'Response N' columns; is this the Interactions report?")
     if any("id" not in cols for cols in groups.values()):
         raise ReportError(
-            f"{path}:1: the download has responses but no 'Question N' columns; in Moodle's "
-            "report options tick 'Question' (the interaction id) and download again"
+            f"{path}:1: the download has responses but no 'Question N' columns; in the Interactions "
+            "report's options tick 'Summary of question' (and 'Summary of result' for knowledge checks), "
+            "press 'Save preferences', then download again"
         )
     answers: list[Answer] = []
     for line, row in enumerate(rows, start=2):
@@ -195,11 +201,17 @@ def read_moodle_export(path: Path) -> list[Answer]:
             interaction = cell(cols["id"])
             if interaction:
                 found.append((interaction, cell(cols.get("response")), cell(cols.get("result")).lower()))
-        team = next((resp for iid, resp, _ in found if iid == TEAM_INTERACTION and resp), None)
+        team = next(
+            (resp for iid, resp, _ in found if split_administration(iid)[0] == TEAM_INTERACTION and resp),
+            None,
+        )
         seen: dict[str, int] = {}
         for interaction, response, result in found:
-            if interaction == TEAM_INTERACTION or not re.fullmatch(r"[A-Za-z0-9._:-]{1,255}", interaction):
+            if split_administration(interaction)[0] == TEAM_INTERACTION or not re.fullmatch(
+                r"[A-Za-z0-9._:-]{1,255}", interaction
+            ):
                 continue
+            interaction, administration = split_administration(interaction)
             seen[interaction] = seen.get(interaction, 0) + 1  # a retried question is appended again
             success = True if result == "correct" else False if result in ("wrong", "incorrect") else None
             answers.append(
@@ -212,6 +224,7 @@ def read_moodle_export(path: Path) -> list[Answer]:
                     success=success,
                     attempt=seen[interaction],
                     team=team,
+                    administration=administration if interaction.startswith("sa.") else 1,
                 )
             )
     return answers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -12,6 +13,10 @@ VERBS = "http://adlnet.gov/expapi/verbs/"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 TEAM_EXT = "/xapi/extensions/team-code"
 ATTEMPT_EXT = "/xapi/extensions/attempt"
+# The self-assessment's administration number (facilitator branch, ARCHITECTURE §3): a context extension
+# `<course.id>/extensions/administration` on xAPI, an `-a<N>` suffix on SCORM interaction ids. Absent = 1.
+ADMINISTRATION_EXT = "/extensions/administration"
+_ADMIN_SUFFIX = re.compile(r"^(.*?)-a([1-9][0-9]{0,5})$")
 # The self-assessment's closing prompts (ARCHITECTURE §2 ids) and the plan fields they fill.
 PLAN_PROMPTS = {
     "strength": "strength",
@@ -25,7 +30,22 @@ class ReportError(EceError):
     """A report cannot be produced from the given input."""
 
 
-@dataclass(frozen=True)
+USED_VERBS = frozenset(
+    VERBS + v
+    for v in (
+        "answered",
+        "initialized",
+        "completed",
+        "passed",
+        "failed",
+        "terminated",
+        "suspended",
+        "resumed",
+    )
+)
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs a setattr per field, a million times over
 class Answer:
     """One answer, keyed by its ARCHITECTURE §3 interaction id (sa.<pillar>.<item>, q.<quiz>.<q>, …)."""
 
@@ -38,11 +58,12 @@ class Answer:
     attempt: int | None = None
     module: str | None = None
     team: str | None = None
+    administration: int = 1
     label: dict | None = field(default=None, compare=False)  # definition.name language map
     choices: dict | None = field(default=None, compare=False)  # choice/scale id -> language map
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Event:
     """A module-level verb: initialized, completed, passed, failed (and terminated/suspended/resumed)."""
 
@@ -56,15 +77,29 @@ class Event:
     score: float | None = None
 
 
+def split_administration(interaction: str) -> tuple[str, int]:
+    """Split a SCORM interaction id's `-a<N>` administration suffix ('sa.x.y-a2' -> ('sa.x.y', 2))."""
+    if "-a" not in interaction:  # the common case, without the regular expression
+        return interaction, 1
+    match = _ADMIN_SUFFIX.match(interaction)
+    return (match.group(1), int(match.group(2))) if match else (interaction, 1)
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
 def parse_when(value: object) -> datetime | None:
     """Parse an xAPI timestamp to an aware UTC datetime (None when absent or invalid)."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)  # Python 3.11 reads "Z" and any ISO 8601 offset
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 def parse_period(text: str | None, option: str) -> tuple[date, date] | None:
@@ -150,16 +185,19 @@ def from_statement(
     """Turn one statement into a record, or None when it is not one the reports use.
 
     `definitions` (interaction id -> (name, choices)) lets every answer to one interaction share one copy.
+    The object's definition may be a function returning it, so that a reader parses it once per interaction.
     """
+    verb = _dict(stmt.get("verb")).get("id", "")
+    if verb not in USED_VERBS:  # page views and other verbs: decided before any other work
+        return None
     course = course_id or course_of(stmt)
     if not course:
         return None
     actor = _dict(stmt.get("actor"))
     learner = actor_key(actor)
-    verb = str(_dict(stmt.get("verb")).get("id", ""))
     obj = _dict(stmt.get("object"))
     parts = _relative(str(obj.get("id", "")), course)
-    if not learner or not verb.startswith(VERBS) or parts is None:
+    if not learner or parts is None:
         return None
     verb = verb[len(VERBS) :]
     context = _dict(stmt.get("context"))
@@ -179,10 +217,15 @@ def from_statement(
             if rel and len(rel) == 1:
                 module = rel[0]
         attempt = _extension(result.get("extensions"), course, ATTEMPT_EXT)
+        administration = _count(_extension(context.get("extensions"), course, ADMINISTRATION_EXT))
+        if interaction.startswith("sa."):
+            interaction, numbered = split_administration(interaction)
+            administration = administration or numbered
         success = result.get("success")
         shared = definitions.get(interaction) if definitions is not None else None
         if shared is None:
-            definition = _dict(obj.get("definition"))
+            definition = obj.get("definition")
+            definition = _dict(definition() if callable(definition) else definition)
             shared = (_dict(definition.get("name")) or None, _choices(definition))
             if definitions is not None:
                 definitions[interaction] = shared
@@ -196,6 +239,7 @@ def from_statement(
             attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
             module=module,
             team=team,
+            administration=administration or 1,
             label=shared[0],
             choices=shared[1],
         )

@@ -88,7 +88,16 @@ def test_team_report_from_statements_the_player_sent(browser, fresh_lrs, launche
         "--csv",
         str(table),
     ]
+    # Privacy by default: two people are fewer than the minimum of three, so nothing per item is shown.
     result = CliRunner().invoke(cli, argv, env=fresh_lrs.env())
+    assert result.exit_code == 0, result.output
+    with open(table, encoding="utf-8-sig", newline="") as fh:
+        rows = {(r["pillar"], r["item"]): r for r in csv.DictReader(fh)}
+    assert rows[("leadership", "l01")]["withheld"] == "yes" and rows[("leadership", "l01")]["yes"] == ""
+    html = out.read_text(encoding="utf-8")
+    assert "2 respondent(s), fewer than 3" in html and "Leaders who listen." not in html
+
+    result = CliRunner().invoke(cli, [*argv, "--min-respondents", "2"], env=fresh_lrs.env())
     assert result.exit_code == 0, result.output
     with open(table, encoding="utf-8-sig", newline="") as fh:
         rows = {(r["pillar"], r["item"]): r for r in csv.DictReader(fh)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,9 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from ece_scorm.cli import cli
+from tests.reports import handout
 from tests.support.lrs_cohort import COURSE, PILLARS, QUIZ, SA, cohort
-from tests.support.report_parse import parse as parse_html
-from tests.support.report_parse import pillar_counts, table_after_heading
 
 pytestmark = pytest.mark.lrs
 
@@ -53,8 +53,31 @@ def _expected(truth, period: str, team: str | None = None) -> dict[str, Counter]
 
 
 def _agreement(c: Counter) -> float | None:
-    known = c["yes"] + c["somewhat"] + c["no"]
-    return (c["yes"] + 0.5 * c["somewhat"]) / known if known else None
+    """(Yes + ½ Somewhat) ÷ every answer, Unknown included (issue #14: 2 Yes + 2 Unknown is not 100 %)."""
+    n = sum(c[s] for s in SCALE)
+    return (c["yes"] + 0.5 * c["somewhat"]) / n if n else None
+
+
+def _wilson_lower(p: float, n: int, z: float = 1.96) -> float:
+    """Lower end of the Wilson score interval (Wilson 1927), written out here independently of the code."""
+    return (p + z * z / (2 * n) - z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+
+
+def _lists(counts: dict[str, Counter]) -> dict[str, list[str]]:
+    """Classify every item as the handout promises: unknown, split, strength or opportunity, once each."""
+    out: dict[str, list[tuple]] = {"uncertain": [], "split": [], "strengths": [], "gaps": []}
+    for key, c in counts.items():
+        n = sum(c[s] for s in SCALE)
+        known = c["yes"] + c["somewhat"] + c["no"]
+        if c["unknown"] / n >= 0.25:
+            out["uncertain"].append((-_wilson_lower(c["unknown"] / n, n), key))
+        elif known >= 2 and min(c["yes"], c["no"]) / known >= 0.25:
+            out["split"].append((0, key))  # order checked separately
+        elif _agreement(c) >= 0.5:
+            out["strengths"].append((-_wilson_lower(_agreement(c), n), key))
+        else:
+            out["gaps"].append((-_wilson_lower((c["no"] + 0.5 * c["somewhat"]) / n, n), key))
+    return {name: [key for _, key in sorted(entries)] for name, entries in out.items()}
 
 
 def test_team_view_counts_and_comparison(seeded, tmp_path):
@@ -85,39 +108,67 @@ def test_team_view_counts_and_comparison(seeded, tmp_path):
         assert float(rows[key]["change_points"]) == pytest.approx(change, abs=0.051), key
 
     html = out.read_text(encoding="utf-8")
-    doc = parse_html(html)
-    for pillar in PILLARS:
-        shown = pillar_counts(doc, f"pillar {pillar}")
-        for item, cells in shown.items():
+    doc = handout.parse(html)
+    labels = ("Yes", "Somewhat", "No", "I don't know")  # the statements' own scale labels
+    for pillar, items in PILLARS.items():
+        shown = handout.pillar_items(doc, pillar)
+        assert [e["label"] for e in shown] == [f"{i}." for i in range(1, len(items) + 1)]  # source order
+        for entry, item in zip(shown, items, strict=True):
             expected = spring[f"{pillar}.{item}"]
-            labels = ("Yes", "Somewhat", "No", "I don't know")
-            assert [cells[h] for h in labels] == [expected[s] for s in SCALE]
-    # One inline SVG chart per pillar, each labelled, each followed by its data table.
-    svgs = doc.findall(".//svg")
-    assert len(svgs) == len(PILLARS) and all(svg.get("role") == "img" for svg in svgs)
+            assert [entry["counts"][h] for h in labels] == [expected[s] for s in SCALE], item
+            assert entry["text"] == f"Statement {pillar} {item}"
+    # One decorative bar per answered item, each followed by its counts as text.
+    for pillar, items in PILLARS.items():
+        assert len(doc.get_element_by_id(f"pillar-{pillar}").getnext().find_class("bar")) == len(items)
     respondents = sum(1 for (name, _) in truth.sa_final if name == "spring")
     assert f"<dd>{respondents}</dd>" in html
-    # "What moved": rows sorted by the size of the change, computed from the truth.
-    moved = table_after_heading(doc, "What moved")
-    changes = sorted((abs(_agreement(autumn[k]) - _agreement(spring[k])) for k in spring), reverse=True)
-    shown_changes = [abs(int(r[4].split()[0].replace("+", ""))) for r in moved]
-    assert shown_changes == [round(c * 100) for c in changes]
+    # The change: every item whose agreement moved by a whole point, in source order, with its sign.
+    moved = []
+    for heading in doc.get_element_by_id("change").itersiblings():
+        if heading.tag == "h2":
+            break
+        if heading.tag == "ol":
+            moved += [e["line"].split("(")[1].rstrip(")") for e in handout._entries(heading)]
+    expected_moves = []
+    for pillar, items in PILLARS.items():
+        for item in items:
+            delta = round(
+                (_agreement(autumn[f"{pillar}.{item}"]) - _agreement(spring[f"{pillar}.{item}"])) * 100
+            )
+            if delta:
+                expected_moves.append(f"{delta:+d}\u00a0pts")
+    assert moved == expected_moves
 
 
-def test_strengths_and_gaps_surface_extremes(seeded, tmp_path):
+def test_rankings_weigh_answers_and_count_unknown(seeded, tmp_path):
     lrs, truth = seeded
     out = tmp_path / "sa.html"
     _invoke(
         lrs, "report", "self-assessment", "--course", COURSE, "--period", SPRING, "--top", "3", "-o", str(out)
     )
-    spring = _expected(truth, "spring")
-    values = sorted((_agreement(c) for c in spring.values()), reverse=True)
-    doc = parse_html(out.read_text(encoding="utf-8"))
-    strengths = [r[2] for r in table_after_heading(doc, "Shared strengths")]
-    gaps = [r[2] for r in table_after_heading(doc, "Shared gaps")]
-    assert strengths == [f"{round(v * 100)}%" for v in values if v >= 0.5][:3]
-    assert gaps == [f"{round(v * 100)}%" for v in sorted(values) if v < 0.5][:3]
-    assert strengths and gaps
+    expected = _lists(_expected(truth, "spring"))
+    doc = handout.parse(out.read_text(encoding="utf-8"))
+    seen = []
+    for name in ("uncertain", "strengths", "gaps"):
+        shown = handout.glance(doc, name)
+        keys = (
+            []
+            if isinstance(shown, str)
+            else [e["text"].replace("Statement ", "").replace(" ", ".") for e in shown]
+        )
+        assert keys == expected[name][:3], name
+        if not keys:  # an empty list says so in words, never a bare heading
+            assert "No item" in shown
+        seen += keys
+    split = handout.glance(doc, "split")
+    split_keys = (
+        []
+        if isinstance(split, str)
+        else [e["text"].replace("Statement ", "").replace(" ", ".") for e in split]
+    )
+    assert set(split_keys) <= set(expected["split"]) and len(split_keys) == min(3, len(expected["split"]))
+    seen += split_keys
+    assert len(seen) == len(set(seen))  # no item in two lists
 
 
 def test_team_filter_names_and_escaping(seeded, tmp_path):
@@ -151,6 +202,7 @@ def test_team_filter_names_and_escaping(seeded, tmp_path):
     assert {r["respondent"] for r in plans} == {f"#{i}" for i in range(1, len(expected_plans) + 1)}
     assert not re.search(r"Learner \d", html) and "@example.org" not in html  # anonymous by default
     assert "with &lt;tags&gt; &amp; commas" in html and "<tags>" not in html
+    assert any("Names are hidden" in n for n in handout.notes(handout.parse(html)))
 
     named = tmp_path / "named.html"
     _invoke(
@@ -169,9 +221,9 @@ def test_team_filter_names_and_escaping(seeded, tmp_path):
         "-o",
         str(named),
     )
-    doc = parse_html(named.read_text(encoding="utf-8"))
+    doc = handout.parse(named.read_text(encoding="utf-8"))
     assert doc.get("lang") == "fr"
-    names = sorted(r[0] for r in table_after_heading(doc, "Forces, possibilités"))
+    names = sorted(who for who, _ in handout.plans(doc)["Force principale"])
     assert names == sorted(
         truth.names[who] for (name, who) in truth.plans if name == "spring" and truth.team[who] == "NORTH-1"
     )
@@ -236,3 +288,31 @@ def test_completion_funnel(seeded, tmp_path, by):
             members = {who for who, t in truth.team.items() if t == team}
             assert int(got[(module, team)]["launched"]) == len(stages["initialized"] & members)
             assert int(got[(module, team)]["passed"]) == len(stages.get("passed", set()) & members)
+
+
+def test_one_export_serves_every_report(seeded, tmp_path):
+    """`lrs query --format jsonl` once, then each report from the file: the same figures as from the LRS."""
+    lrs, _ = seeded
+    export = tmp_path / "all.jsonl"
+    _invoke(lrs, "lrs", "query", "--format", "jsonl", "-o", str(export), "--no-progress")
+    for command, extra in (
+        ("self-assessment", ["--period", SPRING, "--compare-period", AUTUMN]),
+        ("quiz", []),
+        ("completion", ["--by", "team"]),
+    ):
+        from_lrs, from_file = tmp_path / f"{command}-lrs.csv", tmp_path / f"{command}-file.csv"
+        _invoke(lrs, "report", command, "--course", COURSE, *extra, "--csv", str(from_lrs))
+        _invoke(
+            lrs,
+            "report",
+            command,
+            "--course",
+            COURSE,
+            *extra,
+            "--statements",
+            str(export),
+            "--csv",
+            str(from_file),
+        )
+        assert _read_csv(from_file) == _read_csv(from_lrs), command
+        assert len(_read_csv(from_file)) > 0

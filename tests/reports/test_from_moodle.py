@@ -11,8 +11,7 @@ from click.testing import CliRunner
 
 from ece_scorm.cli import cli
 from ece_scorm.reports.moodle import parse_moodle_date, read_moodle_export
-from tests.support.report_parse import parse as parse_html
-from tests.support.report_parse import pillar_counts, table_after_heading
+from tests.reports import handout
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "moodle"
 SA_TXT = FIXTURES / "ece-self-assessment-interactions.txt"
@@ -30,7 +29,7 @@ EXPECTED_NORTH = {
     "l02": {"yes": 0, "somewhat": 1, "no": 1, "unknown": 0},
     "s01": {"yes": 0, "somewhat": 0, "no": 1, "unknown": 1},
 }
-SCALE_EN = {"yes": "Yes", "somewhat": "Somewhat", "no": "No", "unknown": "Don't know"}
+SCALE_EN = {"yes": "Yes", "somewhat": "Somewhat", "no": "No", "unknown": "Unknown"}  # the course's own labels
 
 
 def _run(tmp_path: Path, *args: str) -> tuple[str, list[dict]]:
@@ -51,22 +50,25 @@ def _csv_counts(rows: list[dict]) -> dict[str, dict[str, int]]:
 def test_team_view_from_moodle_download(tmp_path, export):
     html, rows = _run(tmp_path, "--moodle-export", str(export))
     assert _csv_counts(rows) == EXPECTED_ALL
-    doc = parse_html(html)
+    doc = handout.parse(html)
     assert doc.get("lang") == "en"
-    tables = {**pillar_counts(doc, "pillar leadership"), **pillar_counts(doc, "pillar staff")}
+    shown = {}
+    for pillar in ("leadership", "staff"):
+        for entry in handout.pillar_items(doc, pillar):
+            shown[entry["text"].split()[0]] = entry["counts"]  # no --source: the text is the item id
     for item, counts in EXPECTED_ALL.items():
-        assert {k: tables[item][SCALE_EN[k]] for k in counts} == counts
+        assert {k: shown[item][SCALE_EN[k]] for k in counts} == counts
     assert "4</dd>" in html  # respondents: four learners with an attempt (Émile Roy has none)
-    # Agreement = (yes + ½ somewhat) / (yes + somewhat + no): l01 = 3.5/4, l02 = 1/3, s01 = 2/3.
+    # Agreement = (yes + ½ somewhat) / every answer, Unknown included: l01 = 3.5/4, l02 = 1/4, s01 = 2/4.
     agreement = {r["item"]: float(r["agreement"]) for r in rows}
-    assert agreement == pytest.approx({"l01": 3.5 / 4, "l02": 1 / 3, "s01": 2 / 3}, abs=1e-4)
+    assert agreement == pytest.approx({"l01": 3.5 / 4, "l02": 1 / 4, "s01": 2 / 4}, abs=1e-4)
 
 
 def test_team_filter_and_anonymous_plans(tmp_path):
-    html, rows = _run(tmp_path, "--moodle-export", str(SA_TXT), "--team", "north")
+    html, rows = _run(tmp_path, "--moodle-export", str(SA_TXT), "--team", "north", "--min-respondents", "2")
     assert _csv_counts(rows) == EXPECTED_NORTH
-    plans = table_after_heading(parse_html(html), "Strengths, opportunities")
-    assert len(plans) == 2
+    plans = handout.plans(handout.parse(html))
+    assert [who for who, _ in plans["Key strength"]] == ["#1", "#2"]
     assert "Ana" not in html.split("<main")[1].replace("Ana, with", "")  # only inside her own words
     assert "Tremblay" not in html and "example.org" not in html and "O'Connor" not in html
     # Learner text is escaped, never markup: Moodle's &lt;b&gt; comes back as literal "<b>".
@@ -79,19 +81,35 @@ def test_team_filter_and_anonymous_plans(tmp_path):
 
 def test_show_names_and_french(tmp_path):
     html, _ = _run(tmp_path, "--moodle-export", str(SA_TXT), "--show-names", "--lang", "fr")
-    doc = parse_html(html)
+    doc = handout.parse(html)
     assert doc.get("lang") == "fr"
-    names = [row[0] for row in table_after_heading(doc, "Forces, possibilités")]
+    names = [who for who, _ in handout.plans(doc)["Force principale"]]
     assert names == ["Ana Tremblay", "Ben O'Connor", "Chloé Gagnon"]
     assert "Pilier\u00a0: leadership" in html and "Répondants" in html
 
 
 def test_period_excludes_other_dates(tmp_path):
     # Only 10 February: Ana and Ben (Chloé and both of Dev's attempts are on 11-12 February).
-    _, rows = _run(tmp_path, "--moodle-export", str(SA_TXT), "--period", "2026-02-10..2026-02-10")
+    _, rows = _run(
+        tmp_path,
+        "--moodle-export",
+        str(SA_TXT),
+        "--period",
+        "2026-02-10..2026-02-10",
+        "--min-respondents",
+        "1",
+    )
     assert _csv_counts(rows)["l01"] == {"yes": 2, "somewhat": 0, "no": 0, "unknown": 0}
     # 11 February only: Chloé (somewhat) and Dev's first attempt (no).
-    _, rows = _run(tmp_path, "--moodle-export", str(SA_TXT), "--period", "2026-02-11..2026-02-11")
+    _, rows = _run(
+        tmp_path,
+        "--moodle-export",
+        str(SA_TXT),
+        "--period",
+        "2026-02-11..2026-02-11",
+        "--min-respondents",
+        "1",
+    )
     assert _csv_counts(rows)["l01"] == {"yes": 0, "somewhat": 1, "no": 1, "unknown": 0}
 
 
@@ -136,7 +154,7 @@ def test_moodle_dates_in_both_languages():
     [
         (b"", "empty file"),
         (b"Foo\tBar\n1\t2\n", "no 'Name' column"),
-        (b"Name\tAttempt\tResponse 0\nAna\t1\tyes\n", "tick 'Question'"),
+        (b"Name\tAttempt\tResponse 0\nAna\t1\tyes\n", "tick 'Summary of question'"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Excel 97"),
         (b"Name\tQuestion 0\n\xff\xfe\n", "not UTF-8"),
         (b"PK\x03\x04 broken zip", "not a readable .xlsx"),
