@@ -130,6 +130,14 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
     return problems
 
 
+def _history_notes(plan: PackagePlan, languages: int) -> list[str]:
+    """Return the notes of a plan's modules that keep fewer earlier self-assessment administrations."""
+    from ece_scorm.pipeline import budget as state_budget
+
+    notes = (state_budget.history_note(m, plan.fmt, languages) for m in plan.modules)
+    return [n for n in notes if n]
+
+
 def _render_package(
     course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...], epoch: int
 ) -> bytes:
@@ -248,6 +256,8 @@ def run_build(
         if not quiet:
             unit = "series" if plan.series else plan.modules[0].id
             click.echo(f"[{index}/{len(plans)}] {plan.fmt} {unit} → {plan.path} ({human_size(len(data))})")
+            for note in _history_notes(plan, len(chosen_langs)):
+                click.echo(note)
 
     to_write = dict(outputs)
     # Record the build only if no input changed while it ran: else the record would vouch for the wrong bytes.
