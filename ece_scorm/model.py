@@ -146,6 +146,25 @@ class Pillar:
 
 
 @dataclass(frozen=True)
+class FacilitatorGuide:
+    """How to run the team's "reflect and align" session, in three moments (all Markdown)."""
+
+    title: LangText
+    intro: LangText
+    before: LangText  # e.g. share the team code, ask everyone to take the assessment alone first
+    during: LangText  # followed on screen by the self-assessment's align_prompts
+    after: LangText  # e.g. the printed plans, who leads the first step, when to take it again
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Where the checklist comes from: a sentence (Markdown) and the official tool's address."""
+
+    text: LangText
+    url: str
+
+
+@dataclass(frozen=True)
 class SelfAssessment:
     id: str
     title: LangText
@@ -160,7 +179,16 @@ class SelfAssessment:
     first_step_lead: Prompt  # who will lead it / what support is needed
     team_code: bool = True  # ask for an optional team code from the facilitator
     estimated_minutes: tuple[int, int] = (20, 30)
+    first_step_when: Prompt | None = None  # "by when?": a date, asked with the plan
+    align_prompts: tuple[Prompt, ...] = ()  # the team's reflect-and-align prompts (printed with the plan)
+    facilitator: FacilitatorGuide | None = None
+    attribution: Attribution | None = None
     loc: Location = field(default=NOWHERE, compare=False)
+
+    def plan_prompts(self) -> tuple[Prompt, ...]:
+        """Return the plan's prompts in the order they are asked and printed."""
+        when = (self.first_step_when,) if self.first_step_when else ()
+        return (self.strength, self.opportunity, self.first_step, self.first_step_lead, *when)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,13 @@ from pathlib import Path
 from ece_scorm.errors import BuildFailed, OptionInvalid
 from ece_scorm.pipeline import fingerprint
 from ece_scorm.pipeline.package import epoch_from_env, write_all
-from ece_scorm.pipeline.plan import make_packages, plan_packages, select_languages, select_modules
+from ece_scorm.pipeline.plan import (
+    history_notes,
+    make_packages,
+    plan_packages,
+    select_languages,
+    select_modules,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +139,8 @@ def run_build(
             log.info(
                 "[%d/%d] %s %s → %s (%s)", index, len(plans), plan.fmt, unit, plan.path, human_size(len(data))
             )
+            for note in history_notes(plan, len(chosen_langs)):
+                log.info("%s", note)
 
     to_write = dict(outputs)
     # Record the build only if no input changed while it ran: else the record would vouch for the wrong bytes.

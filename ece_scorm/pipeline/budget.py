@@ -25,6 +25,16 @@ LIMITS = {"scorm12": 4096, "scorm2004": 64000}  # MUST 20
 FORMAT_TEXT_MAX = {"scorm12": 255}
 DEFAULT_TEXT_MAX = 4000
 MIN_TEXT_MAX = 100  # below this a reflection is no longer useful: fail the build instead
+# Self-assessment re-administration (state.js): the current administration's number and start day, then the
+# earlier administrations (day, pillar choice, one character per item; their texts are not kept).
+SA_HISTORY_MAX = 10  # earlier administrations kept where the limit allows (state.js caps at ECE_DATA's value)
+SA_HISTORY_MIN = 1  # the summary compares with the previous administration: always keep that one
+# Room set aside before the text cap is chosen: in SCORM 1.2 the learner's texts come first and earlier
+# administrations take what is left; elsewhere the whole history costs little next to 64,000 or no limit.
+SA_HISTORY_RESERVED = {"scorm12": SA_HISTORY_MIN}
+ADMIN_CAP = 999  # state.js ADMIN_CAP
+DAY_MAX = 99999  # state.js DAY_MAX: days since 1970-01-01 (year 2243)
+WHEN_MAX = 10  # the "by when" answer is an <input type=date> value, YYYY-MM-DD
 
 
 def _b36_len(n: int) -> int:
@@ -61,7 +71,18 @@ def text_count(module: Module) -> int:
     return n
 
 
-def worst_case_length(module: Module, text_max: int = DEFAULT_TEXT_MAX, languages: int = 2) -> int:
+def sa_history_entry(module: Module) -> int:
+    """Return the worst-case length of one earlier administration in the state (0 without one)."""
+    sa = module.self_assessment()
+    if sa is None:
+        return 0
+    items = sum(len(p.items) for p in sa.pillars)
+    return _num(DAY_MAX) + _num(len(sa.pillars)) + _num(2 ** len(sa.pillars) - 1) + items
+
+
+def worst_case_length(
+    module: Module, text_max: int = DEFAULT_TEXT_MAX, languages: int = 2, history: int = SA_HISTORY_MIN
+) -> int:
     """Return the longest resume state the player can write for this module (UTF-16 code units)."""
     pages = len(module.pages)
     total = 1 + FINGERPRINT_LEN
@@ -76,8 +97,38 @@ def worst_case_length(module: Module, text_max: int = DEFAULT_TEXT_MAX, language
     if sa is not None:
         total += _str(TEAM_CODE_MAX) + _num(len(sa.pillars)) + _num(2 ** len(sa.pillars) - 1)
         total += sum(len(p.items) for p in sa.pillars)  # one character per item
+        if sa.first_step_when is not None:
+            total += _str(WHEN_MAX)
+        total += _num(ADMIN_CAP) + _num(DAY_MAX) + _num(SA_HISTORY_MAX)
+        total += history * sa_history_entry(module)
     total += text_count(module) * _str(text_max)
     return total
+
+
+def sa_history(module: Module, fmt: str, text_cap: int, languages: int = 2) -> int:
+    """Return how many earlier administrations the state keeps in this format (0 without any)."""
+    if module.self_assessment() is None:
+        return 0
+    limit = LIMITS.get(fmt)
+    if limit is None:
+        return SA_HISTORY_MAX
+    spare = limit - worst_case_length(module, text_cap, languages, history=0)
+    return max(SA_HISTORY_MIN, min(SA_HISTORY_MAX, spare // sa_history_entry(module)))
+
+
+def history_note(module: Module, fmt: str, languages: int = 2) -> str | None:
+    """Return the build's note when a format keeps fewer earlier administrations than the others."""
+    kept = measure(module, fmt, languages).sa_history
+    if module.self_assessment() is None or kept >= SA_HISTORY_MAX:
+        return None
+    kept_text = (
+        "only the previous administration" if kept == 1 else f"the last {kept} earlier administrations"
+    )
+    return (
+        f"note: {fmt} {module.id}: the self-assessment keeps {kept_text} for comparison (the "
+        f"{LIMITS[fmt]:,}-character resume state has no room for more; other formats keep {SA_HISTORY_MAX}); "
+        "every administration is still recorded in the LMS"
+    )
 
 
 def text_max(module: Module, fmt: str, languages: int = 2) -> int:
@@ -86,10 +137,11 @@ def text_max(module: Module, fmt: str, languages: int = 2) -> int:
     limit = LIMITS.get(fmt)
     if limit is None or text_count(module) == 0:
         return cap
+    history = SA_HISTORY_RESERVED.get(fmt, SA_HISTORY_MAX) if module.self_assessment() else 0
     lo, hi = 0, cap  # worst_case_length grows with text_max: binary search the largest that fits
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if worst_case_length(module, mid, languages) <= limit:
+        if worst_case_length(module, mid, languages, history) <= limit:
             lo = mid
         else:
             hi = mid - 1
@@ -103,6 +155,7 @@ class Budget:
     worst_case: int
     limit: int | None
     text_max: int
+    sa_history: int = 0  # earlier self-assessment administrations kept (ECE_DATA.stateBudget.saHistory)
 
 
 MAX_BITS = 30  # quiz.js / selfassessment.js keep choices and pillars in 32-bit masks
@@ -129,7 +182,8 @@ def measure(module: Module, fmt: str, languages: int = 2) -> Budget:
     cap = text_max(module, fmt, languages)
     if text_count(module) and cap < MIN_TEXT_MAX:
         cap = MIN_TEXT_MAX  # report an overflow at the smallest useful cap rather than shrink further
-    return Budget(worst_case_length(module, cap, languages), LIMITS.get(fmt), cap)
+    kept = sa_history(module, fmt, cap, languages)
+    return Budget(worst_case_length(module, cap, languages, kept), LIMITS.get(fmt), cap, kept)
 
 
 def check(module: Module, fmt: str, languages: int = 2) -> Budget:

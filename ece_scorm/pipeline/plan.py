@@ -125,6 +125,14 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
     return problems
 
 
+def history_notes(plan: PackagePlan, languages: int) -> list[str]:
+    """Return the notes of a plan's modules that keep fewer earlier self-assessment administrations."""
+    from ece_scorm.pipeline import budget as state_budget  # lazily, as for the budget check
+
+    notes = (state_budget.history_note(m, plan.fmt, languages) for m in plan.modules)
+    return [n for n in notes if n]
+
+
 def render_package(course: Course, plan: PackagePlan, langs: Sequence[str]) -> Package:
     """Render the modules of one plan and add the format's manifest at the package root."""
     from ece_scorm.pipeline.render import render_module

@@ -143,6 +143,13 @@ def _sa_data(sa: SelfAssessment, langs: Sequence[str]) -> dict:
         "opportunity": _prompt(sa.opportunity, langs),
         "firstStep": _prompt(sa.first_step, langs),
         "firstStepLead": _prompt(sa.first_step_lead, langs),
+        "firstStepWhen": _prompt(sa.first_step_when, langs) if sa.first_step_when else None,
+        "alignPrompts": [_prompt(p, langs) for p in sa.align_prompts],
+        "attribution": (
+            {"text": _lang(sa.attribution.text, langs, text), "url": sa.attribution.url}
+            if sa.attribution
+            else None
+        ),
     }
 
 
@@ -202,7 +209,12 @@ def ece_data(
         ],
         "reflections": [{"id": r.id, "prompt": _lang(r.prompt, langs, text)} for r in module.reflections()],
         "selfAssessment": _sa_data(sa, langs) if sa else None,
-        "stateBudget": {"worstCase": budget.worst_case, "limit": budget.limit, "textMax": budget.text_max},
+        "stateBudget": {
+            "worstCase": budget.worst_case,
+            "limit": budget.limit,
+            "textMax": budget.text_max,
+            "saHistory": budget.sa_history,  # earlier self-assessment administrations the state keeps
+        },
         "strings": {lang: dict(strings[lang]) for lang in langs},
     }
 

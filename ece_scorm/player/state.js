@@ -6,7 +6,10 @@
  *   per reflection: str(text)
  *   self-assessment (if any): str(team) num(primary+1) num(othersMask) one char per item
  *                   str per pillar reflection, str per general reflection, str x4 (strength, opportunity,
- *                   first step, first-step lead)
+ *                   first step, first-step lead) [str(by when, YYYY-MM-DD) when the tool asks it]
+ *                   num(administration) num(start day) num(earlier count) then per earlier administration,
+ *                   oldest first: num(day) num(primary+1) num(othersMask) one char per item
+ *                   (a state written before re-administration ends after the texts: administration 1)
  * num(n) = base-36 digits + "." ; str(s) = base-36 length + ":" + s (length-prefixed, so no escaping and an
  * exact worst case). A state whose fingerprint does not match the module structure is discarded, because
  * positional data from another build would land in the wrong answers.
@@ -16,6 +19,9 @@
   var B32 = "0123456789abcdefghijklmnopqrstuv";
   var TEAM_MAX = 32;          // facilitator codes are short; keep in sync with state_budget.TEAM_CODE_MAX
   var ATTEMPT_CAP = 999;      // unlimited quizzes stop counting here so the state stays bounded
+  var ADMIN_CAP = 999;        // self-assessment administrations; keep in sync with state_budget.ADMIN_CAP
+  var DAY_MAX = 99999;        // days since 1970-01-01; state_budget.DAY_MAX
+  var WHEN_MAX = 10;          // "by when": an <input type=date> value; state_budget.WHEN_MAX
 
   /** Return the self-assessment screens of a module: start, one per pillar, reflect, plan, summary. */
   function saSteps(data) {
@@ -33,7 +39,14 @@
     sa.pillars.forEach(function (p) { p.reflections.forEach(function (r) { out.push(r.id); }); });
     sa.reflections.forEach(function (r) { out.push(r.id); });
     out.push(sa.strength.id, sa.opportunity.id, sa.firstStep.id, sa.firstStepLead.id);
+    if (sa.firstStepWhen) out.push(sa.firstStepWhen.id);
     return out;
+  }
+
+  /** Return how many earlier self-assessment administrations this build keeps (ECE_DATA.stateBudget). */
+  function historyMax(data) {
+    var n = data.stateBudget && data.stateBudget.saHistory;
+    return n >= 0 ? n : 1;
   }
 
   /** Return a 4-character FNV-1a hash of the module structure the positions depend on. */
@@ -67,7 +80,7 @@
     };
     data.reflections.forEach(function (r) { st.texts["r." + r.id] = ""; });
     if (sa) {
-      st.sa = { team: "", primary: -1, others: 0, items: [] };
+      st.sa = { team: "", primary: -1, others: 0, items: [], admin: 1, date: 0, history: [] };
       sa.pillars.forEach(function (p) { p.items.forEach(function () { st.sa.items.push(0); }); });
       textPrompts(sa).forEach(function (id) { st.texts["sa." + id] = ""; });
     }
@@ -94,7 +107,17 @@
     if (sa) {
       str(String(st.sa.team).slice(0, TEAM_MAX)); num(st.sa.primary + 1); num(st.sa.others);
       st.sa.items.forEach(function (v) { out.push(v.toString(36)); });
-      textPrompts(sa).forEach(function (id) { str(st.texts["sa." + id]); });
+      var when = sa.firstStepWhen ? "sa." + sa.firstStepWhen.id : null;
+      textPrompts(sa).forEach(function (id) {
+        var v = st.texts["sa." + id];
+        str("sa." + id === when ? String(v || "").slice(0, WHEN_MAX) : v);
+      });
+      var hist = st.sa.history.slice(-historyMax(data));
+      num(Math.min(st.sa.admin, ADMIN_CAP)); num(Math.min(st.sa.date, DAY_MAX)); num(hist.length);
+      hist.forEach(function (h) {
+        num(Math.min(h.date, DAY_MAX)); num(h.primary + 1); num(h.others);
+        h.items.forEach(function (v) { out.push(v.toString(36)); });
+      });
     }
     return out.join("");
   }
@@ -152,6 +175,21 @@
           st.sa.items[k] = c;
         }
         textPrompts(sa).forEach(function (id) { st.texts["sa." + id] = str(); });
+        if (pos < s.length) {
+          st.sa.admin = Math.max(1, num(ADMIN_CAP));
+          st.sa.date = num(DAY_MAX);
+          var n = num(historyMax(data));
+          for (var h = 0; h < n; h++) {
+            var e = { date: num(DAY_MAX), primary: num(sa.pillars.length) - 1,
+              others: num(Math.pow(2, sa.pillars.length) - 1), items: [] };
+            for (var j = 0; j < st.sa.items.length; j++) {
+              var a = parseInt(s.charAt(pos++), 36);
+              if (!(a >= 0 && a <= sa.scale.length)) fail();
+              e.items.push(a);
+            }
+            st.sa.history.push(e);
+          }
+        }
       }
       if (pos !== s.length) fail();
       st.resumed = true;
@@ -162,5 +200,6 @@
   }
 
   ECE.state = { encode: encode, decode: decode, fresh: fresh, fingerprint: fingerprint, saSteps: saSteps,
-    textPrompts: textPrompts, TEAM_MAX: TEAM_MAX, ATTEMPT_CAP: ATTEMPT_CAP };
+    textPrompts: textPrompts, historyMax: historyMax, TEAM_MAX: TEAM_MAX, ATTEMPT_CAP: ATTEMPT_CAP,
+    ADMIN_CAP: ADMIN_CAP, DAY_MAX: DAY_MAX, WHEN_MAX: WHEN_MAX };
 })(typeof window !== "undefined" ? (window.ECE = window.ECE || {}) : (globalThis.ECE = globalThis.ECE || {}));

@@ -156,7 +156,13 @@
         def.interactionType = "long-fill-in";
         result.response = String(ev.response == null ? "" : ev.response);
       }
-      return statement("answered", {objectType: "Activity", id: ev.activityId, definition: def}, result, true);
+      var st = statement("answered", {objectType: "Activity", id: ev.activityId, definition: def}, result, true);
+      // Self-assessment answers name their administration (1, 2, …) so reports can compare over time.
+      if (ev.administration) {
+        st.context.extensions = st.context.extensions || {};
+        st.context.extensions[extBase + "administration"] = ev.administration;
+      }
+      return st;
     }
 
     /** Return the statements for a learner event ([] for events without a statement). */

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ece_scorm.errors import Location
 from ece_scorm.model import (
+    Attribution,
     Completion,
+    FacilitatorGuide,
     Module,
     Page,
     Pillar,
@@ -31,11 +33,17 @@ SA_KEYS = (
     "opportunity",
     "first_step",
     "first_step_lead",
+    "first_step_when",
+    "align_prompts",
+    "facilitator",
+    "attribution",
 )
 SA_REQUIRED = ("id", "title", "scale", "pillars", "strength", "opportunity", "first_step", "first_step_lead")
 PILLAR_KEYS = ("id", "title", "description", "items", "reflections")
 PROMPT_KEYS = ("id", "text", "hint")
 _SINGLE_PROMPTS = ("strength", "opportunity", "first_step", "first_step_lead")
+GUIDE_KEYS = ("title", "intro", "before", "during", "after")
+GUIDE_REQUIRED = ("title", "before", "during", "after")
 
 
 class _Ids:
@@ -82,6 +90,16 @@ def read_self_assessment(f: Fields, node: Node | None) -> SelfAssessment | None:
             pillars.append(pillar)
     reflections = _prompts(f, m, prompt_ids)
     singles = {key: _prompt(f, m.get(key), key, prompt_ids) for key in _SINGLE_PROMPTS}
+    when = None
+    if "first_step_when" in m.entries:
+        when = _prompt(f, m.get("first_step_when"), "first_step_when", prompt_ids)
+    # Discussion prompts are never answered in the package, so their ids only need to differ from each other.
+    align_ids = _Ids(f, "reflect-and-align prompt")
+    align = tuple(
+        p for p in (_prompt(f, n, "align_prompts", align_ids) for n in f.items(m, "align_prompts")) if p
+    )
+    guide = _guide(f, m.get("facilitator"))
+    attribution = _attribution(f, m.get("attribution"))
     if sid is None or any(p is None for p in singles.values()):
         return None
     return SelfAssessment(
@@ -98,8 +116,32 @@ def read_self_assessment(f: Fields, node: Node | None) -> SelfAssessment | None:
         first_step_lead=singles["first_step_lead"],  # type: ignore[arg-type]
         team_code=f.boolean(m, "team_code", True),
         estimated_minutes=f.minutes(m, "estimated_minutes", (20, 30)) or (20, 30),
+        first_step_when=when,
+        align_prompts=align,
+        facilitator=guide,
+        attribution=attribution,
         loc=m.loc,
     )
+
+
+def _guide(f: Fields, node: Node | None) -> FacilitatorGuide | None:
+    """Return the facilitator's guide to the reflect-and-align session, or None when absent."""
+    g = f.mapping(node, "facilitator", "facilitator guide", GUIDE_KEYS, GUIDE_REQUIRED)
+    if g is None:
+        return None
+    texts = {key: f.text(g, key) or f.blank() for key in GUIDE_KEYS}
+    return FacilitatorGuide(**texts)
+
+
+def _attribution(f: Fields, node: Node | None) -> Attribution | None:
+    """Return the attribution {text, url}; the url must be an absolute http(s) address."""
+    a = f.mapping(node, "attribution", "attribution", ("text", "url"), ("text", "url"))
+    if a is None:
+        return None
+    url = f.string(a, "url") or ""
+    if not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
+        f.error(a.get("url") or a, f"attribution url must be an absolute http(s) address (got '{url}')")
+    return Attribution(text=f.text(a, "text") or f.blank(), url=url)
 
 
 def _pillar(f: Fields, node: Node, pillar_ids: _Ids, item_ids: _Ids, prompt_ids: _Ids) -> Pillar | None:

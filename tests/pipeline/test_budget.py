@@ -32,11 +32,19 @@ function fill(s, pick) {
     q.attempt = 1 + pick(quiz.attempts || E.ATTEMPT_CAP); q.status = pick(3); q.score = pick(102) - 1;
     q.q = quiz.questions.map((x) => ({ mask: pick(2 ** x.choices.length), checked: pick(2) === 1 }));
   });
-  for (const k of Object.keys(s.texts)) s.texts[k] = ":.|é😀".repeat(max).slice(0, pick(max + 1));
+  const sa = D.selfAssessment, when = sa && sa.firstStepWhen ? "sa." + sa.firstStepWhen.id : "";
+  for (const k of Object.keys(s.texts)) {
+    const cap = k === when ? E.WHEN_MAX : max;
+    s.texts[k] = ":.|é😀".repeat(cap).slice(0, pick(cap + 1));
+  }
   if (s.sa) {
-    const P = D.selfAssessment.pillars.length;
+    const P = D.selfAssessment.pillars.length, points = D.selfAssessment.scale.length + 1;
     s.sa.team = "Z9:".repeat(E.TEAM_MAX).slice(0, pick(E.TEAM_MAX + 1)); s.sa.primary = pick(P + 1) - 1;
-    s.sa.others = pick(2 ** P); s.sa.items = s.sa.items.map(() => pick(D.selfAssessment.scale.length + 1));
+    s.sa.others = pick(2 ** P); s.sa.items = s.sa.items.map(() => pick(points));
+    s.sa.admin = 1 + pick(E.ADMIN_CAP); s.sa.date = pick(E.DAY_MAX + 1);
+    s.sa.history = Array.from({ length: pick(D.stateBudget.saHistory + 1) }, () => ({
+      date: pick(E.DAY_MAX + 1), primary: pick(P + 1) - 1, others: pick(2 ** P),
+      items: s.sa.items.map(() => pick(points)) }));
   }
   return s;
 }
@@ -91,14 +99,16 @@ def test_worst_case_by_hand_for_a_quiz():
 
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004", "xapi"])
 def test_python_worst_case_matches_the_js_encoder(fmt):
-    sa = C.self_assessment(pillars=4, items=10, pillar_reflections=2, reflections=3)
+    sa = C.self_assessment(pillars=4, items=10, pillar_reflections=2, reflections=3, when=True)
     module = C.module(
         pages=11, quizzes=(C.quiz(questions=5, choices=6, attempts=0), C.quiz("q2")), reflections=2, sa=sa
     )
     course = C.course(module)
     got = run_encoder(course, module, fmt)
-    text_max = got["data"]["stateBudget"]["textMax"]
-    assert got["worst"] == state_budget.worst_case_length(module, text_max, 2)
+    text_max, kept = got["data"]["stateBudget"]["textMax"], got["data"]["stateBudget"]["saHistory"]
+    # Every format keeps at least the previous administration; only SCORM 1.2's 4,096 can hold fewer than 10.
+    assert kept == 10 if fmt != "scorm12" else 1 <= kept <= 10
+    assert got["worst"] == state_budget.worst_case_length(module, text_max, 2, kept)
     assert got["data"]["stateBudget"]["worstCase"] == got["worst"]
     assert got["worstRoundTrips"] and got["roundTrips"]
     assert got["longestRandom"] <= got["worst"]
@@ -106,7 +116,7 @@ def test_python_worst_case_matches_the_js_encoder(fmt):
     if fmt == "scorm12":  # MUST 20: cmi.suspend_data <= 4096, and a reflection fits a 255-char fill-in
         assert got["worst"] <= 4096 and 100 <= text_max <= 255
     elif fmt == "scorm2004":  # 17 texts x 4,003 > 64,000: the cap shrinks to the largest that fits
-        assert got["worst"] <= 64000 < state_budget.worst_case_length(module, text_max + 1, 2)
+        assert got["worst"] <= 64000 < state_budget.worst_case_length(module, text_max + 1, 2, kept)
     else:  # xAPI keeps its state in the State API: no limit, the 4,000-character long-fill-in cap
         assert text_max == 4000
 

@@ -236,6 +236,7 @@ def test_self_assessment_events_and_completion(page, built):
         "pillarId": "leadership",
         "itemId": "l01",
         "interactionId": "sa.leadership.l01",
+        "administration": 1,  # the learner's first self-assessment (ARCHITECTURE §3)
         "activityId": f"{COURSE_ID}/self-check/leadership/l01",
         "response": "somewhat",
     }
@@ -249,6 +250,7 @@ def test_self_assessment_events_and_completion(page, built):
         "kind": "text",
         "promptId": "strength",
         "interactionId": "sa.strength",
+        "administration": 1,
         "activityId": f"{COURSE_ID}/self-check/prompt/strength",
         "response": "Listening",
     }

@@ -199,15 +199,21 @@ def test_self_assessment_flow_and_summary(page, built):
     assert page.locator("#ece-progress-text").inner_text().endswith("Step 5 of 5")
     summary = page.locator(".ece-page:not([hidden]) [data-summary]")
     text = summary.inner_text()
-    assert "Team code: BLUE-7" in text
-    assert "Yes (1)\nLeaders champion engagement." in text
-    assert "Unknown (1)\nEngagement has a budget." in text
+    assert "Team code\nBLUE-7" in text
+    # Every item numbered in source order across the tool (partners 1-2, teams 3-4, leadership 5-6).
+    assert "5.\nLeaders champion engagement.\nYes" in text
+    assert "6.\nEngagement has a budget.\nUnknown" in text
     assert "Patient partners" not in text  # pillar not chosen
     assert "Leaders who listen." in text and "Our manager" in text
     assert page.get_by_role("button", name="Print or save as PDF").is_visible()
     assert_axe_clean(page, "self-assessment summary (en)")
     page.emulate_media(media="print")  # the printout is the summary, without the player's chrome
-    assert summary.is_visible() and page.locator(".ece-module-title").is_visible()
+    # One title on paper: the tool's, not the header's course and module titles nor the page's <h1>.
+    assert summary.is_visible() and page.locator(".ece-page:not([hidden]) .ece-print-title").is_visible()
+    assert (
+        page.locator(".ece-module-title").is_hidden()
+        and page.locator(".ece-page:not([hidden]) h1").is_hidden()
+    )
     for chrome in ("#ece-toc", ".ece-pager", ".ece-progress", "#ece-notice", "#ece-lang"):
         assert page.locator(chrome).is_hidden(), chrome
     assert page.get_by_role("button").count() == 0
@@ -218,8 +224,8 @@ def test_self_assessment_flow_and_summary(page, built):
     booted(page)  # a language chosen before the player starts would be reset by the saved state
     page.get_by_label("Language / Langue").select_option("fr")
     ftext = page.locator(".ece-page:not([hidden]) [data-summary]").inner_text()
-    assert "Code d’équipe\u00a0: BLUE-7" in ftext
-    assert "Oui (1)\nLes leaders défendent l’engagement." in ftext
+    assert "Code d’équipe\nBLUE-7" in ftext
+    assert "5.\nLes leaders défendent l’engagement.\nOui" in ftext
     assert_axe_clean(page, "self-assessment summary (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
     page.get_by_role("button", name="Précédent", exact=True).click()

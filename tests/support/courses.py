@@ -50,7 +50,9 @@ def quiz(qid: str = "q1", questions: int = 2, choices: int = 3, attempts: int = 
     return Quiz(id=qid, title=t("Check"), passing_score=80, attempts=attempts, questions=qs)
 
 
-def self_assessment(pillars: int = 3, items: int = 8, pillar_reflections: int = 1, reflections: int = 2):
+def self_assessment(
+    pillars: int = 3, items: int = 8, pillar_reflections: int = 1, reflections: int = 2, when: bool = False
+):
     """Return a self-assessment shaped like the ECE tool (4-point scale)."""
     scale = tuple(ScalePoint(id=s, label=t(s.title())) for s in ("yes", "somewhat", "no", "unknown"))
     ps = tuple(
@@ -75,6 +77,7 @@ def self_assessment(pillars: int = 3, items: int = 8, pillar_reflections: int = 
         opportunity=Prompt(id="opportunity", text=t("Opportunity")),
         first_step=Prompt(id="first-step", text=t("First step")),
         first_step_lead=Prompt(id="first-step-lead", text=t("Who leads it")),
+        first_step_when=Prompt(id="first-step-when", text=t("By when")) if when else None,
     )
 
 
