@@ -241,7 +241,8 @@ def test_player_bundle_parses_and_fits_the_size_budget(fmt, tmp_path):
     assert check.returncode == 0, check.stderr
     css = render.runtime_css(themes.resolve("default"))
     gz = len(gzip.compress(js.encode(), 9, mtime=0)) + len(gzip.compress(css.encode(), 9, mtime=0))
-    assert gz <= 25 * 1024, f"{fmt}: player is {gz} bytes gzipped (budget 25 KB)"
+    # Budget raised from 25 to 30 KB as the learner-experience blocks arrive (issues #13.5, #15.3).
+    assert gz <= 30 * 1024, f"{fmt}: player is {gz} bytes gzipped (budget 30 KB)"
 
 
 def test_compact_js_keeps_code_and_drops_comments():
