@@ -5,10 +5,13 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from lxml import etree
+from lxml import html as lxml_html
 
 from ece_scorm.checks.reader import Package, is_text_name, line_col
+from ece_scorm.safe import split_url
 
 MANIFESTS = {"imsmanifest.xml": "scorm", "cmi5.xml": "cmi5", "tincan.xml": "xapi"}
 _CLUTTER_FILES = {
@@ -115,7 +118,10 @@ def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
         by_fold.setdefault(e.name.casefold(), e.name)
     used: set[str] = set()
     for ref in refs:
-        parts = urlsplit(ref.href)
+        parts = split_url(ref.href)
+        if parts is None:
+            pkg.error(ref.where, f"{ref.what} '{ref.href[:80]}' is not a valid URL", rule, ref.line)
+            continue
         if parts.scheme or ref.href.startswith("//"):
             continue  # external URL: other rules judge whether it is allowed
         path = unquote(parts.path)
@@ -194,21 +200,32 @@ def text_entries(pkg: Package):
             yield e, e.data
 
 
-class _Links(HTMLParser):
-    """Collect (line, url) of src/href/poster attributes; script bodies are not parsed as markup."""
+MAX_HTML_BYTES = 4 * 1024 * 1024  # a page this size is generated or hostile; its links are not checked
+_LINK_ATTRS = ("src", "href", "poster")
 
-    ATTRS = ("src", "href", "poster")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str]] = []
+def html_links(data: bytes) -> list[tuple[int, str]] | None:
+    """Return (line, url) of the src/href/poster attributes of an HTML page, or None when it cannot be read.
 
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag in ("a", "base"):
-            return  # links may point anywhere; <base> changes resolution and is rare in packages
-        for name, value in attrs:
-            if name in self.ATTRS and value:
-                self.found.append((self.getpos()[0], value.strip()))
+    libxml2's HTML parser is linear in its input and treats script bodies as text; Python's HTMLParser
+    goes quadratic on crafted markup (e.g. thousands of unclosed '<!' or '</' openings).
+    """
+    if not data.strip():
+        return []
+    parser = lxml_html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False, recover=True)
+    try:
+        root = lxml_html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    found: list[tuple[int, str]] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("a", "base"):
+            continue  # links may point anywhere; <base> changes resolution and is rare in packages
+        for name in _LINK_ATTRS:
+            value = el.get(name)
+            if value and value.strip():
+                found.append((el.sourceline or 0, value.strip()))
+    return found
 
 
 def check_html_links(pkg: Package) -> None:
@@ -217,15 +234,18 @@ def check_html_links(pkg: Package) -> None:
     for e in pkg.files():
         if e.data is None or not e.name.lower().endswith((".html", ".htm", ".xhtml")):
             continue
-        parser = _Links()
-        try:
-            parser.feed(e.data.decode("utf-8", "replace"))
-            parser.close()
-        except (AssertionError, ValueError):  # HTMLParser gives up on some broken markup
+        if len(e.data) > MAX_HTML_BYTES or e.partial:
+            pkg.warning(e.name, f"page is larger than {MAX_HTML_BYTES:,} bytes; its links were not checked")
+            continue
+        links = html_links(e.data)
+        if links is None:
             continue
         folder = e.name.rsplit("/", 1)[0] + "/" if "/" in e.name else ""
-        for line, url in parser.found:
-            parts = urlsplit(url)
+        for line, url in links:
+            parts = split_url(url)
+            if parts is None:
+                pkg.error(e.name, f"'{url[:80]}' is not a valid URL", "MUST 3", line)
+                continue
             if parts.scheme or url.startswith(("//", "#", "/")) or not parts.path or "{" in url:
                 continue  # external, in-page, root-relative (check_root_relative) or a template placeholder
             target = posixpath.normpath(folder + unquote(parts.path))
