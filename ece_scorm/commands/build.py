@@ -7,14 +7,14 @@ and their libraries (Jinja2, lxml, markdown-it, nh3, PyYAML) are even imported: 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ece_scorm.errors import BuildFailed
+from ece_scorm.errors import BuildFailed, Issue, SourceInvalid
 from ece_scorm.pipeline import fingerprint
 from ece_scorm.pipeline import formats as format_registry
 from ece_scorm.pipeline.package import OutputFile, epoch_from_env, write_all, zip_bytes
@@ -103,31 +103,44 @@ def plan_packages(
     return plans
 
 
-def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[str]:
-    """Return one message per module whose worst-case resume state exceeds its format's limit (MUST 20)."""
+def budget_issues(pairs: Iterable[tuple[str, Module]], languages: int) -> list[Issue]:
+    """Return one error per (format, module) whose resume state cannot fit or be encoded (MUST 20).
+
+    `validate SOURCE` calls this too, so it refuses exactly what the build would, in the same words.
+    """
     from ece_scorm.pipeline import budget as state_budget
 
-    problems = []
+    issues = []
     checked: set[tuple[str, str]] = set()
-    for plan in plans:
-        fmt = format_registry.get(plan.fmt)
+    for name, module in pairs:
+        if (name, module.id) in checked:
+            continue
+        checked.add((name, module.id))
+        fmt = format_registry.get(name)
         limit = fmt.STATE_LIMIT
-        for module in plan.modules:
-            if limit is None or (plan.fmt, module.id) in checked:
-                continue
-            checked.add((plan.fmt, module.id))
-            budget = state_budget.measure(module, plan.fmt, languages)
-            worst, cap = budget.worst_case, budget.text_max
-            if worst > limit:
-                # Optional LABEL / STATE_ELEMENT of a format module name the standard and its runtime field.
-                label = getattr(fmt, "LABEL", plan.fmt)
-                element = getattr(fmt, "STATE_ELEMENT", "resume state")
-                problems.append(
-                    f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
-                    f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
-                    "module or reduce its questions, self-assessment items and reflections [MUST 20]"
-                )
-    return problems
+        budget = state_budget.measure(module, name, languages)
+        worst, cap = budget.worst_case, budget.text_max
+        if limit is not None and worst > limit:
+            # Optional LABEL / STATE_ELEMENT of a format module name the standard and its runtime field.
+            label = getattr(fmt, "LABEL", name)
+            element = getattr(fmt, "STATE_ELEMENT", "resume state")
+            message = (
+                f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
+                f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
+                "module or reduce its questions, self-assessment items and reflections"
+            )
+            issues.append(Issue(module.loc, "error", message, "MUST 20"))
+            continue
+        try:
+            state_budget.check(module, name, languages)  # the shape limits of the player's state encoding
+        except BuildFailed as exc:
+            issues.append(Issue(module.loc, "error", exc.message, "MUST 20"))
+    return issues
+
+
+def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[Issue]:
+    """Return the budget errors of the modules these packages hold."""
+    return budget_issues(((plan.fmt, m) for plan in plans for m in plan.modules), languages)
 
 
 def _render_package(
@@ -142,7 +155,7 @@ def _render_package(
         rendered = render_module(course, module, plan.fmt, langs, prefix=prefix)
         paths = [f.path for f in rendered]
         if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
-            raise BuildFailed(f"module '{module.id}': the renderer produced no {prefix}index.html to launch")
+            raise BuildFailed(f"{module.loc}: error: the renderer produced no {prefix}index.html to launch")
         files_by_module[module.id] = paths
         files.extend(rendered)
     manifest = fmt.manifest(course, plan.modules, files_by_module, langs, plan.series)
@@ -213,7 +226,7 @@ def run_build(
         raise click.BadParameter("no format given", param_hint="--format")
     epoch = epoch_from_env()
     if out_dir.exists() and not out_dir.is_dir():
-        raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
+        raise BuildFailed(f"{out_dir}: error: the output folder exists and is not a folder")
     if not source.is_dir():
         raise click.BadParameter(f"course source folder {source} does not exist", param_hint="SOURCE")
     options = _options(formats, langs, bundle, modules, strict, epoch)
@@ -237,8 +250,7 @@ def run_build(
 
     problems = state_budget_problems(plans, len(chosen_langs))
     if problems:
-        summary = f"{len(problems)} module(s) over budget; nothing was written."
-        raise BuildFailed("\n".join([*problems, summary]))
+        raise SourceInvalid(problems)
 
     # Gather every package in memory first: a failure in any of them leaves the output folder untouched.
     outputs: dict[Path, bytes] = {}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from ece_scorm.checks import Report, check_package
 from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, sort_issues
+
+ALL_FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")  # the order of cli.FORMATS
 
 
 class ValidationFailed(EceError):
@@ -45,14 +48,18 @@ def _as_json(report: Report, kind: str) -> str:
     )
 
 
-def _source_report(target: Path, strict: bool) -> Report:
+def _source_report(target: Path, strict: bool, formats: Sequence[str]) -> Report:
+    """Check a source exactly as `build` would: the course, its theme, then each module's state budget."""
+    from ece_scorm.commands.build import budget_issues
     from ece_scorm.source.course import load_course
 
     try:
-        _, warnings = load_course(target, strict=strict)
+        course, warnings = load_course(target, strict=strict)
         issues = list(warnings)
     except SourceInvalid as exc:
-        issues = exc.issues
+        return Report(target, "course source", sort_issues(exc.issues))
+    pairs = [(fmt, module) for fmt in formats for module in course.modules]
+    issues += budget_issues(pairs, len(course.languages))
     return Report(target, "course source", sort_issues(issues))
 
 
@@ -63,7 +70,12 @@ def _strict(report: Report) -> None:
 
 
 def run_validate(
-    target: Path, *, schemas: Path | None = None, as_json: bool = False, strict: bool = False
+    target: Path,
+    *,
+    schemas: Path | None = None,
+    as_json: bool = False,
+    strict: bool = False,
+    formats: Sequence[str] = ALL_FORMATS,
 ) -> Report:
     """Check TARGET, print every finding, and raise ValidationFailed when there are errors."""
     if not target.exists():
@@ -77,7 +89,7 @@ def run_validate(
         )
     if target.is_dir():
         kind = "source"
-        report = _source_report(target, strict)
+        report = _source_report(target, strict, formats)
     else:
         kind = "package"
         report = check_package(target, schemas=schemas)

@@ -329,6 +329,8 @@ def media(f: Fields, tree: SourceTree, m: Map, key: str) -> str | None:
         )
     elif status == "dir":
         f.error(node, f"media path '{rel}' is a folder, not a file")
+    elif tree.kind(rel) in ("loop", "missing"):
+        f.error(node, f"media file '{rel}' {not_a_file(tree.kind(rel))}")
     elif not tree.inside(rel):
         f.error(node, f"media path '{raw}' points outside the course folder (through a link)")
     elif tree.kind(rel) != "file":
