@@ -35,7 +35,7 @@ PATTERNS: list[tuple[str, re.Pattern[bytes]]] = [
     (
         "a password assignment",
         re.compile(
-            rb"""\b(?:password|passwd|pwd|secret|api_?key)\s*[=:]\s*["']?(?!["'\s,;)}])[^\s"'&<>,;)}]{4,}""",
+            rb"""\b(?:password|passwd|pwd|secret|api_?key)["']?\s*[=:]\s*["']?(?!["'\s,;)}])[^\s"'&<>,;)}]{4,}""",
             re.IGNORECASE,
         ),
     ),

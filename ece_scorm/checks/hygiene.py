@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ece_scorm.checks.reader import Package, is_text_name, line_col
-from ece_scorm.safe import split_url
+from ece_scorm.safe import split_url, svg_hazards
 
 MANIFESTS = {"imsmanifest.xml": "scorm", "cmi5.xml": "cmi5", "tincan.xml": "xapi"}
 _CLUTTER_FILES = {
@@ -264,3 +264,12 @@ def check_html_links(pkg: Package) -> None:
                 )
             else:
                 pkg.warning(e.name, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)
+
+
+def check_active_svg(pkg: Package) -> None:
+    """Flag SVG images that run scripts or load from elsewhere: LMSs serve them from their own origin."""
+    for e in pkg.files():
+        if e.data is None or not e.name.lower().endswith(".svg"):
+            continue
+        for line, why in svg_hazards(e.data):
+            pkg.error(e.name, f"{why}; an SVG opened from the LMS runs with the learner's session", "", line)
