@@ -104,6 +104,8 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")
+        if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:1] != b"\x00":
+            return data.decode("utf-16-le")  # ASCII interleaved with NULs: UTF-16 that lost its BOM
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReportError(f"{path}: not UTF-8 text (byte {exc.start}); download the report as CSV") from None

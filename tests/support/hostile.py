@@ -551,7 +551,7 @@ CSV_HEADER = "Name\tAttempt\tStarted on\tQuestion 1\tResponse 1\tResult 1\n"
 CSV_ROW = "Ada\t1\t2026-01-05T10:00:00\tm1.q1\tc0\tcorrect\n"
 
 
-def _xlsx(sheet: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+def _xlsx(sheet: bytes, extra: dict[str, bytes] | None = None, compress: int = zipfile.ZIP_DEFLATED) -> bytes:
     """Return a minimal workbook written by hand (no openpyxl), with this sheet XML."""
     parts = {
         "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
@@ -574,7 +574,7 @@ def _xlsx(sheet: bytes, extra: dict[str, bytes] | None = None) -> bytes:
         "xl/worksheets/sheet1.xml": sheet,
         **(extra or {}),
     }
-    return zip_of(parts)
+    return zip_of(parts, compress=compress)
 
 
 def _sheet(rows: list[list[str]], prolog: bytes = b"") -> bytes:
@@ -623,21 +623,21 @@ MOODLE_CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
         "not a readable .xlsx workbook",
     ),
     "xlsx-bad-crc": (
-        lambda: _xlsx(GOOD_SHEET).replace(b"Ada", b"Bob"),
+        lambda: _xlsx(GOOD_SHEET, compress=zipfile.ZIP_STORED).replace(b"Ada", b"Bob"),
         ".xlsx",
         "not a readable .xlsx workbook",
     ),
     "csv-interaction-number-5000-digits": (
         lambda: ("Name\tAttempt\tQuestion " + "9" * 5000 + "\tResponse 1\n" + CSV_ROW).encode(),
         ".csv",
-        "no 'Question N'/'Response N' columns",
+        "tick 'Question'",
     ),
     "csv-100k-columns": (
         lambda: ("Name\tAttempt\t" + "\t".join(f"Question {i}" for i in range(100_000)) + "\n").encode(),
         ".csv",
         "the header has 100,002 columns, more than 20,000",
     ),
-    "csv-nul-byte": (lambda: (CSV_HEADER + "Ada\t1\x00\n").encode(), ".csv", "malformed CSV"),
+    "csv-control-characters": (lambda: bytes(range(1, 32)) * 100, ".csv", "no 'Name' column"),
     "csv-field-beyond-limit": (
         lambda: (CSV_HEADER + 'Ada\t1\t"' + "x" * 200_000 + '"\n').encode(),
         ".csv",
@@ -655,9 +655,9 @@ def write_moodle(path: Path, data: bytes) -> Path:
     return path
 
 
-def utf16_download() -> bytes:
-    """Return a legal CSV download saved by Excel as UTF-16 ('Unicode text')."""
-    return b"\xff\xfe" + (CSV_HEADER + CSV_ROW).encode("utf-16-le")
+def utf16_download(bom: bool = True) -> bytes:
+    """Return a legal CSV download saved by Excel as UTF-16 ('Unicode text'), with or without its BOM."""
+    return (b"\xff\xfe" if bom else b"") + (CSV_HEADER + CSV_ROW).encode("utf-16-le")
 
 
 def xlsx_download() -> bytes:
