@@ -241,7 +241,7 @@ class LrsClient:
         deadline = time.monotonic() + timeout
         out = bytearray()
         try:
-            while chunk := response.read(CHUNK, decode_content=True):
+            while chunk := response.read1(CHUNK, decode_content=True):  # what has arrived, not CHUNK
                 out += chunk
                 if len(out) > self.max_answer_bytes:
                     raise LrsError(
