@@ -143,16 +143,39 @@ def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[
     return budget_issues(((plan.fmt, m) for plan in plans for m in plan.modules), languages)
 
 
+def _template_location(exc: BaseException) -> str | None:
+    """Return 'template:line' of the innermost template frame of a Jinja2 error, if any."""
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja2 rewrites tracebacks so that template frames carry the template's path
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            where = f"{name}:{tb.tb_lineno}:1"
+        tb = tb.tb_next
+    return where
+
+
+def _render_located(course: Course, module: Module, fmt: str, langs: tuple[str, ...], prefix: str):
+    """Render one module; a theme template failing at render time becomes a located error."""
+    import jinja2
+
+    from ece_scorm.pipeline.render import render_module
+
+    try:
+        return render_module(course, module, fmt, langs, prefix=prefix)
+    except jinja2.TemplateError as exc:
+        where = _template_location(exc) or str(module.loc)
+        raise BuildFailed(f"{where}: error: template failed for module '{module.id}': {exc}") from None
+
+
 def _render_package(
     course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...], epoch: int
 ) -> bytes:
-    from ece_scorm.pipeline.render import render_module
-
     files: list[OutputFile] = []
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
         prefix = f"{module.id}/" if plan.series else ""
-        rendered = render_module(course, module, plan.fmt, langs, prefix=prefix)
+        rendered = _render_located(course, module, plan.fmt, langs, prefix)
         paths = [f.path for f in rendered]
         if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
             raise BuildFailed(f"{module.loc}: error: the renderer produced no {prefix}index.html to launch")

@@ -136,3 +136,16 @@ def test_symlink_loop_in_place_of_a_yaml_file_is_located(tmp_path, name):
     result = CliRunner().invoke(cli, ["validate", str(root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{root / name}: error:" in result.output
+
+
+def test_template_failing_at_render_time_is_a_located_build_error(tmp_path):
+    from tests.support.hostile import _theme
+
+    root = write_course(tmp_path / "course")
+    _theme(root, index="<html>\n{{ data }}\n{{ nothing_here }}\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    template = root / "themes" / "default" / "templates" / "index.html.j2"
+    assert result.output.startswith(f"{template}:3:1: error: template failed for module 'm1'")
+    assert "'nothing_here' is undefined" in result.output and "Traceback" not in result.output
