@@ -128,21 +128,28 @@ def svg_hazards(data: bytes) -> list[tuple[int, str]]:
         if name == "style" and _CSS_EXTERNAL.search("".join(el.itertext())):
             found.append((line, "SVG stylesheet loads an external resource (@import or url())"))
         for key, value in el.attrib.items():
-            attr = etree.QName(key).localname.lower()
-            text = value.strip()
-            if attr.startswith("on"):
-                found.append((line, f"SVG has an event handler attribute '{attr}'"))
-            elif attr == "href" and text and not text.startswith("#") and not _SAFE_DATA_IMAGE.match(text):
-                found.append((line, f"SVG references an external resource ('{text[:60]}')"))
-            elif attr == "style" and _CSS_EXTERNAL.search(text):
-                found.append((line, "SVG style attribute loads an external resource (url())"))
-            elif (
-                name in ("set", "animate")
-                and attr == "attributename"
-                and (text.lower().startswith("on") or text.lower().endswith("href"))
-            ):
-                found.append((line, f"SVG animation rewrites '{text}', which can run code"))
+            why = _svg_attribute_hazard(name, etree.QName(key).localname.lower(), value.strip())
+            if why:
+                found.append((line, why))
     return found
+
+
+def _svg_attribute_hazard(element: str, attr: str, text: str) -> str | None:
+    """Return why one attribute of an SVG element is active or external, else None."""
+    if attr.startswith("on"):
+        return f"SVG has an event handler attribute '{attr}'"
+    if attr == "href" and text and not text.startswith("#") and not _SAFE_DATA_IMAGE.match(text):
+        return f"SVG references an external resource ('{text[:60]}')"
+    if attr == "style" and _CSS_EXTERNAL.search(text):
+        return "SVG style attribute loads an external resource (url())"
+    rewritten = text.lower()
+    if (
+        element in ("set", "animate")
+        and attr == "attributename"
+        and (rewritten.startswith("on") or rewritten.endswith("href"))
+    ):
+        return f"SVG animation rewrites '{text}', which can run code"
+    return None
 
 
 def active_content(rel: str, path) -> list[tuple[int, str]]:

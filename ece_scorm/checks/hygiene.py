@@ -111,6 +111,32 @@ def check_names(pkg: Package) -> None:
             )
 
 
+def _package_path(pkg: Package, ref: Ref, rule: str) -> str | None:
+    """Return the entry a manifest reference names, or None (external, empty, or refused and recorded)."""
+    parts = split_url(ref.href)
+    if parts is None:
+        pkg.error(ref.where, f"{ref.what} '{ref.href[:80]}' is not a valid URL", rule, ref.line)
+        return None
+    if parts.scheme or ref.href.startswith("//"):
+        return None  # external URL: other rules judge whether it is allowed
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        pkg.error(
+            ref.where,
+            f"{ref.what} '{ref.href}' is an absolute path; use a path relative to the package root",
+            "MUST 4",
+            ref.line,
+        )
+        return None
+    path = path.removeprefix("./")
+    if ".." in path.split("/"):
+        pkg.error(
+            ref.where, f"{ref.what} '{ref.href}' climbs out of the package with '..'", "MUST 4", ref.line
+        )
+        return None
+    return path or None
+
+
 def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
     """Check that every reference names an entry with identical case; return the entries referenced."""
     by_fold: dict[str, str] = {}
@@ -118,29 +144,8 @@ def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
         by_fold.setdefault(e.name.casefold(), e.name)
     used: set[str] = set()
     for ref in refs:
-        parts = split_url(ref.href)
-        if parts is None:
-            pkg.error(ref.where, f"{ref.what} '{ref.href[:80]}' is not a valid URL", rule, ref.line)
-            continue
-        if parts.scheme or ref.href.startswith("//"):
-            continue  # external URL: other rules judge whether it is allowed
-        path = unquote(parts.path)
-        if not path:
-            continue
-        if path.startswith("/"):
-            pkg.error(
-                ref.where,
-                f"{ref.what} '{ref.href}' is an absolute path; use a path relative to the package root",
-                "MUST 4",
-                ref.line,
-            )
-            continue
-        if path.startswith("./"):
-            path = path[2:]
-        if ".." in path.split("/"):
-            pkg.error(
-                ref.where, f"{ref.what} '{ref.href}' climbs out of the package with '..'", "MUST 4", ref.line
-            )
+        path = _package_path(pkg, ref, rule)
+        if path is None:
             continue
         if path in pkg.entries:
             used.add(path)
@@ -228,42 +233,49 @@ def html_links(data: bytes) -> list[tuple[int, str]] | None:
     return found
 
 
+def _page_links(pkg: Package, e) -> list[tuple[int, str]]:
+    """Return the links of one HTML entry worth resolving, or none when the page is too large to parse."""
+    if len(e.data) > MAX_HTML_BYTES or e.partial:
+        pkg.warning(e.name, f"page is larger than {MAX_HTML_BYTES:,} bytes; its links were not checked")
+        return []
+    return html_links(e.data) or []
+
+
+def _check_link(pkg: Package, page: str, line: int, url: str, by_fold: dict[str, str]) -> None:
+    """Resolve one src/href of a page against the zip (MUST 3) and keep it inside the package (MUST 4)."""
+    parts = split_url(url)
+    if parts is None:
+        pkg.error(page, f"'{url[:80]}' is not a valid URL", "MUST 3", line)
+        return
+    if parts.scheme or url.startswith(("//", "#", "/")) or not parts.path or "{" in url:
+        return  # external, in-page, root-relative (check_root_relative) or a template placeholder
+    folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+    target = posixpath.normpath(folder + unquote(parts.path))
+    if target.startswith("../") or target == "..":
+        pkg.error(page, f"'{url}' points outside the package", "MUST 4", line)
+    elif target in pkg.entries:
+        return
+    elif target.casefold() in by_fold:
+        actual = by_fold[target.casefold()]
+        pkg.error(
+            page,
+            f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files up with exact "
+            "case (404)",
+            "MUST 3",
+            line,
+        )
+    else:
+        pkg.warning(page, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)
+
+
 def check_html_links(pkg: Package) -> None:
     """Resolve the files each HTML page loads (scripts, styles, media) with exact case (MUST 3)."""
     by_fold = {e.name.casefold(): e.name for e in pkg.files()}
     for e in pkg.files():
         if e.data is None or not e.name.lower().endswith((".html", ".htm", ".xhtml")):
             continue
-        if len(e.data) > MAX_HTML_BYTES or e.partial:
-            pkg.warning(e.name, f"page is larger than {MAX_HTML_BYTES:,} bytes; its links were not checked")
-            continue
-        links = html_links(e.data)
-        if links is None:
-            continue
-        folder = e.name.rsplit("/", 1)[0] + "/" if "/" in e.name else ""
-        for line, url in links:
-            parts = split_url(url)
-            if parts is None:
-                pkg.error(e.name, f"'{url[:80]}' is not a valid URL", "MUST 3", line)
-                continue
-            if parts.scheme or url.startswith(("//", "#", "/")) or not parts.path or "{" in url:
-                continue  # external, in-page, root-relative (check_root_relative) or a template placeholder
-            target = posixpath.normpath(folder + unquote(parts.path))
-            if target.startswith("../") or target == "..":
-                pkg.error(e.name, f"'{url}' points outside the package", "MUST 4", line)
-            elif target in pkg.entries:
-                continue
-            elif target.casefold() in by_fold:
-                actual = by_fold[target.casefold()]
-                pkg.error(
-                    e.name,
-                    f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files "
-                    "up with exact case (404)",
-                    "MUST 3",
-                    line,
-                )
-            else:
-                pkg.warning(e.name, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)
+        for line, url in _page_links(pkg, e):
+            _check_link(pkg, e.name, line, url, by_fold)
 
 
 def check_active_svg(pkg: Package) -> None:

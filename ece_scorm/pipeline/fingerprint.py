@@ -62,6 +62,20 @@ def _inside(path: str, real_root: str) -> str | None:
     return real if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep) else None
 
 
+def _classify(full: str, is_link: bool, real_root: str) -> tuple[str, str | None]:
+    """Return (kind, real path) of one entry: "file", "folder", or the marker of what is never read."""
+    real = _inside(full, real_root)
+    if real is None:
+        return ("link out of the folder" if is_link else "unreadable"), None
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return "unreadable", real
+    if stat.S_ISDIR(mode):
+        return "folder", real
+    return ("file" if stat.S_ISREG(mode) else "not a regular file"), real
+
+
 def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str, str | None]]:
     """Return (relative posix path, absolute path, marker) of every entry under root, sorted.
 
@@ -94,23 +108,13 @@ def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str, str | N
                 continue
             rel = f"{rel_top}/{name}" if rel_top else name
             full = os.path.join(top, name)
-            real = _inside(full, real_root)
-            if real is None:
-                found.append((rel, full, "link out of the folder" if entry.is_symlink() else "unreadable"))
-                continue
+            kind, real = _classify(full, entry.is_symlink(), real_root)
             if real in skipped:
                 continue
-            try:
-                mode = os.stat(real).st_mode
-            except OSError:
-                found.append((rel, full, "unreadable"))
-                continue
-            if stat.S_ISDIR(mode):
+            if kind == "folder":
                 pending.append((full, rel))
-            elif stat.S_ISREG(mode):
-                found.append((rel, real, None))
             else:
-                found.append((rel, full, "not a regular file"))
+                found.append((rel, real if kind == "file" else full, None if kind == "file" else kind))
     return sorted(found)
 
 

@@ -41,51 +41,53 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         server = self.server
         server.hits += 1
-        mode = server.mode
-        query = dict(parse_qsl(urlsplit(self.path).query))
-        n = int(query.get("cursor", "0"))
-        if mode == "deep-json":
-            self._send(200, b'{"statements": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
-        elif mode == "nan":
-            self._send(200, _page([statement(1)]).replace(b'"timestamp"', b'"score": NaN, "timestamp"'))
-        elif mode == "huge-number":
-            self._send(200, _page([statement(1)]).replace(b'"timestamp"', b'"score": 1e999, "timestamp"'))
-        elif mode == "bad-utf8":
-            self._send(200, b'{"statements": ["\xff\xfe"]}')
-        elif mode == "repeating-cursor":  # a new link each time, the same statements each time
-            self._send(200, _page([statement(1), statement(2)], f"/xAPI/statements?cursor={n + 1}"))
-        elif mode == "endless-cursor":  # always fresh statements, never the end
-            self._send(
-                200, _page([statement(n * 100 + i) for i in range(100)], f"/xAPI/statements?cursor={n + 1}")
-            )
-        elif mode == "more-other-host":
-            self._send(200, _page([statement(1)], "http://lrs.invalid:8080/xAPI/statements?cursor=1"))
-        elif mode == "more-invalid-url":
-            self._send(200, _page([statement(1)], "http://[HOST]/xAPI/statements?cursor=1"))
-        elif mode == "more-not-a-string":
-            self._send(200, json.dumps({"statements": [statement(1)], "more": {"href": 1}}).encode())
-        elif mode == "stored-garbage":
-            self._send(200, _page([statement(1, stored="yesterday")]))
-        elif mode == "gzip-bomb":
-            self._send(200, server.bomb, {"Content-Encoding": "gzip"})
-        elif mode == "retry-after-forever":
-            self._send(503, b"{}", {"Retry-After": "86400"})
-        elif mode == "redirect-loop":
-            self._send(302, b"", {"Location": "/xAPI/statements"})
-        elif mode == "trickle":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "100000")
-            self.end_headers()
-            try:
-                for _ in range(100):  # at most 10 s, and only until the client hangs up
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(0.1)
-            except OSError:
-                pass
+        n = int(dict(parse_qsl(urlsplit(self.path).query)).get("cursor", "0"))
+        special = getattr(self, "_" + server.mode.replace("-", "_"), None)
+        if special is not None:
+            special()
         else:
-            self._send(200, _page([statement(1)]))
+            self._send(200, ANSWERS.get(server.mode, lambda n: _page([statement(1)]))(n))
+
+    def _gzip_bomb(self) -> None:
+        self._send(200, self.server.bomb, {"Content-Encoding": "gzip"})
+
+    def _retry_after_forever(self) -> None:
+        self._send(503, b"{}", {"Retry-After": "86400"})
+
+    def _redirect_loop(self) -> None:
+        self._send(302, b"", {"Location": "/xAPI/statements"})
+
+    def _trickle(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(100):  # at most 10 s, and only until the client hangs up
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass
+
+
+# Answers by mode, each from the `cursor` number of the request.
+ANSWERS = {
+    "deep-json": lambda n: b'{"statements": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+    "nan": lambda n: _page([statement(1)]).replace(b'"timestamp"', b'"score": NaN, "timestamp"'),
+    "huge-number": lambda n: _page([statement(1)]).replace(b'"timestamp"', b'"score": 1e999, "timestamp"'),
+    "bad-utf8": lambda n: b'{"statements": ["\xff\xfe"]}',
+    # a new link each time, the same statements each time
+    "repeating-cursor": lambda n: _page([statement(1), statement(2)], f"/xAPI/statements?cursor={n + 1}"),
+    # always fresh statements, never the end
+    "endless-cursor": lambda n: _page(
+        [statement(n * 100 + i) for i in range(100)], f"/xAPI/statements?cursor={n + 1}"
+    ),
+    "more-other-host": lambda n: _page([statement(1)], "http://lrs.invalid:8080/xAPI/statements?cursor=1"),
+    "more-invalid-url": lambda n: _page([statement(1)], "http://[HOST]/xAPI/statements?cursor=1"),
+    "more-not-a-string": lambda n: json.dumps({"statements": [statement(1)], "more": {"href": 1}}).encode(),
+    "stored-garbage": lambda n: _page([statement(1, stored="yesterday")]),
+}
 
 
 class _Server(ThreadingHTTPServer):
