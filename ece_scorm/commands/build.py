@@ -7,14 +7,14 @@ and their libraries (Jinja2, lxml, markdown-it, nh3, PyYAML) are even imported: 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ece_scorm.errors import BuildFailed, Issue, SourceInvalid
+from ece_scorm.errors import BuildFailed, SourceInvalid
 from ece_scorm.pipeline import fingerprint
 from ece_scorm.pipeline import formats as format_registry
 from ece_scorm.pipeline.package import OutputFile, epoch_from_env, write_all, zip_bytes
@@ -22,6 +22,7 @@ from ece_scorm.pipeline.package import OutputFile, epoch_from_env, write_all, zi
 if TYPE_CHECKING:  # the model's many dataclasses cost an import the fast path does not need
     from types import ModuleType
 
+    from ece_scorm.errors import Issue
     from ece_scorm.model import Course, Module
 
 
@@ -103,79 +104,23 @@ def plan_packages(
     return plans
 
 
-def budget_issues(pairs: Iterable[tuple[str, Module]], languages: int) -> list[Issue]:
-    """Return one error per (format, module) whose resume state cannot fit or be encoded (MUST 20).
-
-    `validate SOURCE` calls this too, so it refuses exactly what the build would, in the same words.
-    """
-    from ece_scorm.pipeline import budget as state_budget
-
-    issues = []
-    checked: set[tuple[str, str]] = set()
-    for name, module in pairs:
-        if (name, module.id) in checked:
-            continue
-        checked.add((name, module.id))
-        fmt = format_registry.get(name)
-        limit = fmt.STATE_LIMIT
-        budget = state_budget.measure(module, name, languages)
-        worst, cap = budget.worst_case, budget.text_max
-        if limit is not None and worst > limit:
-            # Optional LABEL / STATE_ELEMENT of a format module name the standard and its runtime field.
-            label = getattr(fmt, "LABEL", name)
-            element = getattr(fmt, "STATE_ELEMENT", "resume state")
-            message = (
-                f"module '{module.id}': worst-case resume state {worst:,} characters exceeds {label}'s "
-                f"{limit:,} ({element}), even with free texts capped at {cap:,} characters; split the "
-                "module or reduce its questions, self-assessment items and reflections"
-            )
-            issues.append(Issue(module.loc, "error", message, "MUST 20"))
-            continue
-        try:
-            state_budget.check(module, name, languages)  # the shape limits of the player's state encoding
-        except BuildFailed as exc:
-            issues.append(Issue(module.loc, "error", exc.message, "MUST 20"))
-    return issues
-
-
 def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[Issue]:
-    """Return the budget errors of the modules these packages hold."""
+    """Return the budget errors of the modules these packages hold (the words validate SOURCE uses)."""
+    from ece_scorm.pipeline.refusals import budget_issues
+
     return budget_issues(((plan.fmt, m) for plan in plans for m in plan.modules), languages)
-
-
-def _template_location(exc: BaseException) -> str | None:
-    """Return 'template:line' of the innermost template frame of a Jinja2 error, if any."""
-    where = None
-    tb = exc.__traceback__
-    while tb is not None:  # Jinja2 rewrites tracebacks so that template frames carry the template's path
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith(".j2"):
-            where = f"{name}:{tb.tb_lineno}:1"
-        tb = tb.tb_next
-    return where
-
-
-def _render_located(course: Course, module: Module, fmt: str, langs: tuple[str, ...], prefix: str):
-    """Render one module; a theme template failing at render time becomes a located error."""
-    import jinja2
-
-    from ece_scorm.pipeline.render import render_module
-
-    try:
-        return render_module(course, module, fmt, langs, prefix=prefix)
-    except jinja2.TemplateError as exc:
-        where = _template_location(exc) or str(module.loc)
-        raise BuildFailed(f"{where}: error: template failed for module '{module.id}': {exc}") from None
 
 
 def _render_package(
     course: Course, plan: PackagePlan, fmt: ModuleType, langs: tuple[str, ...], epoch: int
 ) -> bytes:
+    from ece_scorm.pipeline.refusals import render_located
+
     files: list[OutputFile] = []
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
         prefix = f"{module.id}/" if plan.series else ""
-        rendered = _render_located(course, module, plan.fmt, langs, prefix)
+        rendered = render_located(course, module, plan.fmt, langs, prefix)
         paths = [f.path for f in rendered]
         if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
             raise BuildFailed(f"{module.loc}: error: the renderer produced no {prefix}index.html to launch")

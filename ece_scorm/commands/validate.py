@@ -50,7 +50,7 @@ def _as_json(report: Report, kind: str) -> str:
 
 def _source_report(target: Path, strict: bool, formats: Sequence[str]) -> Report:
     """Check a source exactly as `build` would: the course, its theme, then each module's state budget."""
-    from ece_scorm.commands.build import budget_issues
+    from ece_scorm.pipeline.refusals import budget_issues
     from ece_scorm.source.course import load_course
 
     try:
