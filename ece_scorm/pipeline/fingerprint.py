@@ -113,8 +113,10 @@ def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str, str | N
                 continue
             if kind == "folder":
                 pending.append((full, rel))
+            elif kind == "file" and real is not None:
+                found.append((rel, real, None))
             else:
-                found.append((rel, real if kind == "file" else full, None if kind == "file" else kind))
+                found.append((rel, full, kind))
     return sorted(found)
 
 

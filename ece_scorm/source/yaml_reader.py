@@ -394,6 +394,7 @@ class SourceTree:
         if rel not in self._yaml:
             file = self.display(rel)
             path = self.root / rel
+            result: tuple[Node | None, list[Issue]]
             try:
                 size = path.stat().st_size
                 kind = self.kind(rel)
