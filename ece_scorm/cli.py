@@ -149,11 +149,24 @@ def build(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(target: Path, schemas: Path | None, as_json: bool, strict: bool) -> None:
+@click.option(
+    "--format",
+    "formats",
+    default="all",
+    show_default=True,
+    help="For a SOURCE: the formats you will build (their resume-state limits are checked).",
+)
+def validate(target: Path, schemas: Path | None, as_json: bool, strict: bool, formats: str) -> None:
     """Check a course SOURCE folder or a package zip (SCORM 1.2/2004, xAPI, cmi5) before upload."""
     from ece_scorm.commands.validate import run_validate
 
-    run_validate(target, schemas=schemas, as_json=as_json, strict=strict)
+    fmts = FORMATS if formats.strip() == "all" else _split_csv(formats)
+    bad = [f for f in fmts or () if f not in FORMATS]
+    if bad or not fmts:
+        raise click.BadParameter(
+            f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)}, all)", param_hint="--format"
+        )
+    run_validate(target, schemas=schemas, as_json=as_json, strict=strict, formats=fmts)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import click
@@ -40,10 +41,21 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.location.file, i.location.line, i.location.col, i.message))
 
 
+# "path:line:col: error: …" or "path: error: …": a message that already says where and what it is.
+LOCATED = re.compile(r"^[^\n]+?: (?:error|warning): ")
+
+
 class EceError(click.ClickException):
     """A failure the user can act on: message only, exit code 1, no traceback."""
 
     exit_code = 1
+
+    def show(self, file=None) -> None:
+        """Print the message; a located one as it is (it starts with its path), others after 'Error: '."""
+        if LOCATED.match(self.format_message()):
+            click.echo(self.format_message(), err=True)
+        else:
+            super().show(file)
 
 
 class SourceInvalid(EceError):

@@ -78,6 +78,7 @@ def check_package(path: Path, *, schemas: Path | None = None) -> Report:
         hygiene.unreferenced(pkg, used, manifest)
     hygiene.check_root_relative(pkg)
     hygiene.check_html_links(pkg)
+    hygiene.check_active_svg(pkg)
     credentials.scan(pkg)
     fmt = STANDARD_FORMAT.get(report.standard or "")
     if fmt and budget.ours(pkg):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from ece_scorm.checks.reader import Package
+from ece_scorm.safe import JsonRefused, load_json
 
 # MUST 20: cmi.suspend_data limits as a strict LMS (or Moodle in standards mode) enforces them.
 LIMITS = {
@@ -30,11 +29,16 @@ def check_budget(pkg: Package, fmt: str) -> None:
             pkg.error(name, "ece-data.js is not of the form 'window.ECE_DATA = {…};'")
             continue
         try:
-            ece = json.loads(body[len(PREFIX) : -1])
-            budget = ece["stateBudget"]
-            worst = int(budget["worstCase"])
-        except (ValueError, KeyError, TypeError) as exc:
-            pkg.error(name, f"ece-data.js has no readable stateBudget ({type(exc).__name__}: {exc})")
+            ece = load_json(body[len(PREFIX) : -1])
+        except JsonRefused as exc:
+            pkg.error(name, f"ece-data.js is not readable data: {exc}")
+            continue
+        if not isinstance(ece, dict):
+            ece = {}
+        budget = ece.get("stateBudget")
+        worst = budget.get("worstCase") if isinstance(budget, dict) else None
+        if not isinstance(worst, int) or isinstance(worst, bool):
+            pkg.error(name, "ece-data.js has no readable stateBudget (worstCase must be a whole number)")
             continue
         declared = ece.get("format")
         if declared != fmt:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from lxml import etree
+from lxml import html as lxml_html
 
 from ece_scorm.checks.reader import Package, is_text_name, line_col
+from ece_scorm.safe import split_url, svg_hazards
 
 MANIFESTS = {"imsmanifest.xml": "scorm", "cmi5.xml": "cmi5", "tincan.xml": "xapi"}
 _CLUTTER_FILES = {
@@ -108,6 +111,32 @@ def check_names(pkg: Package) -> None:
             )
 
 
+def _package_path(pkg: Package, ref: Ref, rule: str) -> str | None:
+    """Return the entry a manifest reference names, or None (external, empty, or refused and recorded)."""
+    parts = split_url(ref.href)
+    if parts is None:
+        pkg.error(ref.where, f"{ref.what} '{ref.href[:80]}' is not a valid URL", rule, ref.line)
+        return None
+    if parts.scheme or ref.href.startswith("//"):
+        return None  # external URL: other rules judge whether it is allowed
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        pkg.error(
+            ref.where,
+            f"{ref.what} '{ref.href}' is an absolute path; use a path relative to the package root",
+            "MUST 4",
+            ref.line,
+        )
+        return None
+    path = path.removeprefix("./")
+    if ".." in path.split("/"):
+        pkg.error(
+            ref.where, f"{ref.what} '{ref.href}' climbs out of the package with '..'", "MUST 4", ref.line
+        )
+        return None
+    return path or None
+
+
 def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
     """Check that every reference names an entry with identical case; return the entries referenced."""
     by_fold: dict[str, str] = {}
@@ -115,26 +144,8 @@ def resolve(pkg: Package, refs: list[Ref], rule: str = "MUST 3") -> set[str]:
         by_fold.setdefault(e.name.casefold(), e.name)
     used: set[str] = set()
     for ref in refs:
-        parts = urlsplit(ref.href)
-        if parts.scheme or ref.href.startswith("//"):
-            continue  # external URL: other rules judge whether it is allowed
-        path = unquote(parts.path)
-        if not path:
-            continue
-        if path.startswith("/"):
-            pkg.error(
-                ref.where,
-                f"{ref.what} '{ref.href}' is an absolute path; use a path relative to the package root",
-                "MUST 4",
-                ref.line,
-            )
-            continue
-        if path.startswith("./"):
-            path = path[2:]
-        if ".." in path.split("/"):
-            pkg.error(
-                ref.where, f"{ref.what} '{ref.href}' climbs out of the package with '..'", "MUST 4", ref.line
-            )
+        path = _package_path(pkg, ref, rule)
+        if path is None:
             continue
         if path in pkg.entries:
             used.add(path)
@@ -194,21 +205,67 @@ def text_entries(pkg: Package):
             yield e, e.data
 
 
-class _Links(HTMLParser):
-    """Collect (line, url) of src/href/poster attributes; script bodies are not parsed as markup."""
+MAX_HTML_BYTES = 4 * 1024 * 1024  # a page this size is generated or hostile; its links are not checked
+_LINK_ATTRS = ("src", "href", "poster")
 
-    ATTRS = ("src", "href", "poster")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str]] = []
+def html_links(data: bytes) -> list[tuple[int, str]] | None:
+    """Return (line, url) of the src/href/poster attributes of an HTML page, or None when it cannot be read.
 
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag in ("a", "base"):
-            return  # links may point anywhere; <base> changes resolution and is rare in packages
-        for name, value in attrs:
-            if name in self.ATTRS and value:
-                self.found.append((self.getpos()[0], value.strip()))
+    libxml2's HTML parser is linear in its input and treats script bodies as text; Python's HTMLParser
+    goes quadratic on crafted markup (e.g. thousands of unclosed '<!' or '</' openings).
+    """
+    if not data.strip():
+        return []
+    parser = lxml_html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False, recover=True)
+    try:
+        root = lxml_html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    found: list[tuple[int, str]] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("a", "base"):
+            continue  # links may point anywhere; <base> changes resolution and is rare in packages
+        for name in _LINK_ATTRS:
+            value = el.get(name)
+            if value and value.strip():
+                found.append((el.sourceline or 0, value.strip()))
+    return found
+
+
+def _page_links(pkg: Package, e) -> list[tuple[int, str]]:
+    """Return the links of one HTML entry worth resolving, or none when the page is too large to parse."""
+    if len(e.data) > MAX_HTML_BYTES or e.partial:
+        pkg.warning(e.name, f"page is larger than {MAX_HTML_BYTES:,} bytes; its links were not checked")
+        return []
+    return html_links(e.data) or []
+
+
+def _check_link(pkg: Package, page: str, line: int, url: str, by_fold: dict[str, str]) -> None:
+    """Resolve one src/href of a page against the zip (MUST 3) and keep it inside the package (MUST 4)."""
+    parts = split_url(url)
+    if parts is None:
+        pkg.error(page, f"'{url[:80]}' is not a valid URL", "MUST 3", line)
+        return
+    if parts.scheme or url.startswith(("//", "#", "/")) or not parts.path or "{" in url:
+        return  # external, in-page, root-relative (check_root_relative) or a template placeholder
+    folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+    target = posixpath.normpath(folder + unquote(parts.path))
+    if target.startswith("../") or target == "..":
+        pkg.error(page, f"'{url}' points outside the package", "MUST 4", line)
+    elif target in pkg.entries:
+        return
+    elif target.casefold() in by_fold:
+        actual = by_fold[target.casefold()]
+        pkg.error(
+            page,
+            f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files up with exact "
+            "case (404)",
+            "MUST 3",
+            line,
+        )
+    else:
+        pkg.warning(page, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)
 
 
 def check_html_links(pkg: Package) -> None:
@@ -217,30 +274,14 @@ def check_html_links(pkg: Package) -> None:
     for e in pkg.files():
         if e.data is None or not e.name.lower().endswith((".html", ".htm", ".xhtml")):
             continue
-        parser = _Links()
-        try:
-            parser.feed(e.data.decode("utf-8", "replace"))
-            parser.close()
-        except (AssertionError, ValueError):  # HTMLParser gives up on some broken markup
+        for line, url in _page_links(pkg, e):
+            _check_link(pkg, e.name, line, url, by_fold)
+
+
+def check_active_svg(pkg: Package) -> None:
+    """Flag SVG images that run scripts or load from elsewhere: LMSs serve them from their own origin."""
+    for e in pkg.files():
+        if e.data is None or not e.name.lower().endswith(".svg"):
             continue
-        folder = e.name.rsplit("/", 1)[0] + "/" if "/" in e.name else ""
-        for line, url in parser.found:
-            parts = urlsplit(url)
-            if parts.scheme or url.startswith(("//", "#", "/")) or not parts.path or "{" in url:
-                continue  # external, in-page, root-relative (check_root_relative) or a template placeholder
-            target = posixpath.normpath(folder + unquote(parts.path))
-            if target.startswith("../") or target == "..":
-                pkg.error(e.name, f"'{url}' points outside the package", "MUST 4", line)
-            elif target in pkg.entries:
-                continue
-            elif target.casefold() in by_fold:
-                actual = by_fold[target.casefold()]
-                pkg.error(
-                    e.name,
-                    f"'{url}' is '{actual}' in the zip: the case differs, and LMSs look files "
-                    "up with exact case (404)",
-                    "MUST 3",
-                    line,
-                )
-            else:
-                pkg.warning(e.name, f"'{url}' is not in the zip (the page will get a 404)", "MUST 3", line)
+        for line, why in svg_hazards(e.data):
+            pkg.error(e.name, f"{why}; an SVG opened from the LMS runs with the learner's session", "", line)

@@ -22,6 +22,12 @@ MAX_RATIO = 100  # uncompressed / compressed, for entries big enough to matter
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_XML_BYTES = 8 * 1024 * 1024  # a manifest this large is either broken or hostile
 CHUNK = 64 * 1024
+# What is kept in memory for the checks: text up to 16 MB a file (the credential scan's reach), binaries only
+# when small, and 96 MB in all, so that no archive, however large and legal, costs more (README bounds).
+KEEP_TEXT_BYTES = 16 * 1024 * 1024
+KEEP_BINARY_BYTES = 4 * 1024 * 1024
+KEEP_TOTAL_BYTES = 96 * 1024 * 1024
+SNIFF_BYTES = 8192
 
 TEXT_SUFFIXES = (
     ".html",
@@ -69,6 +75,7 @@ class Entry:
     compressed: int
     data: bytes | None = None
     is_dir: bool = False
+    partial: bool = False  # data holds only the first KEEP_TEXT_BYTES of a larger file
 
 
 @dataclass
@@ -110,22 +117,78 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """Read one entry in chunks, refusing to produce more than `budget` bytes whatever the header claims."""
-    out = bytearray()
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            if not chunk:
+class _Unreadable(Exception):
+    """One entry's stored bytes are damaged or lie about their size (the message says how)."""
+
+
+def _open_stream(fh, info: zipfile.ZipInfo) -> None:
+    """Seek fh to the compressed bytes of info, checking its local header."""
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise _Unreadable("its local header is missing or damaged")
+    name_len = int.from_bytes(header[26:28], "little")
+    extra_len = int.from_bytes(header[28:30], "little")
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+
+
+def _inflate(fh, info: zipfile.ZipInfo, keep: int) -> tuple[bytes, bool]:
+    """Stream one entry, keeping at most `keep` bytes; return (kept bytes, whether all were kept).
+
+    The stream is inflated here rather than by zipfile, which stops at the declared size and so never
+    sees a stream that inflates beyond it; the output is bounded per step, so a bomb costs no memory.
+    """
+    _open_stream(fh, info)
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    declared, left = info.file_size, info.compress_size
+    kept = bytearray()
+    produced = crc = 0
+
+    def take(piece: bytes) -> None:
+        nonlocal produced, crc
+        produced += len(piece)
+        if produced > declared:
+            raise _Unreadable(f"its data inflates beyond the {declared:,} bytes its header declares")
+        crc = zlib.crc32(piece, crc)
+        if len(kept) < keep:
+            kept.extend(piece[: keep - len(kept)])
+
+    while left > 0:
+        chunk = fh.read(min(CHUNK, left))
+        if not chunk:
+            raise _Unreadable("the archive ends inside its data (truncated)")
+        left -= len(chunk)
+        if inflater is None:
+            take(chunk)
+            continue
+        while chunk and not inflater.eof:
+            take(inflater.decompress(chunk, CHUNK))  # at most CHUNK bytes out per step
+            chunk = inflater.unconsumed_tail
+    if inflater is not None:
+        while not inflater.eof and produced <= declared:
+            piece = inflater.decompress(b"", CHUNK)
+            if not piece:
                 break
-            out += chunk
-            if len(out) > budget:
-                raise OverflowError(len(out))
-    return bytes(out)
+            take(piece)
+        if not inflater.eof:
+            raise _Unreadable("its compressed stream is truncated")
+    if produced != declared:
+        raise _Unreadable(f"it holds {produced:,} bytes where its header declares {declared:,}")
+    if crc != info.CRC:
+        raise _Unreadable("its CRC-32 does not match (damaged data)")
+    return bytes(kept), len(kept) == produced
 
 
-def declared_entries(path: Path) -> int | None:
-    """Return the entry count of the end-of-central-directory record, read before zipfile parses anything."""
+@dataclass(frozen=True)
+class EndRecord:
+    """What the end-of-central-directory record claims, read before zipfile parses anything."""
+
+    entries: int
+    multi_disk: bool
+
+
+def end_record(path: Path) -> EndRecord | None:
+    """Return the end-of-central-directory record's claims, or None when there is no such record."""
     try:
         with open(path, "rb") as fh:
             fh.seek(0, 2)
@@ -137,7 +200,94 @@ def declared_entries(path: Path) -> int | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) < at + 12:
         return None
-    return int.from_bytes(tail[at + 10 : at + 12], "little")
+    disk, cd_disk = (
+        int.from_bytes(tail[at + 4 : at + 6], "little"),
+        int.from_bytes(tail[at + 6 : at + 8], "little"),
+    )
+    here, total = (
+        int.from_bytes(tail[at + 8 : at + 10], "little"),
+        int.from_bytes(tail[at + 10 : at + 12], "little"),
+    )
+    # A ZIP64 archive writes 0xFFFF placeholders here; its counts then live in the ZIP64 record.
+    multi = (
+        (disk, cd_disk) != (0, 0)
+        and 0xFFFF not in (disk, cd_disk)
+        or (here != total and 0xFFFF not in (here, total))
+    )
+    return EndRecord(total, multi)
+
+
+def declared_entries(path: Path) -> int | None:
+    """Return the entry count of the end-of-central-directory record, read before zipfile parses anything."""
+    record = end_record(path)
+    return None if record is None else record.entries
+
+
+def _too_many(pkg: Package, count: int, max_entries: int) -> None:
+    pkg.readable = False
+    pkg.error(
+        pkg.path.name,
+        f"the archive holds {count:,} entries, more than the {max_entries:,} a course "
+        "package plausibly needs; refusing to read it",
+        "MUST 2",
+    )
+
+
+def _open_zip(pkg: Package, max_entries: int) -> zipfile.ZipFile | None:
+    """Open the archive after checking its end record; record why it cannot be read, else return it."""
+    where = pkg.path.name
+    record = end_record(pkg.path)
+    if record is not None and record.entries > max_entries:
+        # Refuse before zipfile builds a million ZipInfo objects from a hostile central directory.
+        _too_many(pkg, record.entries, max_entries)
+        return None
+    if record is not None and record.multi_disk:
+        pkg.readable = False
+        pkg.error(
+            where,
+            "the archive claims to be one part of a multi-disk (split) zip; LMSs read only single-file zips",
+            "MUST 2",
+        )
+        return None
+    try:
+        zf = zipfile.ZipFile(pkg.path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
+        pkg.readable = False
+        pkg.error(where, f"not a readable ZIP archive ({exc})", "MUST 2")
+        return None
+    except OSError as exc:
+        pkg.readable = False
+        pkg.error(where, f"cannot read the file ({exc.strerror or exc})")
+        return None
+    if len(zf.infolist()) > max_entries:
+        zf.close()
+        _too_many(pkg, len(zf.infolist()), max_entries)
+        return None
+    return zf
+
+
+def _refusal(info: zipfile.ZipInfo, max_entry_bytes: int, max_ratio: int) -> tuple[str, str] | None:
+    """Return (message, rule) when an entry must not be read at all, else None."""
+    if stat.S_ISLNK(info.external_attr >> 16):
+        # A symlink entry can point anywhere once extracted (zip-slip by another route).
+        return "entry is a symbolic link; extracting it could expose files outside the package", "MUST 2"
+    if info.flag_bits & 0x1:
+        return "entry is encrypted; LMSs cannot read password-protected zips", "MUST 2"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return f"entry uses compression method {info.compress_type}; use stored or deflate", "MUST 2"
+    if info.file_size > max_entry_bytes:
+        return (
+            f"entry declares {info.file_size:,} bytes, above the {max_entry_bytes:,}-byte limit; not read",
+            "",
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size >= RATIO_MIN_BYTES and ratio > max_ratio:
+        return (
+            f"entry expands {ratio:,.0f} times ({info.compress_size:,} → {info.file_size:,} bytes): "
+            "a zip bomb; not read",
+            "",
+        )
+    return None
 
 
 def read_package(
@@ -148,44 +298,20 @@ def read_package(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_ratio: int = MAX_RATIO,
 ) -> Package:
-    """Open a zip and read what is safe to read; hazards are recorded as issues on the package."""
+    """Open a zip and stream every entry through size, ratio and CRC checks; keep the bytes checks need.
+
+    Every entry is inflated once to prove it is sound, but only text (and small binaries) is kept, within
+    KEEP_TOTAL_BYTES: a large legal archive is checked in bounded memory.
+    """
     pkg = Package(path)
+    zf = _open_zip(pkg, max_entries)
+    if zf is None:
+        return pkg
     where = path.name
-    count = declared_entries(path)
-    if count is not None and count > max_entries:
-        # Refuse before zipfile builds a million ZipInfo objects from a hostile central directory.
-        pkg.readable = False
-        pkg.error(
-            where,
-            f"the archive holds {count:,} entries, more than the {max_entries:,} a course "
-            "package plausibly needs; refusing to read it",
-            "MUST 2",
-        )
-        return pkg
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        pkg.readable = False
-        pkg.error(where, f"not a readable ZIP archive ({exc})", "MUST 2")
-        return pkg
-    except OSError as exc:
-        pkg.readable = False
-        pkg.error(where, f"cannot read the file ({exc.strerror or exc})")
-        return pkg
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > max_entries:
-            pkg.readable = False
-            pkg.error(
-                where,
-                f"the archive holds {len(infos):,} entries, more than the {max_entries:,} "
-                "a course "
-                "package plausibly needs; refusing to read it",
-                "MUST 2",
-            )
-            return pkg
-        total = 0
-        for info in infos:
+    total = kept_total = 0
+    skipped_text = 0
+    with zf, open(path, "rb") as fh:
+        for info in zf.infolist():
             name = info.filename
             if name in pkg.entries:
                 pkg.error(
@@ -195,7 +321,7 @@ def read_package(
             is_dir = name.endswith("/") or stat.S_ISDIR(info.external_attr >> 16)
             entry = Entry(name, info.file_size, info.compress_size, is_dir=is_dir)
             pkg.entries[name] = entry
-            why = _unsafe_name(name)
+            why = _unsafe_name(info.orig_filename)  # zipfile cuts a name at its NUL: look at the original
             if why:
                 # Zip-slip: never read, let alone extract, an entry that points outside the package.
                 pkg.error(
@@ -206,39 +332,9 @@ def read_package(
                 continue
             if is_dir:
                 continue
-            if stat.S_ISLNK(info.external_attr >> 16):
-                # A symlink entry can point anywhere once extracted (zip-slip by another route).
-                pkg.error(
-                    name,
-                    "entry is a symbolic link; extracting it could expose files outside the package",
-                    "MUST 2",
-                )
-                continue
-            if info.flag_bits & 0x1:
-                pkg.error(name, "entry is encrypted; LMSs cannot read password-protected zips", "MUST 2")
-                continue
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                pkg.error(
-                    name,
-                    f"entry uses compression method {info.compress_type}; use stored or deflate",
-                    "MUST 2",
-                )
-                continue
-            if info.file_size > max_entry_bytes:
-                pkg.error(
-                    name,
-                    f"entry declares {info.file_size:,} bytes, above the "
-                    f"{max_entry_bytes:,}-byte "
-                    "limit; not read",
-                )
-                continue
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size >= RATIO_MIN_BYTES and ratio > max_ratio:
-                pkg.error(
-                    name,
-                    f"entry expands {ratio:,.0f} times ({info.compress_size:,} → "
-                    f"{info.file_size:,} bytes): a zip bomb; not read",
-                )
+            refusal = _refusal(info, max_entry_bytes, max_ratio)
+            if refusal:
+                pkg.error(name, *refusal)
                 continue
             if total + info.file_size > max_total_bytes:
                 pkg.error(
@@ -246,29 +342,31 @@ def read_package(
                     f"the archive expands beyond {max_total_bytes:,} bytes; stopped reading at '{name}'",
                 )
                 break
-            budget = min(max_entry_bytes, info.file_size)
+            text = is_text_name(name)
+            room = max(0, KEEP_TOTAL_BYTES - kept_total)
+            keep = min(room, KEEP_TEXT_BYTES if text else max(SNIFF_BYTES, KEEP_BINARY_BYTES))
             try:
-                entry.data = _read_member(zf, info, budget)
-            except OverflowError:
-                pkg.error(
-                    name,
-                    "entry holds more data than its header declares (or than the read limit); not read",
-                    "MUST 2",
-                )
+                data, whole = _inflate(fh, info, keep)
+            except _Unreadable as exc:
+                pkg.error(name, f"entry cannot be read: {exc}", "MUST 2")
                 continue
-            except (
-                zipfile.BadZipFile,
-                zipfile.LargeZipFile,
-                zlib.error,
-                OSError,
-                EOFError,
-                ValueError,
-                NotImplementedError,
-                RuntimeError,
-            ) as exc:
+            except (OSError, zlib.error, OverflowError) as exc:
                 pkg.error(name, f"entry cannot be decompressed ({exc})", "MUST 2")
                 continue
-            total += len(entry.data)
+            total += info.file_size
+            if not text and not whole and looks_binary(data[:SNIFF_BYTES]):
+                continue  # a large image or video: proven sound, no check reads its bytes
+            if not whole:
+                skipped_text += 1
+                entry.partial = True
+            entry.data = data
+            kept_total += len(data)
+    if skipped_text:
+        pkg.warning(
+            where,
+            f"{skipped_text} large text file(s) were checked only in part (the first "
+            f"{KEEP_TEXT_BYTES // (1024 * 1024)} MB each, {KEEP_TOTAL_BYTES // (1024 * 1024)} MB in all)",
+        )
     return pkg
 
 

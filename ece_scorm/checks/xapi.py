@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from lxml import etree
 
@@ -11,6 +11,7 @@ from ece_scorm.checks._common import in_range
 from ece_scorm.checks._common import local_name as _local
 from ece_scorm.checks.hygiene import Ref
 from ece_scorm.checks.reader import Package, parse_xml
+from ece_scorm.safe import split_url
 
 NS_TINCAN = "http://projecttincan.com/tincan.xsd"
 NS_CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -84,7 +85,9 @@ def check_tincan(pkg: Package) -> list[Ref]:
             href = "".join(launch.itertext()).strip()
             if not href:
                 pkg.error(name, "<launch> is empty", "MUST 26", launch.sourceline)
-            elif urlsplit(href).scheme:
+            elif split_url(href) is None:
+                pkg.error(name, f"<launch> '{href[:80]}' is not a valid URL", "MUST 26", launch.sourceline)
+            elif split_url(href).scheme:  # type: ignore[union-attr]
                 pkg.error(
                     name,
                     f"<launch> '{href}' must be a path relative to the package",
@@ -155,7 +158,10 @@ def check_cmi5(pkg: Package) -> list[Ref]:
             pkg.error(name, f"{label} has no <url>", "MUST 30", el.sourceline)
             continue
         url = "".join(urls[0].itertext()).strip()
-        parts = urlsplit(url)
+        parts = split_url(url)
+        if parts is None:
+            pkg.error(name, f"{label}: url '{url[:80]}' is not a valid URL", "MUST 30", urls[0].sourceline)
+            continue
         reserved = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} & CMI5_RESERVED)
         if reserved:
             pkg.error(

@@ -91,7 +91,7 @@ def _check_request(source: Path, formats: Sequence[str], out_dir: Path) -> tuple
     if not unique:
         raise OptionInvalid("--format", "no format given")
     if out_dir.exists() and not out_dir.is_dir():
-        raise BuildFailed(f"output folder {out_dir} exists and is not a folder")
+        raise BuildFailed(f"{out_dir}: error: the output folder exists and is not a folder")
     if not source.is_dir():
         raise OptionInvalid("SOURCE", f"course source folder {source} does not exist")
     return unique

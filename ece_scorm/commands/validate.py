@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from ece_scorm.checks import Report, check_package
 from ece_scorm.errors import EceError, Issue, Location, SourceInvalid, as_errors, sort_issues
+from ece_scorm.pipeline.formats import NAMES
 
 
 class ValidationFailed(EceError):
@@ -45,14 +47,18 @@ def _as_json(report: Report, kind: str) -> str:
     )
 
 
-def _source_report(target: Path, strict: bool) -> Report:
+def _source_report(target: Path, strict: bool, formats: Sequence[str]) -> Report:
+    """Check a source exactly as `build` would: the course, its theme, then each module's state budget."""
+    from ece_scorm.pipeline.refusals import budget_issues
     from ece_scorm.source.course import load_course
 
     try:
-        _, warnings = load_course(target, strict=strict)
+        course, warnings = load_course(target, strict=strict)
         issues = list(warnings)
     except SourceInvalid as exc:
-        issues = exc.issues
+        return Report(target, "course source", sort_issues(exc.issues))
+    pairs = [(fmt, module) for fmt in formats for module in course.modules]
+    issues += budget_issues(pairs, len(course.languages))
     return Report(target, "course source", sort_issues(issues))
 
 
@@ -91,12 +97,21 @@ def _print_findings(report: Report, target: Path, kind: str) -> None:
 
 
 def run_validate(
-    target: Path, *, schemas: Path | None = None, as_json: bool = False, strict: bool = False
+    target: Path,
+    *,
+    schemas: Path | None = None,
+    as_json: bool = False,
+    strict: bool = False,
+    formats: Sequence[str] = NAMES,
 ) -> Report:
     """Check TARGET, print every finding, and raise ValidationFailed when there are errors."""
     _check_target(target, schemas)
     kind = "source" if target.is_dir() else "package"
-    report = _source_report(target, strict) if kind == "source" else _package_report(target, schemas, strict)
+    report = (
+        _source_report(target, strict, formats)
+        if kind == "source"
+        else _package_report(target, schemas, strict)
+    )
     if as_json:
         click.echo(_as_json(report, kind))
     else:

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import http.client
 import json
-import socket
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
-from tincan import Agent, RemoteLRS
-from tincan.http_request import HTTPRequest
+import urllib3
+from tincan import Agent
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+from urllib3.util import Retry, Timeout
 
 from ece_scorm.errors import EceError
 from ece_scorm.lrs.config import LrsConfig
+from ece_scorm.safe import JsonRefused, load_json, split_url
 
 XAPI_VERSION = "1.0.3"
 PAGE_SIZE = 1000  # fewer requests: Learning Locker re-filters and re-sorts every statement per page
 MAX_WIDEN = 64  # how far a page may grow to get past statements sharing one `stored` time
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a page of 1,000 statements is a few MB
+CHUNK = 64 * 1024
+RECENT_PAGES = 8  # pages whose statement ids a `more` chain must not serve again
 # Filters we send; a `more` link that carries one of them with another value is broken (see _next_url).
 FILTER_KEYS = ("agent", "verb", "activity", "registration", "since", "until", "related_activities")
 
@@ -105,6 +115,20 @@ def actor_key(actor: dict | None) -> str:
     return ""
 
 
+def _problem(exc: BaseException | None, timeout: float) -> str:
+    """Describe a transport failure the way the CLI reports it."""
+    if isinstance(exc, NewConnectionError):  # before timeouts: urllib3 derives it from ConnectTimeoutError
+        return f"connection failed ({exc.__class__.__name__}: {exc})"
+    if isinstance(exc, (TimeoutError, ReadTimeoutError, ConnectTimeoutError)):
+        return f"timed out after {timeout:g}s"
+    if isinstance(exc, ProtocolError) and exc.args and isinstance(exc.args[-1], TimeoutError):
+        return f"timed out after {timeout:g}s"
+    if exc is not None and "too many redirects" in str(exc).lower():
+        return "too many redirects"
+    name = exc.__class__.__name__ if exc is not None else "error"
+    return f"connection failed ({name}: {exc})"
+
+
 def _stored(stmt: dict) -> datetime:
     value = stmt.get("stored")
     try:
@@ -122,86 +146,125 @@ def _edge_text(stmt: dict, stored: datetime, ascending: bool) -> str:
     return earlier.strftime("%Y-%m-%dT%H:%M:%S.") + f"{earlier.microsecond // 1000:03d}Z"
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Decoding a page allocates thousands of containers; with a large live heap (a report's records) the
-    # collector would rescan it again and again during the parse (measured: 2-3x slower decoding).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def _socket_timeout(seconds: float) -> Iterator[None]:
-    # tincan opens http.client connections without a timeout; they take the socket default.
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
-
-
 class LrsClient:
-    """Read-only xAPI client: about() and a paging statements() generator."""
+    """Read-only xAPI client: about() and a paging statements() generator.
+
+    Transport is urllib3 (a pool per client; a timeout, a retry policy and a size limit per request; no
+    process-wide state); tincan supplies the xAPI model (Agent). Answers are parsed by safe.load_json.
+    """
 
     def __init__(
         self,
         config: LrsConfig,
         progress: Callable[[int], None] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         page_size: int = PAGE_SIZE,
         follow_more: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ):
         self.config = config
-        self.remote = RemoteLRS(endpoint=config.endpoint, auth=config.auth, version=XAPI_VERSION)
         self.progress = progress
-        self.sleep = sleep
         self.page_size = page_size
         self.follow_more = follow_more
+        self.max_answer_bytes = max_answer_bytes
+        self.pool = urllib3.PoolManager(num_pools=4, maxsize=1)
+        self.headers = {"X-Experience-API-Version": XAPI_VERSION, "Accept": "application/json"}
+        if config.auth:
+            self.headers["Authorization"] = config.auth
+
+    def close(self) -> None:
+        """Close the connections of this client."""
+        self.pool.clear()
 
     # --- transport ------------------------------------------------------------------------------
+    def _retry(self) -> Retry:
+        # 5xx and network failures are retried with backoff (0, 1, 2, 4, 8 s); a Retry-After header is
+        # not obeyed, so a hostile or confused server cannot park the client for hours.
+        return Retry(
+            total=self.config.retries,
+            redirect=3,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"GET"}),
+            backoff_factor=0.5,
+            backoff_max=8.0,
+            respect_retry_after_header=False,
+            raise_on_status=False,
+            raise_on_redirect=True,
+        )
+
+    def _url(self, resource: str, params: dict[str, str] | None) -> str:
+        url = resource if resource.startswith(("http://", "https://")) else self.config.endpoint + resource
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params)
+        parts = split_url(url)
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise LrsError(f"LRS {url[:120]}: not a valid http(s) URL")
+        return url
+
     def _get(self, resource: str, params: dict[str, str] | None = None) -> dict:
         """GET resource (relative to the endpoint, or absolute); retry transient failures; return JSON."""
-        request = HTTPRequest(method="GET", resource=resource)
-        request.query_params = params or {}
+        url = self._url(resource, params)
         shown = resource if resource.startswith("http") else self.config.endpoint + resource
-        attempt = 0
-        while True:
-            try:
-                with _socket_timeout(self.config.timeout):
-                    response = self.remote._send_request(request)  # tincan's transport, no object model
-            except TimeoutError:
-                problem = f"timed out after {self.config.timeout:g}s"
-            except (ConnectionError, http.client.HTTPException, OSError) as exc:
-                problem = f"connection failed ({exc.__class__.__name__}: {exc})"
-            else:
-                status = response.response.status
-                if response.success:
-                    return self._decode(response, shown)
-                if status not in RETRY_STATUSES:
-                    raise LrsError(self._status_message(status, response.data, shown))
-                problem = f"HTTP {status}"
-            if attempt >= self.config.retries:
-                raise LrsError(f"LRS {shown}: {problem}; gave up after {attempt + 1} attempt(s)")
-            self.sleep(min(0.5 * 2**attempt, 8.0))
-            attempt += 1
+        timeout = self.config.timeout
+        attempts = self.config.retries + 1
+        try:
+            response = self.pool.request(
+                "GET",
+                url,
+                headers=self.headers,
+                timeout=Timeout(connect=timeout, read=timeout),
+                retries=self._retry(),
+                preload_content=False,
+            )
+        except MaxRetryError as exc:
+            raise LrsError(
+                f"LRS {shown}: {_problem(exc.reason, timeout)}; gave up after {attempts} attempt(s)"
+            ) from None
+        except (TimeoutError, ReadTimeoutError, ConnectTimeoutError):
+            raise LrsError(
+                f"LRS {shown}: timed out after {timeout:g}s; gave up after {attempts} attempt(s)"
+            ) from None
+        except (HTTPError, OSError) as exc:
+            raise LrsError(f"LRS {shown}: {_problem(exc, timeout)}") from None
+        try:
+            body = self._body(response, shown, timeout)
+        finally:
+            response.release_conn()
+        status = response.status
+        if 200 <= status < 300:
+            return self._decode(body, response.headers.get("Content-Type", "") or "", shown)
+        if status in RETRY_STATUSES:
+            raise LrsError(f"LRS {shown}: HTTP {status}; gave up after {attempts} attempt(s)")
+        raise LrsError(self._status_message(status, body, shown))
+
+    def _body(self, response, shown: str, timeout: float) -> bytes:
+        """Read an answer within max_answer_bytes and `timeout` seconds in all (a trickle cannot hang us)."""
+        deadline = time.monotonic() + timeout
+        out = bytearray()
+        try:
+            while chunk := response.read1(CHUNK, decode_content=True):  # what has arrived, not CHUNK
+                out += chunk
+                if len(out) > self.max_answer_bytes:
+                    raise LrsError(
+                        f"LRS {shown}: the answer is larger than {self.max_answer_bytes:,} bytes; "
+                        "ask for smaller pages"
+                    )
+                if time.monotonic() > deadline:
+                    raise LrsError(f"LRS {shown}: the answer took more than {timeout:g}s to arrive; gave up")
+        except (HTTPError, OSError) as exc:
+            raise LrsError(f"LRS {shown}: {_problem(exc, timeout)} while reading the answer") from None
+        return bytes(out)
 
     @staticmethod
-    def _decode(response, shown: str) -> dict:
-        ctype = response.response.getheader("Content-Type", "") or ""
+    def _decode(body: bytes, ctype: str, shown: str) -> dict:
         try:
-            with _gc_paused():
-                data = json.loads(response.data)
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(body)
+        except JsonRefused as exc:
             kind = ctype.split(";")[0] or "unknown type"
+            if kind.endswith("json"):
+                raise LrsError(f"LRS {shown}: unusable JSON answer ({exc})") from None
             raise LrsError(
                 f"LRS {shown}: expected JSON, got {kind} "
-                f"(starts {response.data[:60]!r}); is the endpoint the xAPI root?"
+                f"(starts {body[:60]!r}); is the endpoint the xAPI root?"
             ) from None
         if not isinstance(data, dict):
             raise LrsError(f"LRS {shown}: expected a JSON object, got {type(data).__name__}")
@@ -211,10 +274,10 @@ class LrsClient:
     def _status_message(status: int, body: bytes, shown: str) -> str:
         detail = ""
         try:
-            parsed = json.loads(body)
+            parsed = load_json(body[:65536])
             if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
                 detail = f": {parsed['message'][:200]}"
-        except (ValueError, UnicodeDecodeError):
+        except JsonRefused:
             pass
         hints = {
             401: "check ECE_LRS_USERNAME/ECE_LRS_PASSWORD or ECE_LRS_AUTH",
@@ -299,31 +362,50 @@ class LrsClient:
                 return  # nothing new past the boundary
 
     def _pages_by_more(self, query: StatementQuery, size: int) -> Iterator[list[dict]]:
-        """Page by following the LRS's `more` links (for LRSs whose `since`/`until` cannot be relied on)."""
+        """Page by following the LRS's `more` links (for LRSs whose `since`/`until` cannot be relied on).
+
+        A cursor that repeats a link, or serves again statements of the last pages, would never end: it
+        stops with an error instead (a chain that is endless but always new is cut by --limit).
+        """
         params = {**query.params(), "limit": str(size)}
         page = self._get("statements", params)
         seen_more: set[str] = set()
+        recent: deque[set[str]] = deque(maxlen=RECENT_PAGES)
         while True:
             statements = self._page(page)
+            more = page.get("more") or ""
+            if not isinstance(more, str):
+                raise LrsError(f"LRS answered a 'more' link that is not a string: {str(more)[:80]!r}")
+            if more and more in seen_more:
+                raise LrsError(f"LRS returned the same 'more' link twice ({more}); stopping to avoid a loop")
+            ids = {str(s.get("id")) for s in statements if s.get("id") is not None}
+            if any(ids & earlier for earlier in recent):
+                raise LrsError(
+                    "LRS's 'more' link served statements it had already sent (a cursor that never ends); "
+                    "stopping — use --paging stored"
+                )
+            recent.append(ids)
             if statements:
                 yield statements
-            more = page.get("more") or ""
             if not more or not statements:
                 return
-            if not isinstance(more, str):
-                raise LrsError(f"LRS answered a 'more' link that is not a string: {more!r}")
-            if more in seen_more:
-                raise LrsError(f"LRS returned the same 'more' link twice ({more}); stopping to avoid a loop")
             seen_more.add(more)
             page = self._get(self._next_url(more, params))
 
     def _next_url(self, more: str, params: dict[str, str]) -> str:
         """Return the absolute URL for a `more` link, repairing Learning Locker's broken ones."""
-        parts = urlsplit(more)
+        parts = split_url(more)
+        root = split_url(self.config.endpoint)
+        if parts is None or root is None:
+            raise LrsError(f"LRS answered a 'more' link that is not a valid URL: {more[:120]!r}")
         if parts.scheme in ("http", "https"):
+            if (parts.scheme, parts.netloc) != (root.scheme, root.netloc):
+                # The credentials go with every request: never to a host the answer names.
+                raise LrsError(f"LRS answered a 'more' link on another host ({parts.netloc}); refusing it")
             base = f"{parts.scheme}://{parts.netloc}"
+        elif parts.scheme or parts.netloc:
+            raise LrsError(f"LRS answered a 'more' link that is not an http(s) path: {more[:120]!r}")
         else:
-            root = urlsplit(self.config.endpoint)
             base = f"{root.scheme}://{root.netloc}"
         given = dict(parse_qsl(parts.query, keep_blank_values=True))
         # xapi-statements 5.0.1 serializes the agent filter as "[object Object]" in `more`: when a filter we

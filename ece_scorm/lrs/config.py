@@ -7,11 +7,11 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
 from ece_scorm.errors import EceError
+from ece_scorm.safe import split_url
 
 ENV_ENDPOINT = "ECE_LRS_ENDPOINT"
 ENV_USERNAME = "ECE_LRS_USERNAME"
@@ -75,8 +75,8 @@ def _read_file(path: Path, explicit: bool) -> dict:
 
 
 def _check_endpoint(endpoint: str, origin: str) -> str:
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = split_url(endpoint)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise LrsConfigError(f"{origin}: LRS endpoint must be an http(s) URL, got {endpoint!r}")
     if parts.query or parts.fragment:
         raise LrsConfigError(f"{origin}: LRS endpoint must not have a query or fragment")

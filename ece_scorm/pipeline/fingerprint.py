@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Mapping
@@ -41,33 +42,81 @@ def _feed(h, *parts: str | bytes) -> None:
 
 def _file_digest(path: str) -> bytes:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    # Non-blocking open and a check of what was opened: a file swapped for a FIFO after the walk's stat
+    # fails here (OSError: the digest is None and the full build validates) instead of blocking.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
         while chunk := fh.read(_CHUNK):
             h.update(chunk)
     return h.digest()
 
 
-def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str]]:
-    """Return (relative posix path, absolute path) of every file under root, sorted; follow links once.
+def _inside(path: str, real_root: str) -> str | None:
+    """Return the real path of path when it resolves (links followed) inside real_root, else None."""
+    try:
+        real = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError):  # dangling link or link loop
+        return None
+    return real if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep) else None
 
-    `skip` names folders and files left out (the output folder inside the source, the build record).
+
+def _classify(full: str, is_link: bool, real_root: str) -> tuple[str, str | None]:
+    """Return (kind, real path) of one entry: "file", "folder", or the marker of what is never read."""
+    real = _inside(full, real_root)
+    if real is None:
+        return ("link out of the folder" if is_link else "unreadable"), None
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return "unreadable", real
+    if stat.S_ISDIR(mode):
+        return "folder", real
+    return ("file" if stat.S_ISREG(mode) else "not a regular file"), real
+
+
+def _walk(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str, str | None]]:
+    """Return (relative posix path, absolute path, marker) of every entry under root, sorted.
+
+    Only what validation admits is ever read: regular files, reached directly or through a link that
+    stays inside root. A link leading out of root, a dangling link, a loop, a device, a FIFO or a socket
+    is recorded by name with a marker (so adding or removing one still changes the digest), never opened:
+    opening a FIFO blocks forever, reading a device never ends. `skip` names folders and files left out
+    (the output folder inside the source, the build record).
     """
+    real_root = os.path.realpath(root)
     skipped = {os.path.realpath(p) for p in skip}
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str | None]] = []
     seen: set[str] = set()
-    for top, dirs, files in os.walk(root, followlinks=True):
-        real = os.path.realpath(top)
-        if real in seen or real in skipped:  # a link loop, or the output folder inside the source
-            dirs[:] = []
+    pending = [(str(root), "")]
+    while pending:
+        top, rel_top = pending.pop()
+        real_top = os.path.realpath(top)
+        if real_top in seen or real_top in skipped:
+            continue  # a folder reached twice through links, or the output folder inside the source
+        seen.add(real_top)
+        try:
+            with os.scandir(top) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            found.append((rel_top or ".", top, "unreadable folder"))
             continue
-        seen.add(real)
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        rel_top = os.path.relpath(top, root)
-        for name in files:
-            if name.endswith((".pyc", ".pyo")) or os.path.realpath(os.path.join(top, name)) in skipped:
+        for entry in entries:
+            name = entry.name
+            if name == "__pycache__" or name.endswith((".pyc", ".pyo")):
                 continue
-            rel = name if rel_top == "." else f"{rel_top}/{name}"
-            found.append((rel.replace(os.sep, "/"), os.path.join(top, name)))
+            rel = f"{rel_top}/{name}" if rel_top else name
+            full = os.path.join(top, name)
+            kind, real = _classify(full, entry.is_symlink(), real_root)
+            if real in skipped:
+                continue
+            if kind == "folder":
+                pending.append((full, rel))
+            elif kind == "file" and real is not None:
+                found.append((rel, real, None))
+            else:
+                found.append((rel, full, kind))
     return sorted(found)
 
 
@@ -76,8 +125,11 @@ def _tree(h, label: str, root: Path, skip: Iterable[Path] = ()) -> None:
     if not root.is_dir():
         _feed(h, "absent")
         return
-    for rel, full in _walk(root, skip):
-        _feed(h, rel, _file_digest(full))
+    for rel, full, marker in _walk(root, skip):
+        if marker is None:
+            _feed(h, rel, _file_digest(full))
+        else:
+            _feed(h, rel, "unread", marker)
 
 
 def _library_versions() -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ece_scorm.errors import BuildFailed, OptionInvalid
+from ece_scorm.errors import BuildFailed, Issue, OptionInvalid, SourceInvalid
 from ece_scorm.pipeline import formats
 from ece_scorm.pipeline.package import OutputFile, zip_bytes
 
@@ -100,29 +100,11 @@ def plan_packages(
     return plans
 
 
-def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[str]:
-    """Return one message per module whose worst-case resume state exceeds its format's limit (MUST 20)."""
-    from ece_scorm.pipeline import budget as state_budget
+def state_budget_problems(plans: Sequence[PackagePlan], languages: int) -> list[Issue]:
+    """Return the budget errors of the modules these packages hold (the words `validate SOURCE` uses)."""
+    from ece_scorm.pipeline.refusals import budget_issues
 
-    problems = []
-    checked: set[tuple[str, str]] = set()
-    for plan in plans:
-        fmt = formats.get(plan.fmt)
-        if fmt.STATE_LIMIT is None:
-            continue
-        for module in plan.modules:
-            if (plan.fmt, module.id) in checked:
-                continue
-            checked.add((plan.fmt, module.id))
-            budget = state_budget.measure(module, plan.fmt, languages)
-            if budget.worst_case > fmt.STATE_LIMIT:
-                problems.append(
-                    f"module '{module.id}': worst-case resume state {budget.worst_case:,} characters exceeds "
-                    f"{fmt.LABEL}'s {fmt.STATE_LIMIT:,} ({fmt.STATE_ELEMENT}), even with free texts capped "
-                    f"at {budget.text_max:,} characters; split the module or reduce its questions, "
-                    "self-assessment items and reflections [MUST 20]"
-                )
-    return problems
+    return budget_issues(((plan.fmt, m) for plan in plans for m in plan.modules), languages)
 
 
 def history_notes(plan: PackagePlan, languages: int) -> list[str]:
@@ -135,17 +117,17 @@ def history_notes(plan: PackagePlan, languages: int) -> list[str]:
 
 def render_package(course: Course, plan: PackagePlan, langs: Sequence[str]) -> Package:
     """Render the modules of one plan and add the format's manifest at the package root."""
-    from ece_scorm.pipeline.render import render_module
+    from ece_scorm.pipeline.refusals import render_located
 
     fmt = formats.get(plan.fmt)
     files: list[OutputFile] = []
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
         prefix = f"{module.id}/" if plan.series else ""
-        rendered = render_module(course, module, plan.fmt, langs, prefix=prefix)
+        rendered = render_located(course, module, plan.fmt, langs, prefix)
         paths = [f.path for f in rendered]
         if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
-            raise BuildFailed(f"module '{module.id}': the renderer produced no {prefix}index.html to launch")
+            raise BuildFailed(f"{module.loc}: error: the renderer produced no {prefix}index.html to launch")
         files_by_module[module.id] = paths
         files.extend(rendered)
     manifest = fmt.manifest(course, plan.modules, files_by_module, langs, plan.series)
@@ -157,7 +139,6 @@ def make_packages(course: Course, plans: Sequence[PackagePlan], langs: Sequence[
     """Check every plan's state budget (nothing is rendered when one fails), then render each package."""
     problems = state_budget_problems(plans, len(langs))
     if problems:
-        summary = f"{len(problems)} module(s) over budget; nothing was written."
-        raise BuildFailed("\n".join([*problems, summary]))
+        raise SourceInvalid(problems)
     for plan in plans:
         yield render_package(course, plan, langs)

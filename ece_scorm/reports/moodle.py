@@ -14,7 +14,7 @@ import csv
 import html
 import io
 import re
-import zipfile
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,11 +25,14 @@ from ece_scorm.reports.records import Answer, ReportError, split_administration
 MAX_BYTES = 50 * 1024 * 1024  # a download this size is far beyond any real cohort; refuse rather than hang
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 20_000  # Moodle writes 4 columns per interaction; the ECE modules have at most a few hundred
+MAX_PARTS = 1_000  # parts of an .xlsx workbook
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 TEAM_INTERACTION = "sa.team-code"
 
 _INTERACTION_HEADER = re.compile(
-    r"^\s*(?:(question|response|right answer|result|réponse|bonne réponse|résultat)\s+(\d+)"
-    r"|cmi\.interactions_(\d+)\.(id|student_response|learner_response|result|correct_responses_0\.pattern))\s*$",
+    r"^\s*(?:(question|response|right answer|result|réponse|bonne réponse|résultat)\s+([0-9]{1,6})"
+    r"|cmi\.interactions_([0-9]{1,6})\.(id|student_response|learner_response|result|correct_responses_0\.pattern))\s*$",
     re.IGNORECASE,
 )
 _KIND = {
@@ -99,9 +102,23 @@ def parse_moodle_date(text: str) -> datetime | None:
         return None
 
 
+def _decode(path: Path, data: bytes) -> str:
+    """Return the text of a CSV/TXT download: UTF-8 (a BOM allowed) or UTF-16 with its BOM (Excel's)."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:1] != b"\x00":
+            return data.decode("utf-16-le")  # ASCII interleaved with NULs: UTF-16 that lost its BOM
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: not UTF-8 text (byte {exc.start}); download the report as CSV") from None
+
+
 def _read_rows(path: Path) -> Iterator[list[str]]:
     try:
         size = path.stat().st_size
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ReportError(f"{path}: not a regular file")
     except OSError as exc:
         raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if size > MAX_BYTES:
@@ -114,10 +131,7 @@ def _read_rows(path: Path) -> Iterator[list[str]]:
         raise ReportError(
             f"{path}: this is an old Excel 97 .xls file; download the report in ODS, Excel or text format"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReportError(f"{path}: not UTF-8 text (byte {exc.start}); download the report as CSV") from None
+    text = _decode(path, data)
     first = text.split("\n", 1)[0]
     delimiter = max("\t,;", key=first.count)  # Moodle's CSV writer uses tabs; other exports commas
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -127,22 +141,48 @@ def _read_rows(path: Path) -> Iterator[list[str]]:
         raise ReportError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
 
 
+def _check_workbook(path: Path) -> None:
+    """Prove every part of a workbook sound before openpyxl reads it: sizes, CRCs, no DTD or entities."""
+    from ece_scorm.checks.reader import read_package
+
+    pkg = read_package(
+        path,
+        max_entries=MAX_PARTS,
+        max_entry_bytes=MAX_UNZIPPED,
+        max_total_bytes=MAX_UNZIPPED,
+        max_ratio=1000,
+    )
+    problems = [i for i in pkg.issues if i.level == "error"]
+    if problems:
+        first = problems[0]
+        where = "" if first.location.file == path.name else f" (part {first.location.file})"
+        raise ReportError(f"{path}: not a readable .xlsx workbook{where}: {first.message}")
+    for entry in pkg.files():
+        if entry.name.lower().endswith((".xml", ".rels")) and entry.data and _DTD.search(entry.data):
+            # Billion laughs and external entities need a DTD; a workbook never carries one.
+            raise ReportError(f"{path}: not a readable .xlsx workbook (part {entry.name} declares a DTD)")
+
+
 def _xlsx_rows(path: Path, data: bytes) -> Iterator[list[str]]:
     import openpyxl  # only needed for Excel downloads
 
+    _check_workbook(path)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                raise ReportError(f"{path}: the workbook expands beyond {MAX_UNZIPPED:,} bytes; refusing it")
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ReportError:
-        raise
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise ReportError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__})") from None
     try:
+        if not book.worksheets:
+            raise ReportError(f"{path}: the workbook has no worksheet")
         sheet = book.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS:
+                raise ReportError(f"{path}: a row has {len(row):,} columns, more than {MAX_COLUMNS:,}")
             yield ["" if v is None else (v.isoformat() if isinstance(v, datetime) else str(v)) for v in row]
+    except ReportError:
+        raise
+    except Exception as exc:  # a sheet damaged past its first rows fails while it is read, not when opened
+        raise ReportError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__})") from None
     finally:
         book.close()
 
@@ -160,6 +200,8 @@ def read_moodle_export(path: Path) -> list[Answer]:
     headers = next(rows, None)
     if not headers:
         raise ReportError(f"{path}: empty file")
+    if len(headers) > MAX_COLUMNS:
+        raise ReportError(f"{path}:1: the header has {len(headers):,} columns, more than {MAX_COLUMNS:,}")
     name_col = _column(headers, _NAME_HEADERS)
     email_col = _column(headers, _EMAIL_HEADERS)
     attempt_col = _column(headers, _ATTEMPT_HEADERS)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
+from ece_scorm import themes
 from ece_scorm.errors import Issue, Location, SourceInvalid, as_errors, sort_issues
 from ece_scorm.model import Course, Module, Quiz, SelfAssessment
+from ece_scorm.safe import split_url
 from ece_scorm.source.fields import ID_MAX, ID_RE, Fields
 from ece_scorm.source.module import Refs, read_module
 from ece_scorm.source.quiz import read_quiz
@@ -44,6 +45,8 @@ def load_course(source_dir: Path, *, strict: bool = False) -> tuple[Course, list
     f = Fields()
     course = _read_course(f, tree)
     issues = f.issues
+    if course is not None:
+        issues += themes.course_theme_issues(source_dir)  # the theme the build would render with
     if strict:
         issues = as_errors(issues)
     if course is None or any(i.level == "error" for i in issues):
@@ -136,9 +139,10 @@ def _languages(f: Fields, m: Map) -> tuple[str, ...]:
 def _course_id(f: Fields, m: Map) -> str:
     """Return the course IRI: absolute http(s), no query or fragment (activity ids derive from it)."""
     value = f.string(m, "id") or ""
-    parts = urlsplit(value)
+    parts = split_url(value)
     if "id" in m.entries and (
-        parts.scheme not in ("http", "https")
+        parts is None
+        or parts.scheme not in ("http", "https")
         or not parts.netloc
         or parts.query
         or parts.fragment

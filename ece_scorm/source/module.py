@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 from ece_scorm.errors import Location
 from ece_scorm.model import (
@@ -24,8 +23,9 @@ from ece_scorm.model import (
     TextBlock,
     VideoBlock,
 )
+from ece_scorm.safe import SAFE_PATH, active_content, split_url
 from ece_scorm.source.fields import Fields
-from ece_scorm.source.yaml_reader import Map, Node, SourceTree
+from ece_scorm.source.yaml_reader import Map, Node, SourceTree, not_a_file
 
 MODULE_KEYS = (
     "id",
@@ -208,8 +208,8 @@ def _video(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
     src = media(f, refs.tree, m, "src") if has_src else None
     url = f.string(m, "url") if has_url else None
     if url is not None:
-        parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.netloc or any(ch.isspace() for ch in url):
+        parts = split_url(url)
+        if parts is None or parts.scheme != "https" or not parts.netloc or any(ch.isspace() for ch in url):
             f.error(m.get("url") or m, f"video url must be an absolute https URL (got '{url}')")
     captions: dict[str, str] = {}
     cap = f.mapping(m.get("captions"), "captions", "captions", f.languages)
@@ -329,8 +329,18 @@ def media(f: Fields, tree: SourceTree, m: Map, key: str) -> str | None:
         )
     elif status == "dir":
         f.error(node, f"media path '{rel}' is a folder, not a file")
+    elif tree.kind(rel) in ("loop", "missing"):
+        f.error(node, f"media file '{rel}' {not_a_file(tree.kind(rel))}")
     elif not tree.inside(rel):
         f.error(node, f"media path '{raw}' points outside the course folder (through a link)")
+    elif tree.kind(rel) != "file":
+        f.error(node, f"media file '{rel}' {not_a_file(tree.kind(rel))}")
+    elif not SAFE_PATH.match(rel):
+        # The same words the renderer would stop on: validate says it first.
+        f.error(node, f"media path '{rel}' must be relative, with only A-Za-z0-9._-/", "MUST 3")
     else:
-        return rel
+        hazards = active_content(rel, tree.root / rel)
+        for line, why in hazards:
+            f.error(node, why + (f" (line {line} of the file)" if line else ""))
+        return None if hazards else rel
     return None

@@ -12,8 +12,10 @@ available, PyYAML's pure-Python parser otherwise) into our own node tree, so tha
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -306,6 +308,23 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Issue]]:
     return text.removeprefix("\ufeff"), []
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: not a folder anyone can enter
+        return False
+
+
+def not_a_file(kind: str) -> str:
+    """Return why a path that should name a file cannot be read as one."""
+    return {
+        "loop": "is a symbolic link loop",
+        "folder": "is a folder, not a file",
+        "missing": "cannot be read (a dangling link?)",
+        "special": "is not a regular file (a device, FIFO or socket); it is never read",
+    }[kind]
+
+
 class SourceTree:
     """The course folder: loads each file once and checks media paths exactly as they are on disk."""
 
@@ -324,8 +343,8 @@ class SourceTree:
         if rel not in self._listing:
             try:
                 with os.scandir(self.root / rel if rel else self.root) as it:
-                    self._listing[rel] = {e.name: e.is_dir() for e in it}
-            except (FileNotFoundError, NotADirectoryError):
+                    self._listing[rel] = {e.name: _is_dir(e) for e in it}
+            except OSError:  # missing, not a folder, unreadable, or a link loop
                 self._listing[rel] = None
         return self._listing[rel]
 
@@ -353,9 +372,22 @@ class SourceTree:
 
     def inside(self, rel: str) -> bool:
         """Return True if rel, after following symbolic links, stays inside the course folder."""
-        if self._real_root is None:
-            self._real_root = self.root.resolve()
-        return (self.root / rel).resolve().is_relative_to(self._real_root)
+        try:
+            if self._real_root is None:
+                self._real_root = Path(os.path.realpath(self.root))
+            return Path(os.path.realpath(self.root / rel, strict=True)).is_relative_to(self._real_root)
+        except (OSError, RuntimeError):  # a dangling link or a link loop leads nowhere inside
+            return False
+
+    def kind(self, rel: str) -> str:
+        """Return what rel is once links are followed: "file", "folder", "loop", "missing" or "special"."""
+        try:
+            mode = os.stat(self.root / rel).st_mode
+        except OSError as exc:
+            return "loop" if exc.errno == errno.ELOOP else "missing"
+        if stat.S_ISREG(mode):
+            return "file"
+        return "folder" if stat.S_ISDIR(mode) else "special"  # a device, FIFO or socket: never read
 
     def load_yaml(self, rel: str) -> tuple[Node | None, list[Issue]]:
         """Read and parse rel (posix, relative to the root) once; return (root node or None, issues)."""
@@ -365,7 +397,10 @@ class SourceTree:
             result: tuple[Node | None, list[Issue]]
             try:
                 size = path.stat().st_size
-                if not self.inside(rel):
+                kind = self.kind(rel)
+                if kind != "file":
+                    result = (None, [Issue(Location(file), "error", not_a_file(kind))])
+                elif not self.inside(rel):
                     result = (
                         None,
                         [Issue(Location(file), "error", "file is a link leading outside the course folder")],
