@@ -630,7 +630,7 @@ MOODLE_CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "csv-interaction-number-5000-digits": (
         lambda: ("Name\tAttempt\tQuestion " + "9" * 5000 + "\tResponse 1\n" + CSV_ROW).encode(),
         ".csv",
-        "tick 'Question'",
+        "tick 'Summary of question'",
     ),
     "csv-100k-columns": (
         lambda: ("Name\tAttempt\t" + "\t".join(f"Question {i}" for i in range(100_000)) + "\n").encode(),
