@@ -13,10 +13,12 @@ VERBS = "http://adlnet.gov/expapi/verbs/"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 TEAM_EXT = "/xapi/extensions/team-code"
 ATTEMPT_EXT = "/xapi/extensions/attempt"
-# The self-assessment's administration number (facilitator branch, ARCHITECTURE §3): a context extension
-# `<course.id>/extensions/administration` on xAPI, an `-a<N>` suffix on SCORM interaction ids. Absent = 1.
+# The self-assessment's administration number (ARCHITECTURE §3 "Self-assessment administrations"): the xAPI
+# context extension `<course.id>/xapi/extensions/administration` (any key ending in /extensions/administration
+# is accepted), and on SCORM interaction ids a last part `.a<n>` (`sa.leadership.l01.a2`, `sa.strength.a3`;
+# `-a<n>` is read too). Absent = administration 1.
 ADMINISTRATION_EXT = "/extensions/administration"
-_ADMIN_SUFFIX = re.compile(r"^(.*?)-a([1-9][0-9]{0,5})$")
+_ADMIN_SUFFIX = re.compile(r"^(sa\.[^.]+(?:\.[^.]+)?)[.-]a([1-9][0-9]{0,5})$")
 # The self-assessment's closing prompts (ARCHITECTURE §2 ids) and the plan fields they fill.
 PLAN_PROMPTS = {
     "strength": "strength",
@@ -78,8 +80,8 @@ class Event:
 
 
 def split_administration(interaction: str) -> tuple[str, int]:
-    """Split a SCORM interaction id's `-a<N>` administration suffix ('sa.x.y-a2' -> ('sa.x.y', 2))."""
-    if "-a" not in interaction:  # the common case, without the regular expression
+    """Split a SCORM interaction id's administration suffix ('sa.x.y.a2' -> ('sa.x.y', 2))."""
+    if "-a" not in interaction and ".a" not in interaction:  # the common case, without the expression
         return interaction, 1
     match = _ADMIN_SUFFIX.match(interaction)
     return (match.group(1), int(match.group(2))) if match else (interaction, 1)

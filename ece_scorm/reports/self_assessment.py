@@ -27,7 +27,9 @@ UNKNOWN_SHARE = 0.25  # an item is one the team does not know when at least this
 SPLIT_SHARE = 0.25  # a split: at least this share of the known answers on each side (Yes vs No)
 Z = 1.96  # 95 % Wilson interval
 DEFAULT_MIN_RESPONDENTS = 3
-TEXT_BUDGET = 4 * 1024 * 1024  # characters of free text kept for the handout; beyond it, only counted
+# Free texts kept for the handout (a team of twelve writes about a hundred); beyond this many, texts are
+# only counted and the handout says so (filter with --team): memory stays flat however large the LRS.
+TEXT_BUDGET = 5_000
 GENERAL = ""  # prompt group of the general reflections (pillar reflections are grouped by pillar id)
 PLAN = "plan"
 
@@ -287,7 +289,7 @@ class SaCollector:
                     self.index[f"sa.{pillar.id}.{item.id}"] = len(self.index)
         self.scale_ids = [sid for sid, _ in spec.scale] if spec is not None else list(DEFAULT_SCALE)
         self.learners: dict[str, _Learner] = {}
-        self.text_chars = 0
+        self.text_count = 0
         self.texts_dropped = 0
 
     def _column(self, interaction: str) -> int | None:
@@ -350,10 +352,10 @@ class SaCollector:
         prev = sheet.texts.get(prompt)
         if prev is not None and stamp < prev[0]:
             return
-        if self.text_chars + len(text) > TEXT_BUDGET:
+        if prev is None and self.text_count >= TEXT_BUDGET:
             self.texts_dropped += 1
             return
-        self.text_chars += len(text) - (len(prev[1]) if prev else 0)
+        self.text_count += prev is None
         sheet.texts[prompt] = (stamp, text)
 
     def spec(self) -> SaSpec:

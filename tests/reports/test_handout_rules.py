@@ -120,6 +120,9 @@ def test_ods_download_reads_like_the_text_download(tmp_path):
 
 
 def test_administration_numbers(tmp_path):
+    assert split_administration("sa.leadership.l01.a2") == ("sa.leadership.l01", 2)  # ARCHITECTURE §3
+    assert split_administration("sa.strength.a3") == ("sa.strength", 3)
+    assert split_administration("sa.leadership.l01") == ("sa.leadership.l01", 1)
     assert split_administration("sa.leadership.l01-a2") == ("sa.leadership.l01", 2)
     assert split_administration("sa.first-step-lead") == ("sa.first-step-lead", 1)
     # Three people answer twice; administration 2 moves l01 from No to Yes for all of them.
@@ -133,7 +136,7 @@ def test_administration_numbers(tmp_path):
                     "object": {"id": f"{COURSE}/self-assessment/leadership/l01"},
                     "result": {"response": answer},
                     "timestamp": f"2026-0{admin + 1}-1{who}T10:00:00Z",
-                    "context": {"extensions": {f"{COURSE}/extensions/administration": admin}},
+                    "context": {"extensions": {f"{COURSE}/xapi/extensions/administration": admin}},
                 }
             )
     export = tmp_path / "statements.jsonl"
@@ -152,9 +155,9 @@ def test_administration_numbers(tmp_path):
         handout.parse(out.read_text(encoding="utf-8")).get_element_by_id("change").getparent().text_content()
     )
     assert "Administration 1 → administration 2" in text and "0% → 100% (+100\u00a0pts)" in text
-    # The same from Moodle: SCORM interaction ids carry "-a<N>".
+    # The same from Moodle: SCORM interaction ids carry ".a<n>" from administration 2 on.
     rows = [
-        (n, "10 March 2026, 2:05 PM", [("sa.leadership.l01", "no", ""), ("sa.leadership.l01-a2", "yes", "")])
+        (n, "10 March 2026, 2:05 PM", [("sa.leadership.l01", "no", ""), ("sa.leadership.l01.a2", "yes", "")])
         for n in ("Ana Roy", "Ben Roy", "Chloé Roy")
     ]
     answers = read_moodle_export(_moodle_file(tmp_path / "m.txt", rows))
