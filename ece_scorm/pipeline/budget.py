@@ -77,7 +77,13 @@ def worst_case_length(module: Module, text_max: int = DEFAULT_TEXT_MAX, language
         total += _str(TEAM_CODE_MAX) + _num(len(sa.pillars)) + _num(2 ** len(sa.pillars) - 1)
         total += sum(len(p.items) for p in sa.pillars)  # one character per item
     total += text_count(module) * _str(text_max)
+    total += block_state_length(module)
     return total
+
+
+def block_state_length(module: Module) -> int:
+    """Return the worst case of the interactive blocks' state: each scenario's chosen choice (+1)."""
+    return sum(_num(len(s.choices)) for s in module.scenarios())
 
 
 def text_max(module: Module, fmt: str, languages: int = 2) -> int:

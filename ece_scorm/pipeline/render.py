@@ -12,7 +12,16 @@ import jinja2
 
 from ece_scorm import markdown, themes
 from ece_scorm.errors import EceError
-from ece_scorm.model import Course, ImageBlock, LangText, Module, Prompt, SelfAssessment, VideoBlock
+from ece_scorm.model import (
+    Course,
+    HotspotsBlock,
+    ImageBlock,
+    LangText,
+    Module,
+    Prompt,
+    SelfAssessment,
+    VideoBlock,
+)
 from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.pipeline import templating
 from ece_scorm.pipeline.package import OutputFile
@@ -51,7 +60,8 @@ def ui_strings(langs: Sequence[str], theme: themes.Theme | None = None) -> dict[
 
 def runtime_js(fmt: str) -> str:
     """Return ece-player.js for a format: player parts, standalone and format adapters, then core.js."""
-    parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "completion.js", "adapters/standalone.js"]
+    parts = ["i18n.js", "state.js", "quiz.js", "selfassessment.js", "completion.js", "blocks.js"]
+    parts.append("adapters/standalone.js")
     if fmt in FORMATS_WITH_OUTBOX:  # the statement builder and outbox shared by the xapi and cmi5 adapters
         parts += [p for p in ("xapi-statements.js", "outbox.js") if (RUNTIME / p).is_file()]
     if fmt in ("scorm12", "scorm2004"):  # API discovery, outbox and session shared by both SCORM adapters
@@ -192,6 +202,15 @@ def ece_data(
             for q in module.quizzes()
         ],
         "reflections": [{"id": r.id, "prompt": _lang(r.prompt, langs, text)} for r in module.reflections()],
+        "scenarios": [
+            {
+                "id": b.id,
+                "question": _lang(b.question, langs, text),
+                "choices": [{"id": c.id, "text": _lang(c.text, langs, text)} for c in b.choices],
+                "best": [c.id for c in b.choices if c.best],
+            }
+            for b in module.scenarios()
+        ],
         "selfAssessment": _sa_data(sa, langs) if sa else None,
         "stateBudget": {"worstCase": budget.worst_case, "limit": budget.limit, "textMax": budget.text_max},
         "strings": {lang: dict(strings[lang]) for lang in langs},
@@ -219,8 +238,10 @@ def _media(course: Course, module: Module) -> list[tuple[str, object]]:
     found: dict[str, object] = {}
     for page in module.pages:
         for block in page.blocks:
-            if isinstance(block, ImageBlock):
-                found.setdefault(block.src, block.loc)
+            if isinstance(block, (ImageBlock, HotspotsBlock)):
+                image = block.image if isinstance(block, HotspotsBlock) else block
+                for path in image.paths():
+                    found.setdefault(path, block.loc)
             elif isinstance(block, VideoBlock):
                 if block.src:
                     found.setdefault(block.src, block.loc)

@@ -7,6 +7,7 @@
  *   self-assessment (if any): str(team) num(primary+1) num(othersMask) one char per item
  *                   str per pillar reflection, str per general reflection, str x4 (strength, opportunity,
  *                   first step, first-step lead)
+ *   per scenario:   num(chosen choice + 1)  (blocks.js; 0 = not chosen yet)
  * num(n) = base-36 digits + "." ; str(s) = base-36 length + ":" + s (length-prefixed, so no escaping and an
  * exact worst case). A state whose fingerprint does not match the module structure is discarded, because
  * positional data from another build would land in the wrong answers.
@@ -49,6 +50,9 @@
         return p.id + ":" + p.items.map(function (i) { return i.id; }).join(",");
       }).join(";") + ";" + textPrompts(sa).join(","));
     }
+    var sc = data.scenarios || [];
+    // Only modules with scenarios add a part: the states of modules without one stay valid.
+    if (sc.length) parts.push("s:" + sc.map(function (x) { return x.id + "/" + x.choices.length; }).join(","));
     var s = parts.join("|"), h = 0x811c9dc5;
     for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
     return ("000" + (h % 1679616).toString(36)).slice(-4);
@@ -63,7 +67,8 @@
         return { attempt: 1, status: 0, score: -1,
           q: q.questions.map(function () { return { mask: 0, checked: false }; }) };
       }),
-      texts: {}, sa: null
+      texts: {}, sa: null,
+      scenarios: (data.scenarios || []).map(function () { return -1; })
     };
     data.reflections.forEach(function (r) { st.texts["r." + r.id] = ""; });
     if (sa) {
@@ -96,6 +101,7 @@
       st.sa.items.forEach(function (v) { out.push(v.toString(36)); });
       textPrompts(sa).forEach(function (id) { str(st.texts["sa." + id]); });
     }
+    (st.scenarios || []).forEach(function (c) { num(c + 1); });
     return out.join("");
   }
 
@@ -153,6 +159,7 @@
         }
         textPrompts(sa).forEach(function (id) { st.texts["sa." + id] = str(); });
       }
+      (data.scenarios || []).forEach(function (x, i) { st.scenarios[i] = num(x.choices.length) - 1; });
       if (pos !== s.length) fail();
       st.resumed = true;
       return st;

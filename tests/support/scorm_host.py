@@ -164,6 +164,7 @@ class LmsServer:
 
 def _safe_join(base: Path, rel: str) -> Path | None:
     """Resolve `rel` under `base`, refusing anything that escapes it."""
+    base = base.resolve()  # a symlinked base (node_modules linked into a worktree) is still the base
     target = (base / unquote(rel)).resolve()
     if target != base and base not in target.parents:
         return None
