@@ -158,6 +158,8 @@ def test_flip_cards_and_steps_by_keyboard(page, index, lang):
     page.keyboard.press("Enter")
     expect(at).to_have_text("Étape 2 sur 3" if fr else "Step 2 of 3")
     assert focused_text(page) == ("Moment" if fr else "Timing")  # focus moves to the new step's heading
+    # The shown step keeps its number in the ordered list (a hidden item would not be counted).
+    assert steps.locator("ol > li:not([hidden])").get_attribute("value") == "2"
     expect(steps.get_by_text("Faites-le tôt." if fr else "Engage early.")).to_be_visible()
     expect(steps.get_by_text("Dites pourquoi" if fr else "Say why you engage.")).to_be_hidden()
     nxt.click()
