@@ -6,6 +6,8 @@ The course is tests/fixtures/courses/blocks (one module, every block once); expe
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -334,17 +336,26 @@ def test_without_javascript_every_panel_is_readable(browser, index):
 
 @pytest.fixture(scope="module")
 def lms(lms_server, tmp_path_factory):
-    import subprocess
-    import sys
-
-    out = tmp_path_factory.mktemp("blocks-s12")
+    """Build the blocks course with the real CLI for both SCORM versions and serve it from the test LMS."""
+    out = tmp_path_factory.mktemp("blocks-scorm")
     run = subprocess.run(
-        [sys.executable, "-m", "ece_scorm", "build", str(BLOCKS), "--format", "scorm12", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "ece_scorm",
+            "build",
+            str(BLOCKS),
+            "--format",
+            "scorm12,scorm2004",
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    lms_server.add_package("s12-blocks", extract_package(out / "blocks-tour-scorm12.zip", out / "tour"))
+    for fmt, name in (("scorm12", "s12-blocks"), ("scorm2004", "s2004-blocks")):
+        lms_server.add_package(name, extract_package(out / f"blocks-tour-{fmt}.zip", out / fmt))
     return lms_server
 
 
@@ -372,3 +383,23 @@ def test_scorm12_records_the_choice_as_an_interaction_and_restores_it(lms, lms_p
     expect(frame.locator(".ece-page:not([hidden]) h1")).to_have_text("Decide")
     expect(frame.get_by_role("radio", name="Say what can still change")).to_be_checked()
     expect(frame.locator(".ece-page:not([hidden]) [data-sc-fb]")).to_contain_text("Honest about influence")
+
+
+def test_scorm2004_records_the_choice_by_id_unscored(lms, lms_page, learner_key):
+    lms.learner(learner_key)
+    frame = launch(lms_page, lms, "2004", "s2004-blocks", learner_key)
+    wait_for_player(frame)
+    frame.get_by_role("link", name="Decide", exact=True).click()
+    choose_reopen(frame)
+    close_course(lms_page, lms, learner_key)
+    rows = [r for r in lms.stored(learner_key)["interactions"].values() if r["id"] == "s.late-invite"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["type"], row["learner_response"], row["result"], row["weighting"]) == (
+        "choice",
+        "reopen",
+        "correct",
+        "0",
+    )
+    assert row["correct_responses"]["0"]["pattern"] == "reopen"
+    assert row["description"] == "{lang=en}What do you do?"
