@@ -87,6 +87,8 @@ def test_modules_use_the_blocks_that_teach():
     # One card per way, in the framework's order, named as the glossary names them.
     for lang, ways in WAYS.items():
         assert [c.back[lang].split("**")[1].rstrip(".") for c in cards.cards] == ways
+    (questions,) = blocks("patient-partners", "accordion")
+    assert len(questions.items) == 4 and questions.title["en"].startswith("Questions a partner can ask")
     # The video's slides lead with English: the page says in each language what every slide shows.
     legend = [b for b in blocks("introduction", "accordion") if "slides" in b.title["en"]]
     assert len(legend) == 1 and len(legend[0].items) == 8

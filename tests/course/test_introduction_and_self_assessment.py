@@ -37,6 +37,10 @@ TEXT_KEYS = {
     "label",
     "transcript",
     "publisher",
+    "situation",  # interactive blocks: scenario, flip cards
+    "question",
+    "front",
+    "back",
 }
 LIST_KEYS = {"audience", "objectives", "items"}
 FILES = [

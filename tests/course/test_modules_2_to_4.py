@@ -25,6 +25,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NBSP = "\u00a0"
 # Fields whose values are language maps (ids, paths and flags are not).
 TEXT_KEYS = {"title", "description", "body", "text", "alt", "caption", "prompt", "hint", "intro"}
+TEXT_KEYS |= {"situation", "question", "front", "back"}  # interactive blocks (scenario, flip cards)
 LIST_KEYS = {"audience", "objectives", "items"}
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -45,7 +46,7 @@ def _texts(node, where=""):
         here = f"{where}.{k}"
         if k in TEXT_KEYS:
             yield here, v
-        elif k in LIST_KEYS and isinstance(v, list):
+        elif k in LIST_KEYS and isinstance(v, list) and not any("title" in x for x in v):
             yield from ((f"{here}[{i}]", item) for i, item in enumerate(v))
         elif k == "feedback" and isinstance(v, dict) and not set(v) <= LANGS:
             yield from ((f"{here}.{side}", text) for side, text in v.items())
