@@ -87,6 +87,17 @@ def test_modules_use_the_blocks_that_teach():
     # One card per way, in the framework's order, named as the glossary names them.
     for lang, ways in WAYS.items():
         assert [c.back[lang].split("**")[1].rstrip(".") for c in cards.cards] == ways
+    (levels,) = blocks("introduction", "tabs")  # the article's support elements, one tab per level
+    assert [t.title["en"] for t in levels.tabs] == [
+        "Individual level",
+        "Organizational level",
+        "Systemic level",
+    ]
+    assert [t.title["fr"] for t in levels.tabs] == [
+        "Niveau individuel",
+        "Niveau organisationnel",
+        "Niveau systémique",
+    ]
     (questions,) = blocks("patient-partners", "accordion")
     assert len(questions.items) == 4 and questions.title["en"].startswith("Questions a partner can ask")
     # The video's slides lead with English: the page says in each language what every slide shows.
