@@ -53,6 +53,17 @@ class ImageBlock:
     decorative: bool = False
     loc: Location = field(default=NOWHERE, compare=False)
     type: Literal["image"] = "image"
+    # One file per language when a diagram's words are drawn in it (`src: {en: …, fr: …}`); src is then
+    # the default language's file.
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def src_for(self, lang: str) -> str:
+        """Return the file shown in this language."""
+        return self.sources.get(lang, self.src)
+
+    def paths(self) -> tuple[str, ...]:
+        """Return every file this image packages."""
+        return tuple(sorted({self.src, *self.sources.values()}))
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,120 @@ class ReflectionBlock:
     hint: LangText | None = None
     loc: Location = field(default=NOWHERE, compare=False)
     type: Literal["reflection"] = "reflection"
+
+
+# --- interactive blocks (#13.4). `key` names the block's DOM ids: "<page id>-<position>", set by the reader.
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A titled piece of Markdown: an accordion section, a tab, a process step."""
+
+    title: LangText  # plain text
+    body: LangText  # Markdown
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class AccordionBlock:
+    items: tuple[Panel, ...]
+    title: LangText | None = None
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["accordion"] = "accordion"
+
+
+@dataclass(frozen=True)
+class TabsBlock:
+    tabs: tuple[Panel, ...]
+    title: LangText | None = None
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["tabs"] = "tabs"
+
+
+@dataclass(frozen=True)
+class FlipCard:
+    front: LangText  # plain text: it names the card's button
+    back: LangText  # Markdown
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class FlipCardsBlock:
+    cards: tuple[FlipCard, ...]
+    title: LangText | None = None
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["flip_cards"] = "flip_cards"
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    x: float  # percent of the image's width, from the left
+    y: float  # percent of the image's height, from the top
+    title: LangText  # plain text
+    body: LangText  # Markdown
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class HotspotsBlock:
+    image: ImageBlock
+    spots: tuple[Hotspot, ...]
+    title: LangText | None = None
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["hotspots"] = "hotspots"
+
+
+@dataclass(frozen=True)
+class StepsBlock:
+    steps: tuple[Panel, ...]
+    title: LangText | None = None
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["steps"] = "steps"
+
+
+@dataclass(frozen=True)
+class ScenarioChoice:
+    id: str
+    text: LangText  # Markdown (inline)
+    feedback: LangText  # Markdown: what happens next
+    best: bool = False
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class ScenarioBlock:
+    """A dilemma, a choice among options and the consequence of each: recorded, never scored."""
+
+    id: str  # unique within the course
+    title: LangText
+    situation: LangText  # Markdown
+    question: LangText  # plain text: the radio group's name
+    choices: tuple[ScenarioChoice, ...]
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["scenario"] = "scenario"
+
+
+@dataclass(frozen=True)
+class Resource:
+    title: LangText
+    url: LangText  # https:// or mailto:, per language (the same address in every language when one is given)
+    description: LangText | None = None  # Markdown (inline)
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class ResourcesBlock:
+    links: tuple[Resource, ...]
+    title: LangText | None = None
+    key: str = ""
+    loc: Location = field(default=NOWHERE, compare=False)
+    type: Literal["resources"] = "resources"
 
 
 @dataclass(frozen=True)
@@ -207,6 +332,13 @@ Block = (
     | ReflectionBlock
     | QuizBlock
     | SelfAssessmentBlock
+    | AccordionBlock
+    | TabsBlock
+    | FlipCardsBlock
+    | HotspotsBlock
+    | StepsBlock
+    | ScenarioBlock
+    | ResourcesBlock
 )
 
 
@@ -255,12 +387,18 @@ class Module:
         found: dict[str, Location] = {}
         for page in self.pages:
             for block in page.blocks:
-                if isinstance(block, ImageBlock):
-                    found.setdefault(block.src, block.loc)
+                if isinstance(block, (ImageBlock, HotspotsBlock)):
+                    image = block.image if isinstance(block, HotspotsBlock) else block
+                    for path in image.paths():
+                        found.setdefault(path, block.loc)
                 elif isinstance(block, VideoBlock):
                     for path in ((block.src,) if block.src else ()) + tuple(block.captions.values()):
                         found.setdefault(path, block.loc)
         return tuple(sorted(found.items()))
+
+    def scenarios(self) -> tuple[ScenarioBlock, ...]:
+        """Return the branching scenarios on this module's pages, in page order."""
+        return tuple(b for p in self.pages for b in p.blocks if isinstance(b, ScenarioBlock))
 
     def self_assessment(self) -> SelfAssessment | None:
         """Return the self-assessment embedded in this module, if any."""

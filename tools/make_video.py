@@ -5,6 +5,11 @@ Python Playwright package driving Debian's /usr/bin/chromium (never `playwright 
 
     python tools/make_video.py            # writes course_source/media/ece-fundamentals.{mp4,en.vtt,fr.vtt}
     python tools/make_video.py --transcript   # prints the transcript (Markdown, en then fr) and exits
+    python tools/make_video.py --slides       # prints the slides' legend (the accordion under the video)
+
+The slides lead with English (the narration is English; French captions and transcript follow it). Until a
+French rendering exists, the French page shows what each slide says in French: the accordion printed by
+`--slides`, placed under the video in modules/introduction.yaml.
 
 The narration below is also the transcript of the video block in modules/introduction.yaml; keep both in step.
 Each sentence is synthesised on its own so that every caption cue is timed to the exact audio it matches.
@@ -50,7 +55,7 @@ class Slide:
     sentences: tuple[tuple[str, str], ...]  # (spoken English, French caption)
 
 
-# The narration script. "## " lines: English then French slide heading; "%% ": diagram from media/;
+# The narration script. "## " lines: English then French slide heading; "%% ": diagram media/<stem>.en.svg;
 # "** ": a key point "English | French"; "EN " / "FR ": one spoken sentence and its French caption
 # (indented lines continue the sentence above). A blank line ends a slide.
 SCRIPT = """\
@@ -81,7 +86,7 @@ FR Ensemble, ils améliorent la qualité, la sécurité et l’expérience des s
 
 ## Three interconnected pillars
 ## Trois piliers interreliés
-%% ece-pillars.svg
+%% ece-pillars
 EN These environments rest on three pillars.
 FR Ces milieux reposent sur trois piliers.
 EN First, patient partners, who are empowered and supported to contribute.
@@ -129,7 +134,7 @@ FR Agir avec intention et constance. Apprendre et réfléchir. Et célébrer et 
 
 ## Ways of engaging: a circle, not a ladder
 ## Façons de s’engager : un cercle, pas une échelle
-%% ece-ways-circle.svg
+%% ece-ways-circle
 EN There is no single right way to engage.
 FR Il n’y a pas une seule bonne façon de s’engager.
 EN Partners can be informed, consulted, involved, or collaborated with, and they can also lead.
@@ -142,7 +147,7 @@ FR Le bon choix dépend du but du travail.
 
 ## Support at three levels
 ## Du soutien à trois niveaux
-%% ece-support-levels.svg
+%% ece-support-levels
 EN Engagement needs support at three levels.
 FR L’engagement a besoin de soutien à trois niveaux.
 EN Individuals need skills, connections, and clear roles.
@@ -214,7 +219,7 @@ def run(cmd: list[str]) -> None:
 def slide_html(slide: Slide) -> str:
     """Return a self-contained HTML page for one slide (bilingual heading, diagram or key points)."""
     if slide.visual:
-        body = f'<img src="{(MEDIA / slide.visual).as_uri()}" alt="">'
+        body = f'<img src="{(MEDIA / f"{slide.visual}.en.svg").as_uri()}" alt="">'
     else:
         rows = "".join(
             f"<li><span>{html.escape(en)}</span><span lang='fr'>{html.escape(fr)}</span></li>"
@@ -351,6 +356,41 @@ def transcript(lang: str) -> str:
     return "\n\n".join(paras)
 
 
+DIAGRAM_NOTE = {
+    "en": "Diagram: see the figure of the same name in this module.",
+    "fr": "Schéma : voyez la figure du même nom dans ce module.",
+}
+TITLE_NOTE = {"en": "The title of the video.", "fr": "Le titre de la vidéo."}
+
+
+def slides_yaml() -> str:
+    """Return the accordion block (YAML) that says in each language what every slide shows."""
+
+    def q(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    out = [
+        "      - type: accordion",
+        "        title:",
+        '          en: "What the video’s slides show"',
+        '          fr: "Ce que montrent les diapositives de la vidéo"',
+        "        items:",
+    ]
+    for n, slide in enumerate(SLIDES, 1):
+        out += [
+            "          - title:",
+            f"              en: {q(f'Slide {n}: {slide.heading_en}')}",
+            f"              fr: {q(f'Diapositive {n} : {slide.heading_fr}')}",
+            "            body:",
+        ]
+        for i, lang in enumerate(("en", "fr")):
+            note = DIAGRAM_NOTE if slide.visual else TITLE_NOTE
+            lines = [f"- {p[i]}" for p in slide.points] or [note[lang]]
+            out.append(f"              {lang}: |-")
+            out += [f"                {line}" for line in lines]
+    return "\n".join(out)
+
+
 def build() -> None:
     """Render slides, narrate, assemble the MP4 and write both caption files."""
     for tool in ("ffmpeg", "espeak-ng"):
@@ -430,9 +470,13 @@ def main() -> None:
     """Parse the command line and build the video (or print its transcript)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcript", action="store_true", help="print the transcript and exit")
+    parser.add_argument("--slides", action="store_true", help="print the slides' legend (YAML) and exit")
     args = parser.parse_args()
     if args.transcript:
         print(f"EN:\n{transcript('en')}\n\nFR:\n{transcript('fr')}")
+        return
+    if args.slides:
+        print(slides_yaml())
         return
     build()
 

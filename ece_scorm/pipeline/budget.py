@@ -102,6 +102,7 @@ def worst_case_length(
         total += _num(ADMIN_CAP) + _num(DAY_MAX) + _num(SA_HISTORY_MAX)
         total += history * sa_history_entry(module)
     total += text_count(module) * _str(text_max)
+    total += block_state_length(module)
     return total
 
 
@@ -129,6 +130,11 @@ def history_note(module: Module, fmt: str, languages: int = 2) -> str | None:
         f"{LIMITS[fmt]:,}-character resume state has no room for more; other formats keep {SA_HISTORY_MAX}); "
         "every administration is still recorded in the LMS"
     )
+
+
+def block_state_length(module: Module) -> int:
+    """Return the worst case of the interactive blocks' state: each scenario's chosen choice (+1)."""
+    return sum(_num(len(s.choices)) for s in module.scenarios())
 
 
 def text_max(module: Module, fmt: str, languages: int = 2) -> int:

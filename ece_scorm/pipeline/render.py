@@ -208,6 +208,15 @@ def ece_data(
             for q in module.quizzes()
         ],
         "reflections": [{"id": r.id, "prompt": _lang(r.prompt, langs, text)} for r in module.reflections()],
+        "scenarios": [
+            {
+                "id": b.id,
+                "question": _lang(b.question, langs, text),
+                "choices": [{"id": c.id, "text": _lang(c.text, langs, text)} for c in b.choices],
+                "best": [c.id for c in b.choices if c.best],
+            }
+            for b in module.scenarios()
+        ],
         "selfAssessment": _sa_data(sa, langs) if sa else None,
         "stateBudget": {
             "worstCase": budget.worst_case,

@@ -405,6 +405,7 @@
     paintTexts(null);
     D.quizzes.forEach(function (q, qi) { ECE.quiz.paint(qi); });
     if (S.sa) ECE.sa.paint();
+    if (ECE.blocks) ECE.blocks.paint();
   }
 
   function renderSummary() { if (S.sa) ECE.sa.summary(); }

@@ -80,7 +80,15 @@
       "saLeft": "Go through the self-assessment to its summary.",
       "exit": "Exit",
       "closed": "You have left this module. You can now close this window.",
-      "noJs": "The interactive player needs JavaScript; the whole module is shown below as one page."
+      "noJs": "The interactive player needs JavaScript; the whole module is shown below as one page.",
+      "previousStep": "Previous step",
+      "nextStep": "Next step",
+      "cardHint": "Turn the card over",
+      "hotspots": "Points to explore in the figure",
+      "scenarioChoose": "See what happens",
+      "scenarioAgain": "Try another choice",
+      "scenarioChoice": "Your choice: {choice}",
+      "newWindow": "(opens in a new window)"
     },
     "fr": {
       "skip": "Passer au contenu",
@@ -159,7 +167,15 @@
       "saLeft": "Parcourez l’autoévaluation jusqu’à son sommaire.",
       "exit": "Quitter",
       "closed": "Vous avez quitté ce module. Vous pouvez maintenant fermer cette fenêtre.",
-      "noJs": "Le lecteur interactif a besoin de JavaScript\u00a0; tout le module est présenté ci-dessous en une seule page."
+      "noJs": "Le lecteur interactif a besoin de JavaScript\u00a0; tout le module est présenté ci-dessous en une seule page.",
+      "previousStep": "Étape précédente",
+      "nextStep": "Étape suivante",
+      "cardHint": "Retourner la carte",
+      "hotspots": "Points à explorer dans la figure",
+      "scenarioChoose": "Voir ce qui se passe",
+      "scenarioAgain": "Essayer un autre choix",
+      "scenarioChoice": "Votre choix\u00a0: {choice}",
+      "newWindow": "(s’ouvre dans une nouvelle fenêtre)"
     }
   }/*END-STRINGS*/;
 

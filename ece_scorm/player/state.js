@@ -10,6 +10,7 @@
  *                   num(administration) num(start day) num(earlier count) then per earlier administration,
  *                   oldest first: num(day) num(primary+1) num(othersMask) one char per item
  *                   (a state written before re-administration ends after the texts: administration 1)
+ *   per scenario:   num(chosen choice + 1)  (blocks.js; 0 = not chosen yet)
  * num(n) = base-36 digits + "." ; str(s) = base-36 length + ":" + s (length-prefixed, so no escaping and an
  * exact worst case). A state whose fingerprint does not match the module structure is discarded, because
  * positional data from another build would land in the wrong answers.
@@ -62,6 +63,9 @@
         return p.id + ":" + p.items.map(function (i) { return i.id; }).join(",");
       }).join(";") + ";" + textPrompts(sa).join(","));
     }
+    var sc = data.scenarios || [];
+    // Only modules with scenarios add a part: the states of modules without one stay valid.
+    if (sc.length) parts.push("s:" + sc.map(function (x) { return x.id + "/" + x.choices.length; }).join(","));
     var s = parts.join("|"), h = 0x811c9dc5;
     for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
     return ("000" + (h % 1679616).toString(36)).slice(-4);
@@ -76,7 +80,8 @@
         return { attempt: 1, status: 0, score: -1,
           q: q.questions.map(function () { return { mask: 0, checked: false }; }) };
       }),
-      texts: {}, sa: null
+      texts: {}, sa: null,
+      scenarios: (data.scenarios || []).map(function () { return -1; })
     };
     data.reflections.forEach(function (r) { st.texts["r." + r.id] = ""; });
     if (sa) {
@@ -119,6 +124,7 @@
         h.items.forEach(function (v) { out.push(v.toString(36)); });
       });
     }
+    (st.scenarios || []).forEach(function (c) { num(c + 1); });
     return out.join("");
   }
 
@@ -191,6 +197,7 @@
           }
         }
       }
+      (data.scenarios || []).forEach(function (x, i) { st.scenarios[i] = num(x.choices.length) - 1; });
       if (pos !== s.length) fail();
       st.resumed = true;
       return st;

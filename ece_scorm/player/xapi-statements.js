@@ -142,9 +142,11 @@
         if (ev.kind === "choice") {
           def.choices = ev.choices.map(function (c) { return {id: c.id, description: langMap(c.text, langs)}; });
         }
-        def.correctResponsesPattern = [inOrder(ev.correct || [])];
+        // A scenario without a best choice has no right answer: no pattern, no success (never scored).
+        var keyed = ev.scored !== false || (ev.correct || []).length;
+        if (keyed) def.correctResponsesPattern = [inOrder(ev.correct || [])];
         result.response = inOrder(ev.response || []);
-        result.success = !!ev.success;
+        if (keyed) result.success = !!ev.success;
         result.extensions = {};
         result.extensions[extBase + "attempt"] = ev.attempt || 1;
         if (ev.latencyMs != null) result.duration = isoDuration(ev.latencyMs);

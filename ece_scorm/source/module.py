@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from ece_scorm.errors import Location
 from ece_scorm.model import (
+    AccordionBlock,
     Block,
     CalloutBlock,
     Completion,
+    FlipCard,
+    FlipCardsBlock,
+    Hotspot,
+    HotspotsBlock,
     ImageBlock,
     ListBlock,
     Module,
     Page,
+    Panel,
     Quiz,
     QuizBlock,
     ReflectionBlock,
+    Resource,
+    ResourcesBlock,
+    ScenarioBlock,
+    ScenarioChoice,
     SelfAssessment,
     SelfAssessmentBlock,
+    StepsBlock,
+    TabsBlock,
     TextBlock,
     VideoBlock,
 )
 from ece_scorm.safe import SAFE_PATH, active_content, split_url
 from ece_scorm.source.fields import Fields
-from ece_scorm.source.yaml_reader import Map, Node, SourceTree, not_a_file
+from ece_scorm.source.yaml_reader import Map, Node, Scalar, SourceTree, not_a_file
 
 MODULE_KEYS = (
     "id",
@@ -48,6 +60,13 @@ BLOCK_KEYS = {
     "reflection": ("type", "id", "prompt", "hint"),
     "quiz": ("type", "ref"),
     "self_assessment": ("type",),
+    "accordion": ("type", "title", "items"),
+    "tabs": ("type", "title", "tabs"),
+    "flip_cards": ("type", "title", "cards"),
+    "hotspots": ("type", "title", "src", "alt", "caption", "spots"),
+    "steps": ("type", "title", "steps"),
+    "scenario": ("type", "id", "title", "situation", "question", "choices"),
+    "resources": ("type", "title", "links"),
 }
 BLOCK_REQUIRED = {
     "text": ("body",),
@@ -58,7 +77,23 @@ BLOCK_REQUIRED = {
     "reflection": ("id", "prompt"),
     "quiz": ("ref",),
     "self_assessment": (),
+    "accordion": ("items",),
+    "tabs": ("tabs",),
+    "flip_cards": ("cards",),
+    "hotspots": ("src", "alt", "spots"),
+    "steps": ("steps",),
+    "scenario": ("id", "title", "situation", "question", "choices"),
+    "resources": ("links",),
 }
+PANEL_KEYS = ("title", "body")
+CARD_KEYS = ("front", "back")
+SPOT_KEYS = ("x", "y", "title", "body")
+SCENARIO_CHOICE_KEYS = ("id", "text", "feedback", "best")
+RESOURCE_KEYS = ("title", "url", "description")
+# At least two of everything that offers a choice or a sequence: one tab or one step is not a tab or a step.
+MIN_ITEMS = {"accordion": 1, "tabs": 2, "flip_cards": 1, "hotspots": 1, "steps": 2, "resources": 1}
+MAX_SCENARIO_CHOICES = 30  # state.js / budget.py store the choice as one number; quiz masks share the cap
+URL_SCHEMES = ("https", "mailto")
 STYLES = ("info", "tip", "note", "warning", "quote")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -72,6 +107,7 @@ class Refs:
     self_assessment: SelfAssessment | None
     self_assessment_declared: bool
     reflections: dict[str, Location] = field(default_factory=dict)
+    scenarios: dict[str, Location] = field(default_factory=dict)  # ids name interactions course-wide
     videos: dict[str, Location] = field(default_factory=dict)  # ids name the player's video regions
     sa_blocks: set[str] = field(default_factory=set)  # modules with a self_assessment block written
     quiz_uses: dict[str, list[tuple[str, Location]]] = field(default_factory=dict)  # quiz -> [(module, loc)]
@@ -131,6 +167,8 @@ def _page(f: Fields, refs: Refs, node: Node, module_id: str) -> Page | None:
     title = f.text(m, "title") or f.blank()
     nodes = f.items(m, "blocks", required=True, min_items=1, too_few=f"page '{pid or ''}' has no blocks")
     blocks = [b for b in (_block(f, refs, n, module_id) for n in nodes) if b is not None]
+    # Interactive blocks name their DOM ids after their place, which is unique within a module.
+    blocks = [replace(b, key=f"{pid}-{i}") if hasattr(b, "key") else b for i, b in enumerate(blocks, 1)]
     if pid is None:
         return None
     return Page(id=pid, title=title, blocks=tuple(blocks), loc=m.loc)
@@ -185,9 +223,28 @@ def _image(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
     alt = f.text(m, "alt", allow_empty=decorative)
     if alt is None and not decorative:
         f.error(m, "image needs 'alt' text describing it (or 'decorative: true')")
-    src = media(f, refs.tree, m, "src") or ""
+    src, sources = _image_src(f, refs, m)
     alt = f.blank() if decorative else alt or f.blank()  # decorative images get alt="" in HTML
-    return ImageBlock(src=src, alt=alt, caption=f.text(m, "caption"), decorative=decorative, loc=m.loc)
+    return ImageBlock(
+        src=src, alt=alt, caption=f.text(m, "caption"), decorative=decorative, loc=m.loc, sources=sources
+    )
+
+
+def _image_src(f: Fields, refs: Refs, m: Map) -> tuple[str, dict[str, str]]:
+    """Return an image's file, or one file per language when `src` is a language map."""
+    node = m.get("src")
+    if not isinstance(node, Map):
+        return media(f, refs.tree, m, "src") or "", {}
+    langs = f.mapping(node, "src", "src", f.languages) or node
+    sources: dict[str, str] = {}
+    for lang in f.languages:
+        if lang not in langs.entries:
+            f.error(node, f"missing '{lang}' file in 'src'")
+            continue
+        path = media(f, refs.tree, node, lang)
+        if path is not None:
+            sources[lang] = path
+    return (next(iter(sources.values())) if sources else ""), sources
 
 
 def _video(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
@@ -285,6 +342,150 @@ def _self_assessment(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | N
     return SelfAssessmentBlock(self_assessment=sa, loc=m.loc) if sa is not None else None
 
 
+def _panels(f: Fields, m: Map, key: str, kind: str, what: str) -> tuple[Panel, ...]:
+    n = MIN_ITEMS[kind]
+    need = f"at least {n} {what}" if n > 1 else f"at least one {what[:-1]}"
+    nodes = f.items(m, key, required=True, min_items=n, too_few=f"{kind} block needs {need}")
+    out = []
+    for node in nodes:
+        p = f.mapping(node, key, what.rstrip("s"), PANEL_KEYS, PANEL_KEYS)
+        if p is not None:
+            title, body = f.text(p, "title") or f.blank(), f.text(p, "body") or f.blank()
+            out.append(Panel(title=title, body=body, loc=p.loc))
+    return tuple(out)
+
+
+def _accordion(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    return AccordionBlock(
+        items=_panels(f, m, "items", "accordion", "items"), title=f.text(m, "title"), loc=m.loc
+    )
+
+
+def _tabs(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    return TabsBlock(tabs=_panels(f, m, "tabs", "tabs", "tabs"), title=f.text(m, "title"), loc=m.loc)
+
+
+def _steps(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    return StepsBlock(steps=_panels(f, m, "steps", "steps", "steps"), title=f.text(m, "title"), loc=m.loc)
+
+
+def _flip_cards(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    need = "flip_cards block needs at least one card"
+    nodes = f.items(m, "cards", required=True, min_items=1, too_few=need)
+    cards = []
+    for node in nodes:
+        c = f.mapping(node, "cards", "card", CARD_KEYS, CARD_KEYS)
+        if c is not None:
+            cards.append(
+                FlipCard(
+                    front=f.text(c, "front") or f.blank(), back=f.text(c, "back") or f.blank(), loc=c.loc
+                )
+            )
+    return FlipCardsBlock(cards=tuple(cards), title=f.text(m, "title"), loc=m.loc)
+
+
+def _percent_at(f: Fields, m: Map, key: str) -> float:
+    node = m.get(key)
+    if node is None:
+        return 0.0
+    value = node.value if isinstance(node, Scalar) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        f.wrong_type(node, key, "a number (percent)")
+        return 0.0
+    if not 0 <= value <= 100:
+        f.error(node, f"'{key}' must be between 0 and 100 (percent of the image, got {value})")
+        return 0.0
+    return float(value)
+
+
+def _hotspots(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    alt = f.text(m, "alt") or f.blank()
+    src, sources = _image_src(f, refs, m)
+    image = ImageBlock(src=src, alt=alt, caption=f.text(m, "caption"), loc=m.loc, sources=sources)
+    need = "hotspots block needs at least one spot"
+    nodes = f.items(m, "spots", required=True, min_items=1, too_few=need)
+    spots = []
+    for node in nodes:
+        h = f.mapping(node, "spots", "spot", SPOT_KEYS, SPOT_KEYS)
+        if h is not None:
+            spots.append(
+                Hotspot(
+                    x=_percent_at(f, h, "x"),
+                    y=_percent_at(f, h, "y"),
+                    title=f.text(h, "title") or f.blank(),
+                    body=f.text(h, "body") or f.blank(),
+                    loc=h.loc,
+                )
+            )
+    return HotspotsBlock(image=image, spots=tuple(spots), title=f.text(m, "title"), loc=m.loc)
+
+
+def _scenario(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
+    sid = f.ident(m, "id", "scenario id")
+    nodes = f.items(m, "choices", required=True, min_items=2, too_few="scenario needs at least 2 choices")
+    if len(nodes) > MAX_SCENARIO_CHOICES:
+        f.error(m.get("choices") or m, f"scenario has {len(nodes)} choices (at most {MAX_SCENARIO_CHOICES})")
+    choices: list[ScenarioChoice] = []
+    seen: dict[str, Location] = {}
+    for node in nodes:
+        c = f.mapping(node, "choices", "scenario choice", SCENARIO_CHOICE_KEYS, ("id", "text", "feedback"))
+        if c is None:
+            continue
+        cid = f.ident(c, "id", "choice id")
+        text, feedback = f.text(c, "text") or f.blank(), f.text(c, "feedback") or f.blank()
+        if cid is None:
+            continue
+        where = c.get("id") or c
+        if cid in seen:
+            f.error(where, f"duplicate choice id '{cid}' (first defined at {seen[cid]})")
+            continue
+        seen[cid] = where.loc
+        choices.append(ScenarioChoice(cid, text, feedback, f.boolean(c, "best", False), loc=c.loc))
+    title, situation = f.text(m, "title") or f.blank(), f.text(m, "situation") or f.blank()
+    question = f.text(m, "question") or f.blank()
+    if sid is None:
+        return None
+    node = m.get("id") or m
+    if sid in refs.scenarios:
+        f.error(node, f"duplicate scenario id '{sid}' (first defined at {refs.scenarios[sid]})")
+        return None
+    refs.scenarios[sid] = node.loc
+    return ScenarioBlock(sid, title, situation, question, tuple(choices), loc=m.loc)
+
+
+def _url(f: Fields, node: Node, key: str) -> str:
+    raw = f.string_node(node, key) or ""
+    parts = urlsplit(raw)
+    ok = parts.scheme in URL_SCHEMES and (parts.netloc if parts.scheme == "https" else "@" in parts.path)
+    if raw and (not ok or any(ch.isspace() for ch in raw)):
+        f.error(node, f"link url must be an absolute https:// URL or a mailto: address (got '{raw}')")
+    return raw
+
+
+def _resources(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
+    need = "resources block needs at least one link"
+    nodes = f.items(m, "links", required=True, min_items=1, too_few=need)
+    links = []
+    for node in nodes:
+        r = f.mapping(node, "links", "link", RESOURCE_KEYS, ("title", "url"))
+        if r is None:
+            continue
+        title = f.text(r, "title") or f.blank()
+        unode = r.get("url")
+        url = f.blank()
+        if isinstance(unode, Map):  # one address per language (a French page of the same document)
+            per = f.mapping(unode, "url", "url", f.languages) or unode
+            for lang in f.languages:
+                if lang in per.entries:
+                    url[lang] = _url(f, per.entries[lang][1], f"url.{lang}")
+                else:
+                    f.error(unode, f"missing '{lang}' address in 'url'")
+        elif unode is not None:
+            url = dict.fromkeys(f.languages, _url(f, unode, "url"))
+        links.append(Resource(title=title, url=url, description=f.text(r, "description"), loc=r.loc))
+    return ResourcesBlock(links=tuple(links), title=f.text(m, "title"), loc=m.loc)
+
+
 _READERS = {
     "text": _text,
     "callout": _callout,
@@ -294,6 +495,13 @@ _READERS = {
     "reflection": _reflection,
     "quiz": _quiz,
     "self_assessment": _self_assessment,
+    "accordion": _accordion,
+    "tabs": _tabs,
+    "flip_cards": _flip_cards,
+    "hotspots": _hotspots,
+    "steps": _steps,
+    "scenario": _scenario,
+    "resources": _resources,
 }
 
 

@@ -25,6 +25,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NBSP = "\u00a0"
 # Fields whose values are language maps (ids, paths and flags are not).
 TEXT_KEYS = {"title", "description", "body", "text", "alt", "caption", "prompt", "hint", "intro"}
+TEXT_KEYS |= {"situation", "question", "front", "back"}  # interactive blocks (scenario, flip cards)
 LIST_KEYS = {"audience", "objectives", "items"}
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -45,7 +46,7 @@ def _texts(node, where=""):
         here = f"{where}.{k}"
         if k in TEXT_KEYS:
             yield here, v
-        elif k in LIST_KEYS and isinstance(v, list):
+        elif k in LIST_KEYS and isinstance(v, list) and not any("title" in x for x in v):
             yield from ((f"{here}[{i}]", item) for i, item in enumerate(v))
         elif k == "feedback" and isinstance(v, dict) and not set(v) <= LANGS:
             yield from ((f"{here}.{side}", text) for side, text in v.items())
@@ -132,22 +133,31 @@ def test_enough_substance_for_twenty_minutes(module):
     assert words >= 1500, words
 
 
-def test_images_are_small_language_neutral_svgs_with_alt(module):
+def test_images_are_small_svgs_per_language_with_alt(module):
     images = [b for _, b in _blocks(module) if isinstance(b, dict) and b.get("type") == "image"]
     assert images
-    prefix = {"patient-partners": "media/m2-", "staff-teams": "media/m3-", "leadership": "media/m4-"}
+    # The ways-of-engaging circle is the introduction's, shared: one circle across the series.
+    prefix = {
+        "patient-partners": "media/ece-ways-circle.",
+        "staff-teams": "media/m3-",
+        "leadership": "media/m4-",
+    }
     for img in images:
-        assert img["src"].startswith(prefix[module["id"]])
-        path = SOURCE / img["src"]
-        # MUST 3: the packaged file name must match the reference exactly, case included.
-        assert path.name in {p.name for p in path.parent.iterdir()}
-        assert path.stat().st_size < 10 * 1024
-        root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
-        assert root.tag == f"{{{SVG_NS}}}svg" and root.get("viewBox")
-        # One image serves both languages, so it must carry no words; the alt text says what it shows.
-        assert not root.findall(f".//{{{SVG_NS}}}text")
-        assert not root.findall(f".//{{{SVG_NS}}}script")
-        assert "http" not in path.read_text(encoding="utf-8").replace(SVG_NS, "")
+        assert set(img["src"]) == {"en", "fr"}
+        for lang, src in img["src"].items():
+            assert src.startswith(prefix[module["id"]]) and src.endswith(f".{lang}.svg")
+            path = SOURCE / src
+            # MUST 3: the packaged file name must match the reference exactly, case included.
+            assert path.name in {p.name for p in path.parent.iterdir()}
+            assert path.stat().st_size < 10 * 1024
+            root = etree.fromstring(
+                path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True)
+            )
+            assert root.tag == f"{{{SVG_NS}}}svg" and root.get("viewBox")
+            # Each language has its own file, so the drawing carries its words (#13.3).
+            assert root.findall(f".//{{{SVG_NS}}}text")
+            assert not root.findall(f".//{{{SVG_NS}}}script")
+            assert "http" not in path.read_text(encoding="utf-8").replace(SVG_NS, "")
         assert len(img["alt"]["en"]) > 40 and len(img["alt"]["fr"]) > 40
 
 

@@ -85,6 +85,26 @@ test("multiple-choice answer: choices, ordered pattern and response, success, at
   assert.deepEqual(s.result.extensions, {[COURSE + "/xapi/extensions/attempt"]: 2});
 });
 
+test("scenario choice (never scored): answered with the choice; no pattern or success unless one is best", () => {
+  const choices = [{id: "volunteer", text: {en: "Volunteer", fr: "Bénévolat"}},
+    {id: "rescope", text: {en: "Rescope", fr: "Recadrer"}}];
+  const ev = {type: "answer", kind: "choice", scored: false, interactionId: "s.budget",
+    activityId: COURSE + "/scenario/budget", prompt: {en: "What now?", fr: "Et maintenant?"}, choices,
+    response: ["volunteer"], correct: [], success: null, attempt: 1, latencyMs: 1000};
+  const [open] = builder().forEvent(ev);
+  valid(open);
+  assert.equal(open.verb.id, "http://adlnet.gov/expapi/verbs/answered");
+  assert.equal(open.object.id, COURSE + "/scenario/budget");
+  assert.equal(open.object.definition.interactionType, "choice");
+  assert.equal(open.object.definition.correctResponsesPattern, undefined);
+  assert.equal(open.result.response, "volunteer");
+  assert.equal("success" in open.result, false);
+  const [keyed] = builder().forEvent(Object.assign({}, ev, {correct: ["rescope"], success: false}));
+  valid(keyed);
+  assert.deepEqual(keyed.object.definition.correctResponsesPattern, ["rescope"]);
+  assert.equal(keyed.result.success, false);
+});
+
 test("true-false answer has no choices", () => {
   const [s] = builder().forEvent({type: "answer", kind: "true-false", activityId: COURSE + "/quiz/q/tf",
     prompt: {en: "T?", fr: "V ?"}, choices: [{id: "true", text: {en: "True", fr: "Vrai"}},

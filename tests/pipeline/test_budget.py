@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.errors import BuildFailed
+from ece_scorm.model import ScenarioBlock, ScenarioChoice
 from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.pipeline.render import render_module
 from tests.support import courses as C
@@ -46,6 +48,7 @@ function fill(s, pick) {
       date: pick(E.DAY_MAX + 1), primary: pick(P + 1) - 1, others: pick(2 ** P),
       items: s.sa.items.map(() => pick(points)) }));
   }
+  s.scenarios = D.scenarios.map((x) => pick(x.choices.length + 1) - 1);
   return s;
 }
 const worst = fill(E.fresh(D), (n) => n - 1);
@@ -119,6 +122,41 @@ def test_python_worst_case_matches_the_js_encoder(fmt):
         assert got["worst"] <= 64000 < state_budget.worst_case_length(module, text_max + 1, 2, kept)
     else:  # xAPI keeps its state in the State API: no limit, the 4,000-character long-fill-in cap
         assert text_max == 4000
+
+
+def scenario(sid: str, choices: int) -> ScenarioBlock:
+    return ScenarioBlock(
+        id=sid,
+        title=C.t("Dilemma"),
+        situation=C.t("The plan is final."),
+        question=C.t("What now?"),
+        choices=tuple(
+            ScenarioChoice(id=f"c{i}", text=C.t(f"Do {i}"), feedback=C.t("Then.")) for i in range(choices)
+        ),
+    )
+
+
+def with_scenarios(module, *blocks: ScenarioBlock):
+    page = module.pages[0]
+    return dataclasses.replace(
+        module, pages=(dataclasses.replace(page, blocks=page.blocks + blocks),) + module.pages[1:]
+    )
+
+
+def test_worst_case_by_hand_for_scenarios():
+    module = with_scenarios(C.module(pages=1), scenario("a", 3), scenario("b", 30))
+    # one page without texts (5 + 2 + 2 + 2 + 2 + 1), then each chosen choice + 1: 3 = "3." and 30 = "u."
+    assert state_budget.worst_case_length(module) == 14 + 2 + 2
+    assert state_budget.block_state_length(C.module(pages=1)) == 0
+
+
+@pytest.mark.parametrize("fmt", ["scorm12", "xapi"])
+def test_scenario_state_matches_the_js_encoder(fmt):
+    module = with_scenarios(C.module(pages=3, reflections=1), scenario("a", 3), scenario("b", 30))
+    got = run_encoder(C.course(module), module, fmt)
+    assert got["worst"] == state_budget.worst_case_length(module, got["data"]["stateBudget"]["textMax"], 2)
+    assert got["worstRoundTrips"] and got["roundTrips"] and got["longestRandom"] <= got["worst"]
+    assert got["wrongFingerprintIsFresh"] and got["garbageIsFresh"]
 
 
 def test_text_cap_is_the_largest_that_fits():

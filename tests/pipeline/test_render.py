@@ -150,7 +150,7 @@ def test_runtime_bundles_the_format_adapter_and_outbox():
     header = {fmt: render.runtime_js(fmt).split("\n", 1)[0] for fmt in ("standalone", "scorm12", "xapi")}
     assert header["standalone"] == (
         "/* ece-player (standalone): i18n.js, state.js, quiz.js, selfassessment.js, completion.js, "
-        "adapters/standalone.js, core.js */"
+        "blocks.js, adapters/standalone.js, core.js */"
     )
     for fmt, extra in (("scorm12", ["adapters/scorm12.js"]), ("xapi", ["outbox.js", "adapters/xapi.js"])):
         for part in extra:

@@ -40,7 +40,7 @@ def lang_texts(value: object, path: str = "course"):
     """Yield (path, mapping) for every language map reachable from a model object."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            if f.name not in ("loc", "source_dir", "captions"):
+            if f.name not in ("loc", "source_dir", "captions", "sources"):  # file maps, not texts
                 yield from lang_texts(getattr(value, f.name), f"{path}.{f.name}")
     elif isinstance(value, Mapping):
         yield path, value

@@ -87,16 +87,13 @@
     var ops = [["id", ev.interactionId]];
     var when = S.time12(ev.timestamp);
     if (ev.kind === "choice" || ev.kind === "true-false") {
-      var tf = ev.kind === "true-false";
-      ops.push(
-        ["type", tf ? "true-false" : "choice"],
-        ["student_response", tf ? trueFalse(ev.response) : choiceCodes(ev.choices, ev.response)],
-        ["correct_responses.0.pattern", tf ? trueFalse(ev.correct) : choiceCodes(ev.choices, ev.correct)],
-        ["result", ev.success ? "correct" : "wrong"],
-        ["weighting", "1"],
-        ["latency", S.timespan12(ev.latencyMs)],
-        ["time", when]
-      );
+      var tf = ev.kind === "true-false", open = ev.scored === false, keyed = !open || (ev.correct || []).length;
+      ops.push(["type", tf ? "true-false" : "choice"],
+        ["student_response", tf ? trueFalse(ev.response) : choiceCodes(ev.choices, ev.response)]);
+      // A scenario's choice is recorded, never scored: weighting 0; "neutral" unless it marks a best choice.
+      if (keyed) ops.push(["correct_responses.0.pattern", tf ? trueFalse(ev.correct) : choiceCodes(ev.choices, ev.correct)]);
+      ops.push(["result", !keyed ? "neutral" : ev.success ? "correct" : "wrong"], ["weighting", open ? "0" : "1"],
+        ["latency", S.timespan12(ev.latencyMs)], ["time", when]);
     } else if (ev.kind === "likert") {
       // Weighting 0: self-assessment answers and reflections are never scored.
       // Moodle and scorm-again both accept the scale id as a likert response (DESIGN "Facts measured").

@@ -44,17 +44,14 @@
     var fallback = data.defaultLanguage || "en";
     var when = S.time2004(ev.timestamp);
     if (ev.kind === "choice" || ev.kind === "true-false") {
-      var tf = ev.kind === "true-false";
-      ops.push(
-        ["type", tf ? "true-false" : "choice"],
+      var tf = ev.kind === "true-false", open = ev.scored === false, keyed = !open || (ev.correct || []).length;
+      ops.push(["type", tf ? "true-false" : "choice"],
         ["description", localized(S.text(ev.prompt, lang, fallback), lang, DESCRIPTION)],
-        ["learner_response", tf ? trueFalse(ev.response) : ids(ev.response, ev.choices)],
-        ["correct_responses.0.pattern", tf ? trueFalse(ev.correct) : ids(ev.correct, ev.choices)],
-        ["result", ev.success ? "correct" : "incorrect"],
-        ["weighting", "1"],
-        ["latency", S.duration2004(ev.latencyMs)],
-        ["timestamp", when]
-      );
+        ["learner_response", tf ? trueFalse(ev.response) : ids(ev.response, ev.choices)]);
+      // A scenario's choice is recorded, never scored: weighting 0; "neutral" unless it marks a best choice.
+      if (keyed) ops.push(["correct_responses.0.pattern", tf ? trueFalse(ev.correct) : ids(ev.correct, ev.choices)]);
+      ops.push(["result", !keyed ? "neutral" : ev.success ? "correct" : "incorrect"], ["weighting", open ? "0" : "1"],
+        ["latency", S.duration2004(ev.latencyMs)], ["timestamp", when]);
     } else if (ev.kind === "likert") {
       ops.push(["type", "likert"], ["description", localized(S.text(ev.prompt, lang, fallback), lang, DESCRIPTION)],
         ["learner_response", shortId(ev.response || "")], ["result", "neutral"], ["weighting", "0"],
