@@ -455,8 +455,9 @@ def _scenario(f: Fields, refs: Refs, m: Map, module_id: str) -> Block | None:
 
 def _url(f: Fields, node: Node, key: str) -> str:
     raw = f.string_node(node, key) or ""
-    parts = urlsplit(raw)
-    ok = parts.scheme in URL_SCHEMES and (parts.netloc if parts.scheme == "https" else "@" in parts.path)
+    parts = split_url(raw)  # None for what urllib cannot split ('[HOST]', a broken IPv6 literal)
+    ok = parts is not None and parts.scheme in URL_SCHEMES
+    ok = ok and bool(parts.netloc if parts.scheme == "https" else "@" in parts.path)
     if raw and (not ok or any(ch.isspace() for ch in raw)):
         f.error(node, f"link url must be an absolute https:// URL or a mailto: address (got '{raw}')")
     return raw

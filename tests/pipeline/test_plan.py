@@ -96,7 +96,7 @@ def test_bundle_order_is_the_data_beside_the_player(tmp_path, monkeypatch):
     header = render.runtime_js("scorm12").split("\n", 1)[0]
     assert header == (
         "/* ece-player (scorm12): i18n.js, state.js, quiz.js, selfassessment.js, completion.js, "
-        "adapters/standalone.js, adapters/scorm12.js, core.js */"
+        "blocks.js, adapters/standalone.js, adapters/scorm12.js, core.js */"
     )
 
 
