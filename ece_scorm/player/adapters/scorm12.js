@@ -7,7 +7,9 @@
   ECE.adapters = ECE.adapters || {};
   var S = ECE.scorm;
 
-  var COMMENTS_LIMIT = 4096; // CMIString4096 with Moodle's "SCORM standards mode" on (MUST 20)
+  // CMIString4096 with Moodle's "SCORM standards mode" on (MUST 20); kept even where the probe below finds a
+  // roomy suspend_data, since scorm-again keeps 64,000 there but 4,096 here.
+  var COMMENTS_LIMIT = 4096;
   var PROBE = "ece-probe:"; // the launch probe's value (tests/support/moodle_rules.py knows it by this)
   var RESPONSE_LIMIT = 255; // CMIString256: student_response, correct_responses.n.pattern
   var CHOICE_CODES = "abcdefghijklmnopqrstuvwxyz0123456789"; // 1.2 choice responses are single characters
@@ -53,14 +55,12 @@
     var current = cur.value;
     if (current.indexOf(entry) >= 0) return { ok: true }; // already stored (resume, replay): never duplicate
     var how = engine.memo.comments;
-    // Strict even where suspend_data is roomy: scorm-again keeps 64,000 there but 4,096 here.
-    var limit = COMMENTS_LIMIT;
     var r;
     if (how === "replace" || !current) {
       var base = withoutEntry(current, item.id);
       var full = joined(base, entry);
-      if (full.length > limit) {
-        full = S.cut(full, limit);
+      if (full.length > COMMENTS_LIMIT) {
+        full = S.cut(full, COMMENTS_LIMIT);
         engine.emit("warn", "comment-cut", {});
       }
       r = ch.set("cmi.comments", full);
@@ -68,8 +68,8 @@
       return r;
     }
     var delta = "\n\n" + entry;
-    if (current.length + delta.length > limit) {
-      delta = S.cut(delta, Math.max(0, limit - current.length));
+    if (current.length + delta.length > COMMENTS_LIMIT) {
+      delta = S.cut(delta, Math.max(0, COMMENTS_LIMIT - current.length));
       engine.emit("warn", "comment-cut", {});
       if (!delta) return { ok: true };
     }
@@ -81,7 +81,7 @@
     if (back.ok && back.value === current + delta) { engine.memo.comments = "append"; return r; }
     engine.memo.comments = "replace";
     var whole = joined(withoutEntry(current, item.id), entry);
-    r = ch.set("cmi.comments", S.cut(whole, limit));
+    r = ch.set("cmi.comments", S.cut(whole, COMMENTS_LIMIT));
     if (!r.ok) r.element = "cmi.comments";
     return r;
   }
