@@ -259,8 +259,8 @@
   /** Record free texts typed but never blurred (tab closed mid-sentence), so no answer is lost. */
   function flushTexts() {
     Object.keys(S.texts).forEach(function (key) {
-      if (recordedText[key] === S.texts[key]) return;
-      recordedText[key] = S.texts[key];
+      if (recordedText[key] === whole(key)) return;
+      recordedText[key] = whole(key);
       ECE.sa.recordText(key);
     });
     if (S.sa && S.sa.team.trim() !== recordedTeam) {
@@ -292,12 +292,13 @@
   ECE.player = { data: function () { return D; }, state: function () { return S; }, go: go, show: show };
   ECE._core = { leave: leave, get closed() { return closed; }, $: $, $$: $$, langOf: langOf, base: base, now: now, record: record, save: save,
     saveSoon: saveSoon, announce: announce, evaluate: evaluate, quizIdx: quizIdx, items: items,
-    recordedText: recordedText, fullText: fullText, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
+    recordedText: recordedText, whole: whole, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
 
   function bind() {
     document.addEventListener("click", onClick);
     document.addEventListener("input", onInput);
     document.addEventListener("change", onChange);
+    document.addEventListener("paste", onPaste);
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(); });
     window.addEventListener("pagehide", onPageHide);
     $$("video").forEach(function (v) {
@@ -355,11 +356,30 @@
     }
   }
 
+  /** The learner's whole text, also where it is longer than the resume state keeps. */
+  function whole(key) { return fullText[key] || S.texts[key] || ""; }
+
+  // The browser would cut a pasted text at maxlength without a word: paste it whole instead; onInput then
+  // keeps the cap in the state, the whole text for the answer, and the counter says so.
+  function onPaste(e) {
+    var el = e.target;
+    if (!el.hasAttribute || !el.hasAttribute("data-text") || !e.clipboardData || el.maxLength < 0) return;
+    var add = e.clipboardData.getData("text/plain");
+    var caret = el.selectionStart + add.length;
+    var next = el.value.slice(0, el.selectionStart) + add + el.value.slice(el.selectionEnd);
+    if (next.length <= el.maxLength) return;
+    e.preventDefault();
+    el.value = next;
+    el.setSelectionRange(caret, caret);
+    onInput({ target: el });
+    onChange({ target: el }); // a value set by script fires no change event on blur: record it now
+  }
+
   function onChange(e) {
     var el = e.target, key = el.getAttribute("data-text");
     if (key) {
-      if (recordedText[key] !== S.texts[key]) {
-        recordedText[key] = S.texts[key];
+      if (recordedText[key] !== whole(key)) {
+        recordedText[key] = whole(key);
         ECE.sa.recordText(key);
       }
       return save();

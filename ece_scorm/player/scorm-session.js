@@ -205,7 +205,9 @@
           outbox = new S.Outbox(storage, "ece-scorm:" + d.name + ":" + activity + ":" + (info.learnerId || "-"));
           var earlier = outbox.fromEarlier;
           var pendingState = outbox.slot("state");
-          var state = pendingState ? pendingState.state : info.state || null;
+          // Moodle's SCORM 2004 runtime hands suspend_data back with CRLF for every LF the SCO wrote, which
+          // would shift the length-prefixed texts of state.js; a textarea's value never holds a CR.
+          var state = pendingState ? pendingState.state : (info.state || "").replace(/\r\n/g, "\n") || null;
           if (mode !== "review" && d.notStarted(info.status) && !outbox.slot("status")) {
             outbox.add({ slot: "status", ops: d.startStatusOps(mode) }); // MUST 18: explicit status
           }

@@ -43,7 +43,7 @@
       activityId = c.base() + "/" + D.selfAssessment.id + "/prompt/" + id;
     }
     c.record({ type: "answer", kind: "text", promptId: id, interactionId: key, activityId: activityId,
-      prompt: prompt, response: c.fullText[key] || c.S.texts[key], timestamp: c.now() });
+      prompt: prompt, response: c.whole(key), timestamp: c.now() });
   }
 
   function paint() {
