@@ -101,7 +101,8 @@ def test_pass_after_leaving_halfway_with_standards_mode_on(standards_on, scorm_p
     assert tracks["cmi.location"] == "knowledge-check"
     assert interactions(tracks, "learner_response") == answers2004(learner.outcome)
     long_body = learner.outcome.texts[LONG_ID]
-    assert long_body in tracks["cmi.suspend_data"]  # 2004 is not bound by 1.2's caps: kept whole
+    # 2004 is not bound by 1.2's caps: kept whole; Moodle hands every LF back as CRLF (undone at resume).
+    assert long_body.replace("\n", "\r\n") in tracks["cmi.suspend_data"]
     assert mid["gradebook"]["grade"] is None and mid["completion"]["state_name"] == "incomplete"
 
     page = new_learner_page(browser, info)
@@ -141,7 +142,8 @@ def test_fail_after_the_last_attempt_with_standards_mode_off(standards_off, scor
     page = new_learner_page(browser, info)
     frame = enter(page, info)
     learner = MoodleLearner(frame, INTRO, "en")
-    learner.goto("knowledge-check")
+    for p in INTRO.pages:  # a learner who looks at every page and answers only the quiz
+        learner.goto(p.id)
     for attempt in range(QUIZ.attempts):
         if attempt:
             learner.visible.get_by_role("button", name="Try again", exact=True).click()
@@ -154,8 +156,8 @@ def test_fail_after_the_last_attempt_with_standards_mode_off(standards_off, scor
         lambda r: sco_tracks(r).get("cmi.success_status") == "failed",
     )
     tracks = sco_tracks(report)
-    # The module asks for a passed quiz (course_source/modules/introduction.yaml): failed is not completed.
-    assert tracks["cmi.completion_status"] == "incomplete"
+    # Every page seen and the quiz done (course_source/modules/introduction.yaml): completed, but failed.
+    assert tracks["cmi.completion_status"] == "completed"
     assert tracks["cmi.score.raw"] == "0"
     assert interactions(tracks, "learner_response") == answers2004(learner.outcome)
     assert report["gradebook"]["grade"] == 0.0

@@ -156,7 +156,19 @@ class MoodleLearner(ScriptedLearner):
             return super().write(name, interaction_id)
         body = long_text(interaction_id, self.long[interaction_id])
         box = self.visible.get_by_role("textbox", name=name, exact=True)
-        box.fill(body)
+        if len(body) <= int(box.get_attribute("maxlength") or len(body)):
+            box.fill(body)
+        else:
+            # Pasted, as a learner brings a text written elsewhere: fill() would stop at maxlength the way
+            # typing does, and a synthetic paste event has no default action, so the player's own paste
+            # handling (core.js onPaste) is what puts it in.
+            box.evaluate(
+                "(el, text) => { el.focus(); el.select(); const dt = new DataTransfer();"
+                " dt.setData('text/plain', text); el.dispatchEvent(new ClipboardEvent('paste',"
+                " {clipboardData: dt, bubbles: true, cancelable: true})); }",
+                body,
+            )
+        assert box.input_value() == body
         box.press("Tab")
         self.outcome.answers.append(Answer(interaction_id, "text", body))
 
