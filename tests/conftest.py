@@ -7,4 +7,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-pytest_plugins = ["tests.support.browser", "tests.support.lrs_server", "tests.support.scorm_host"]
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.lrs_server",
+    "tests.support.scorm_host",
+    "tests.support.lms",
+]

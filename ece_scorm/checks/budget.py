@@ -49,6 +49,15 @@ def check_budget(pkg: Package, fmt: str) -> None:
                 "talk to the wrong LMS API",
             )
         limit = LIMITS.get(fmt)
+        roomy = budget.get("roomy") if isinstance(budget, dict) else None
+        if limit and isinstance(roomy, dict) and int(roomy.get("worstCase", 0)) > int(roomy.get("limit", 0)):
+            # The roomy budget (pipeline/budget.py) is used only where the LMS kept a state that long.
+            pkg.error(
+                name,
+                f"worst-case resume state in an LMS that keeps {int(roomy.get('limit', 0)):,} characters is "
+                f"{int(roomy['worstCase']):,}; a learner's progress could fail to save there",
+                "MUST 20",
+            )
         if limit and worst > limit[0]:
             pkg.error(
                 name,

@@ -6,6 +6,11 @@ Compression cannot make an honest worst case smaller (adversarial text does not 
 gets a character cap instead: the player's textarea `maxlength` is `text_max(module, fmt)`, chosen as the
 largest cap that keeps the worst case within the format's limit (MUST 20: 4,096 for SCORM 1.2,
 64,000 for 2004), never more than `FORMAT_TEXT_MAX[fmt]`.
+
+SCORM 1.2's 4,096 is what a strict LMS keeps (Moodle with "SCORM standards mode" on); Moodle's default keeps
+64,000 characters in every 1.2 string. So a 1.2 module also gets a `roomy` budget fitted to that: the player
+writes a state of that worst-case length at launch and reads it back; where the LMS keeps it, reflections
+may be as long as the roomy cap, and where it refuses (error 405) the strict cap holds.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ LIMITS = {"scorm12": 4096, "scorm2004": 64000}  # MUST 20
 # text could not be reported anyway; 2004 `long-fill-in` and xAPI take 4,000 (DESIGN.md mapping table).
 FORMAT_TEXT_MAX = {"scorm12": 255}
 DEFAULT_TEXT_MAX = 4000
+# What a permissive 1.2 LMS keeps (Moodle's default, standards mode off: CMIString64000 for suspend_data,
+# comments and student_response); the player uses it only after reading a state that long back.
+ROOMY_LIMITS = {"scorm12": 64000}
 MIN_TEXT_MAX = 100  # below this a reflection is no longer useful: fail the build instead
 # Self-assessment re-administration (state.js): the current administration's number and start day, then the
 # earlier administrations (day, pillar choice, one character per item; their texts are not kept).
@@ -137,10 +145,10 @@ def block_state_length(module: Module) -> int:
     return sum(_num(len(s.choices)) for s in module.scenarios())
 
 
-def text_max(module: Module, fmt: str, languages: int = 2) -> int:
+def text_max(module: Module, fmt: str, languages: int = 2, *, roomy: bool = False) -> int:
     """Return the per-text character cap for this module in this format (largest that fits the limit)."""
-    cap = FORMAT_TEXT_MAX.get(fmt, DEFAULT_TEXT_MAX)
-    limit = LIMITS.get(fmt)
+    cap = DEFAULT_TEXT_MAX if roomy else FORMAT_TEXT_MAX.get(fmt, DEFAULT_TEXT_MAX)
+    limit = ROOMY_LIMITS.get(fmt) if roomy else LIMITS.get(fmt)
     if limit is None or text_count(module) == 0:
         return cap
     history = SA_HISTORY_RESERVED.get(fmt, SA_HISTORY_MAX) if module.self_assessment() else 0
@@ -162,6 +170,7 @@ class Budget:
     limit: int | None
     text_max: int
     sa_history: int = 0  # earlier self-assessment administrations kept (ECE_DATA.stateBudget.saHistory)
+    roomy: Budget | None = None  # SCORM 1.2 in an LMS that keeps 64,000 characters (see the module doc)
 
 
 MAX_BITS = 30  # quiz.js / selfassessment.js keep choices and pillars in 32-bit masks
@@ -189,7 +198,12 @@ def measure(module: Module, fmt: str, languages: int = 2) -> Budget:
     if text_count(module) and cap < MIN_TEXT_MAX:
         cap = MIN_TEXT_MAX  # report an overflow at the smallest useful cap rather than shrink further
     kept = sa_history(module, fmt, cap, languages)
-    return Budget(worst_case_length(module, cap, languages, kept), LIMITS.get(fmt), cap, kept)
+    roomy = None
+    if fmt in ROOMY_LIMITS:
+        big = max(cap, text_max(module, fmt, languages, roomy=True))
+        roomy = Budget(worst_case_length(module, big, languages, kept), ROOMY_LIMITS[fmt], big, kept)
+    worst = worst_case_length(module, cap, languages, kept)
+    return Budget(worst, LIMITS.get(fmt), cap, sa_history=kept, roomy=roomy)
 
 
 def check(module: Module, fmt: str, languages: int = 2) -> Budget:

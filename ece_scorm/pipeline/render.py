@@ -153,6 +153,15 @@ def _sa_data(sa: SelfAssessment, langs: Sequence[str]) -> dict:
     }
 
 
+def _budget_data(budget: state_budget.Budget) -> dict:
+    """Return ECE_DATA.stateBudget: the strict budget, plus the roomy one the player may probe for."""
+    out: dict = {"worstCase": budget.worst_case, "limit": budget.limit, "textMax": budget.text_max}
+    out["saHistory"] = budget.sa_history  # earlier self-assessment administrations the state keeps
+    if budget.roomy is not None:
+        out["roomy"] = _budget_data(budget.roomy)
+    return out
+
+
 def ece_data(
     course: Course,
     module: Module,
@@ -218,12 +227,7 @@ def ece_data(
             for b in module.scenarios()
         ],
         "selfAssessment": _sa_data(sa, langs) if sa else None,
-        "stateBudget": {
-            "worstCase": budget.worst_case,
-            "limit": budget.limit,
-            "textMax": budget.text_max,
-            "saHistory": budget.sa_history,  # earlier self-assessment administrations the state keeps
-        },
+        "stateBudget": _budget_data(budget),
         "strings": {lang: dict(strings[lang]) for lang in langs},
     }
 

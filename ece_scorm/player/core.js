@@ -6,6 +6,7 @@
   var i18n = ECE.i18n, t = i18n.t, tl = i18n.tl, pick = i18n.pick;
   var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
   var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null, said = [], pickedLang = null;
+  var fullText = {};  // key -> a text longer than the cap: the state keeps its beginning, the answer all of it
   ECE.adapters = ECE.adapters || {};
 
   function $(sel, ctx) { return (ctx || document).querySelector(sel); }
@@ -65,6 +66,8 @@
   function matchLang(pref) { return i18n.match(pref, D.languages); }
 
   function run(info) {
+    // The adapter may have found at launch that its LMS keeps more than the strict budget (scorm12.js probe).
+    if (info.textMax > 0) D.stateBudget.textMax = info.textMax;
     S = ECE.state.decode(info.state, D);
     review = info.mode === "review";
     var lang = S.lang >= 0 ? D.languages[S.lang] : matchLang(info.language);
@@ -256,8 +259,8 @@
   /** Record free texts typed but never blurred (tab closed mid-sentence), so no answer is lost. */
   function flushTexts() {
     Object.keys(S.texts).forEach(function (key) {
-      if (recordedText[key] === S.texts[key]) return;
-      recordedText[key] = S.texts[key];
+      if (recordedText[key] === whole(key)) return;
+      recordedText[key] = whole(key);
       ECE.sa.recordText(key);
     });
     if (S.sa && S.sa.team.trim() !== recordedTeam) {
@@ -289,12 +292,13 @@
   ECE.player = { data: function () { return D; }, state: function () { return S; }, go: go, show: show };
   ECE._core = { leave: leave, get closed() { return closed; }, $: $, $$: $$, langOf: langOf, base: base, now: now, record: record, save: save,
     saveSoon: saveSoon, announce: announce, evaluate: evaluate, quizIdx: quizIdx, items: items,
-    recordedText: recordedText, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
+    recordedText: recordedText, whole: whole, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
 
   function bind() {
     document.addEventListener("click", onClick);
     document.addEventListener("input", onInput);
     document.addEventListener("change", onChange);
+    document.addEventListener("paste", onPaste);
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(); });
     window.addEventListener("pagehide", onPageHide);
     $$("video").forEach(function (v) {
@@ -339,6 +343,10 @@
     var el = e.target, key = el.getAttribute("data-text");
     if (key) {
       S.texts[key] = el.value.slice(0, D.stateBudget.textMax);
+      // A pasted or dropped text may exceed the cap: the whole of it goes with the answer (LMS comments,
+      // statement) and the learner is told that the resume state keeps only its beginning.
+      if (el.value.length > S.texts[key].length) fullText[key] = el.value;
+      else delete fullText[key];
       paintTexts(el);
       saveSoon();
     } else if (el.hasAttribute("data-team")) {
@@ -348,11 +356,30 @@
     }
   }
 
+  /** The learner's whole text, also where it is longer than the resume state keeps. */
+  function whole(key) { return fullText[key] || S.texts[key] || ""; }
+
+  // The browser would cut a pasted text at maxlength without a word: paste it whole instead; onInput then
+  // keeps the cap in the state, the whole text for the answer, and the counter says so.
+  function onPaste(e) {
+    var el = e.target;
+    if (!el.hasAttribute || !el.hasAttribute("data-text") || !e.clipboardData || el.maxLength < 0) return;
+    var add = e.clipboardData.getData("text/plain");
+    var caret = el.selectionStart + add.length;
+    var next = el.value.slice(0, el.selectionStart) + add + el.value.slice(el.selectionEnd);
+    if (next.length <= el.maxLength) return;
+    e.preventDefault();
+    el.value = next;
+    el.setSelectionRange(caret, caret);
+    onInput({ target: el });
+    onChange({ target: el }); // a value set by script fires no change event on blur: record it now
+  }
+
   function onChange(e) {
     var el = e.target, key = el.getAttribute("data-text");
     if (key) {
-      if (recordedText[key] !== S.texts[key]) {
-        recordedText[key] = S.texts[key];
+      if (recordedText[key] !== whole(key)) {
+        recordedText[key] = whole(key);
         ECE.sa.recordText(key);
       }
       return save();
@@ -391,12 +418,13 @@
   function paintTexts(src) {
     var max = D.stateBudget.textMax;
     $$("[data-text]").forEach(function (el) {
-      var v = S.texts[el.getAttribute("data-text")] || "";
+      var key = el.getAttribute("data-text"), v = fullText[key] || S.texts[key] || "";
+      if (el.maxLength !== max) el.maxLength = max;
       if (el !== src && el.value !== v) el.value = v;
     });
     $$("[data-counter]").forEach(function (el) {
-      var n = (S.texts[el.getAttribute("data-counter")] || "").length;
-      el.textContent = tl(langOf(el), "counter", { n: n, max: max });
+      var key = el.getAttribute("data-counter"), n = (fullText[key] || S.texts[key] || "").length;
+      el.textContent = tl(langOf(el), n > max ? "counterOver" : "counter", { n: n, max: max });
     });
     $$("[data-team]").forEach(function (el) { if (el !== src && el.value !== S.sa.team) el.value = S.sa.team; });
   }

@@ -35,6 +35,7 @@
     var lastResult = null;
     var inError = false;
     var memo = {}; // per-session facts a dialect learns about the LMS (e.g. how it treats cmi.comments)
+    var stateLimit = dialect.stateLimit; // MUST 20; raised at start() where the LMS keeps more
     var dismissing = false; // the page is being unloaded (pagehide)
     var endedTold = false;
     var scheduled = null; // the commit queued for the end of the current task
@@ -194,13 +195,19 @@
           startedAt = Date.now();
           var info = d.readStart(ch);
           mode = info.mode === "browse" || info.mode === "review" ? info.mode : "normal";
+          var budget = data.stateBudget || {};
+          // What this LMS keeps, found by writing and reading back (scorm12.js); the strict budget otherwise.
+          memo.roomy = mode !== "review" && d.probe ? d.probe(ch, info, budget) : null;
+          stateLimit = memo.roomy ? memo.roomy.limit : d.stateLimit;
           var preferred = S.language(info.languagePref, data.languages);
           if (preferred) lang = preferred;
           var activity = (data.module && data.module.activityId) || (data.module && data.module.id) || "";
           outbox = new S.Outbox(storage, "ece-scorm:" + d.name + ":" + activity + ":" + (info.learnerId || "-"));
           var earlier = outbox.fromEarlier;
           var pendingState = outbox.slot("state");
-          var state = pendingState ? pendingState.state : info.state || null;
+          // Moodle's SCORM 2004 runtime hands suspend_data back with CRLF for every LF the SCO wrote, which
+          // would shift the length-prefixed texts of state.js; a textarea's value never holds a CR.
+          var state = pendingState ? pendingState.state : (info.state || "").replace(/\r\n/g, "\n") || null;
           if (mode !== "review" && d.notStarted(info.status) && !outbox.slot("status")) {
             outbox.add({ slot: "status", ops: d.startStatusOps(mode) }); // MUST 18: explicit status
           }
@@ -213,7 +220,7 @@
             var ok = sync();
             if (ok && earlier) emit("ok", "replayed", {});
           }
-          return {
+          var started = {
             state: state,
             language: preferred,
             learnerName: info.learnerName || null,
@@ -221,6 +228,8 @@
             resumed: !!state,
             location: info.location || null,
           };
+          if (memo.roomy) started.textMax = memo.roomy.textMax; // more than the build's strict cap
+          return started;
         });
       },
 
@@ -249,9 +258,9 @@
 
       saveState: function (state) {
         var s = String(state == null ? "" : state);
-        if (s.length > d.stateLimit) {
+        if (s.length > stateLimit) {
           // MUST 20: the build keeps states under the limit; say so if one still grows past it.
-          emit("warn", "state-too-long", { detail: s.length + " > " + d.stateLimit });
+          emit("warn", "state-too-long", { detail: s.length + " > " + stateLimit });
         }
         return write([{ slot: "state", state: s, ops: [[d.suspendData, s]] }]);
       },

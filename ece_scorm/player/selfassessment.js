@@ -64,7 +64,7 @@
     }
     ev.activityId = activityId;
     ev.prompt = prompt;
-    ev.response = S.texts[key];
+    ev.response = c.whole(key);  // the whole text, even beyond the resume-state cap (core.js)
     c.record(ev);
   }
 

@@ -69,12 +69,16 @@ process.stdout.write(JSON.stringify({ worst: enc.length, worstRoundTrips: same(b
 """
 
 
-def run_encoder(course, module, fmt: str) -> dict:
-    """Render the module's ECE_DATA and measure the JS encoder on it in node."""
+def run_encoder(course, module, fmt: str, *, roomy: bool = False) -> dict:
+    """Render the module's ECE_DATA and measure the JS encoder on it in node (at the roomy cap if asked)."""
     if shutil.which("node") is None:
         pytest.fail("node is required (scripts/test installs it)", pytrace=False)
     files = {f.path: f.data for f in render_module(course, module, fmt, course.languages)}
     payload = files["ece-data.js"].decode("utf-8").removeprefix("window.ECE_DATA = ").rstrip().rstrip(";")
+    if roomy:  # what the player uses once its LMS kept a state that long (adapters/scorm12.js probe)
+        data = json.loads(payload)
+        data["stateBudget"] = data["stateBudget"]["roomy"]
+        payload = json.dumps(data)
     proc = subprocess.run(
         ["node", "-e", NODE_DRIVER, str(STATE_JS)],
         input=payload,
@@ -157,6 +161,21 @@ def test_scenario_state_matches_the_js_encoder(fmt):
     assert got["worst"] == state_budget.worst_case_length(module, got["data"]["stateBudget"]["textMax"], 2)
     assert got["worstRoundTrips"] and got["roundTrips"] and got["longestRandom"] <= got["worst"]
     assert got["wrongFingerprintIsFresh"] and got["garbageIsFresh"]
+
+
+def test_scorm12_roomy_budget_matches_the_js_encoder_and_fits_what_moodle_keeps_by_default():
+    sa = C.self_assessment(pillars=4, items=10, pillar_reflections=2, reflections=3)
+    module = C.module(pages=11, quizzes=(C.quiz(questions=5, choices=6, attempts=0),), reflections=2, sa=sa)
+    course = C.course(module)
+    got = run_encoder(course, module, "scorm12", roomy=True)
+    roomy = got["data"]["stateBudget"]
+    assert roomy["limit"] == 64000  # Moodle's default (standards mode off) for every SCORM 1.2 string
+    assert got["worst"] == roomy["worstCase"] == state_budget.worst_case_length(module, roomy["textMax"], 2)
+    # 17 texts: the 4,000-character cap would pass 64,000, so it is the largest that fits
+    assert got["worst"] <= 64000 < state_budget.worst_case_length(module, roomy["textMax"] + 1, 2)
+    strict = run_encoder(course, module, "scorm12")["data"]["stateBudget"]
+    assert strict["worstCase"] <= 4096 and strict["textMax"] < roomy["textMax"]  # the strict case still fits
+    assert "roomy" not in run_encoder(course, module, "scorm2004")["data"]["stateBudget"]
 
 
 def test_text_cap_is_the_largest_that_fits():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,3 +173,50 @@ def build_xapi_cmi5_packages(out: Path) -> dict[str, Path]:
 def xapi_cmi5_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The bundled course's packages: ece-<module>-xapi.zip for each module and ece-series-cmi5.zip."""
     return build_xapi_cmi5_packages(tmp_path_factory.mktemp("ece-lms-xapi-cmi5"))
+
+
+# ---- SCORM tier (tests/lms/test_moodle_scorm*.py): the course's packages, built once per session ----------
+
+SCORM_FORMATS = ("scorm12", "scorm2004")
+
+
+@pytest.fixture(scope="session")
+def scorm_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    """Build the bundled course's SCORM 1.2 and 2004 packages once: {fmt: {module id | "series": zip}}."""
+    from click.testing import CliRunner
+
+    from ece_scorm.cli import cli
+
+    out = tmp_path_factory.mktemp("scorm-packages")
+    source = str(ROOT / "course_source")
+    runner = CliRunner()
+    fmts = ",".join(SCORM_FORMATS)
+    for extra, folder in (([], out / "modules"), (["--bundle", "series"], out / "series")):
+        done = runner.invoke(cli, ["build", source, "--format", fmts, "--out", str(folder), "-q", *extra])
+        assert done.exit_code == 0, done.output
+    found: dict[str, dict[str, Path]] = {fmt: {} for fmt in SCORM_FORMATS}
+    for fmt in SCORM_FORMATS:
+        for zip_path in sorted((out / "modules").glob(f"ece-*-{fmt}.zip")):
+            found[fmt][zip_path.name[len("ece-") : -len(f"-{fmt}.zip")]] = zip_path
+        found[fmt]["series"] = out / "series" / f"ece-series-{fmt}.zip"
+    return found
+
+
+def _standards_mode(moodle: Moodle, on: bool) -> Iterator[Moodle]:
+    moodle.standards_mode(on)
+    try:
+        yield moodle
+    finally:
+        moodle.standards_mode(False)  # Moodle's default, which every other test expects
+
+
+@pytest.fixture
+def standards_on(moodle: Moodle) -> Iterator[Moodle]:
+    """Moodle with "SCORM standards mode" on for one test (SCORM 1.2 limits 255 / 4,096), off after."""
+    yield from _standards_mode(moodle, True)
+
+
+@pytest.fixture
+def standards_off(moodle: Moodle) -> Iterator[Moodle]:
+    """Moodle with "SCORM standards mode" off (its default: 64,000-character strings), off after too."""
+    yield from _standards_mode(moodle, False)

@@ -106,6 +106,7 @@ class LmsServer:
         fail_init: bool = False,
         fail_finish: bool = False,
         spy: bool = False,
+        strict: bool = False,
     ) -> str:
         """Return the host page URL launching `package` for `learner` (mode iframe|nested|popup|noapi)."""
         q = f"v={version}&pkg={package}&learner={learner}&mode={mode}&comments={comments}"
@@ -117,6 +118,8 @@ class LmsServer:
             q += "&failfinish=1"
         if spy:  # every API call logged in window.eceHost.apiCalls with its error code
             q += "&spy=1"
+        if strict:  # SCORM 1.2 suspend_data capped at 4,096 (Moodle's standards mode), 405 above
+            q += "&strict=1"
         return f"{self.base}/host/host.html?{q}"
 
     def wait_for(self, condition: Any, timeout: float = 10.0) -> None:

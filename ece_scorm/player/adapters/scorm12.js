@@ -7,7 +7,10 @@
   ECE.adapters = ECE.adapters || {};
   var S = ECE.scorm;
 
-  var COMMENTS_LIMIT = 4096; // CMIString4096 with Moodle's "SCORM standards mode" on (MUST 20)
+  // CMIString4096 with Moodle's "SCORM standards mode" on (MUST 20); kept even where the probe below finds a
+  // roomy suspend_data, since scorm-again keeps 64,000 there but 4,096 here.
+  var COMMENTS_LIMIT = 4096;
+  var PROBE = "ece-probe:"; // the launch probe's value (tests/support/moodle_rules.py knows it by this)
   var RESPONSE_LIMIT = 255; // CMIString256: student_response, correct_responses.n.pattern
   var CHOICE_CODES = "abcdefghijklmnopqrstuvwxyz0123456789"; // 1.2 choice responses are single characters
 
@@ -129,6 +132,18 @@
         learnerId: value(ch, "cmi.core.student_id"),
         mode: value(ch, "cmi.core.lesson_mode"),
       };
+    },
+    /** Find out whether this LMS keeps the roomy budget: write a state that long, read it back, put back
+     * what was there (nothing is committed in between, so the LMS never stores the probe). MUST 20: a
+     * strict LMS refuses it with 405 and the build's strict budget holds. */
+    probe: function (ch, info, budget) {
+      var roomy = budget && budget.roomy;
+      if (!roomy || !(roomy.worstCase > budget.limit)) return null;
+      var test = PROBE + new Array(roomy.worstCase - PROBE.length + 1).join("0");
+      var w = ch.set("cmi.suspend_data", test);
+      var kept = w.ok && ch.get("cmi.suspend_data").value === test;
+      ch.set("cmi.suspend_data", info.state || "");
+      return kept ? roomy : null;
     },
     notStarted: function (status) { return !status || status === "not attempted"; },
     startStatusOps: function (mode) {

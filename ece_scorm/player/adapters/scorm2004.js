@@ -109,10 +109,13 @@
     interactions: "cmi.interactions",
 
     readStart: function (ch) {
+      var entry = value(ch, "cmi.entry");
       return {
-        entry: value(ch, "cmi.entry"),
+        entry: entry,
         status: value(ch, "cmi.completion_status"),
-        state: value(ch, "cmi.suspend_data"),
+        // A first launch has nothing to resume: reading suspend_data then only earns an error 403 ("not
+        // initialized") in LMSs that leave it unset until the SCO writes it.
+        state: entry === "ab-initio" ? "" : value(ch, "cmi.suspend_data"),
         location: value(ch, "cmi.location"),
         languagePref: value(ch, "cmi.learner_preference.language"),
         learnerName: value(ch, "cmi.learner_name"),

@@ -6,7 +6,9 @@
  *        failcode=<error code> for those refusals (default: the standard's general failure),
  *        failinit=1 / failfinish=1 (LMSInitialize / LMSFinish, or Initialize / Terminate, answer "false"
  *        with failcode and never reach the runtime: an LMS that refuses to open or to close the session),
- *        spy=1 (refuse nothing; log every call with its error code in eceHost.apiCalls).
+ *        spy=1 (refuse nothing; log every call with its error code in eceHost.apiCalls),
+ *        strict=1 (SCORM 1.2 as Moodle keeps it with "SCORM standards mode" on: a cmi.suspend_data over
+ *        4,096 characters is refused with 405; scorm-again itself keeps 64,000, as Moodle's default does).
  * At launch it restores what the test LMS server stored, the way Moodle's get_scorm_default does
  * (docs/LMS-RULES.md, runtime value formats: for 2004 only after cmi.exit = suspend).
  */
@@ -21,6 +23,7 @@
   var failInit = q.get("failinit") === "1";
   var failFinish = q.get("failfinish") === "1";
   var spy = q.get("spy") === "1"; // log every API call and its error code without refusing any
+  var strict = q.get("strict") === "1" && v === "12";
   var appendComments = q.get("comments") === "append";
   var pkgUrl = "/pkg/" + encodeURIComponent(q.get("pkg") || "") + "/index.html";
   var host = { calls: [], apiCalls: [], api: null, ready: false, finished: false, injectedError: "0" };
@@ -131,6 +134,11 @@
           host.calls.push(["refused", args[0], args[1]]);
           return "false";
         }
+        if (strict && n === "LMSSetValue" && args[0] === "cmi.suspend_data" && String(args[1]).length > 4096) {
+          host.injectedError = "405";
+          host.apiCalls.push([n, args[0], "false", "405"]);
+          return "false";
+        }
         if (/GetLastError$/.test(n) && host.injectedError !== "0") return host.injectedError;
         if (/(ErrorString|Diagnostic)$/.test(n) && host.injectedError !== "0" && String(args[0]) === code) {
           return "General failure (test LMS refused this element)";
@@ -182,7 +190,7 @@
         (v === "12" ? restore12 : restore2004)(api, data);
         listen(api);
         host.api = api;
-        var exposed = failSet || failInit || failFinish || spy ? faulty(api) : api;
+        var exposed = failSet || failInit || failFinish || spy || strict ? faulty(api) : api;
         if (v === "12") window.API = exposed; else window.API_1484_11 = exposed;
       }
       host.ready = true;
