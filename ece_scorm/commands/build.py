@@ -227,7 +227,10 @@ def run_build(
         load_course,  # imported here: the fast path above needs none of it
     )
 
+    from ece_scorm.pipeline import duration
+
     course, warnings = load_course(source, strict=strict)
+    warnings = duration.add_warnings(course, warnings, strict=strict)
     if not quiet:
         for issue in warnings:
             click.echo(str(issue), err=True)

@@ -46,11 +46,12 @@ def _as_json(report: Report, kind: str) -> str:
 
 
 def _source_report(target: Path, strict: bool) -> Report:
+    from ece_scorm.pipeline import duration
     from ece_scorm.source.course import load_course
 
     try:
-        _, warnings = load_course(target, strict=strict)
-        issues = list(warnings)
+        course, warnings = load_course(target, strict=strict)
+        issues = duration.add_warnings(course, list(warnings), strict=strict)
     except SourceInvalid as exc:
         issues = exc.issues
     return Report(target, "course source", sort_issues(issues))
