@@ -151,7 +151,7 @@ def page_minutes(module: Module, langs: Iterable[str], source_dir: Path) -> list
 
 
 def check(course: Course) -> list[Issue]:
-    """Warn for every module whose declared estimated_minutes is off its content's estimate by over a third."""
+    """Warn for every module whose declared estimated_minutes is off its estimate by over a third."""
     issues = []
     for module in course.modules:
         if module.kind != "module":

@@ -47,7 +47,7 @@ def test_video_length_comes_from_its_captions_when_not_declared():
 
 
 def test_far_off_declared_time_warns_at_the_module_in_build_and_validate(tmp_path):
-    # 3,000 words: 15 min in English, 16.7 in French (3,000 / 180); declaring 60 is off by far more than a third.
+    # 3,000 words: 15 min in English, 16.7 in French (3,000 / 180); 60 is off by far more than a third.
     course = _course(tmp_path, en=" ".join(["word"] * 3000), fr=" ".join(["mot"] * 3000), minutes="60")
     runner = CliRunner(catch_exceptions=False)
     validated = runner.invoke(cli, ["validate", str(course)])
