@@ -139,7 +139,8 @@ def _render_package(
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
         prefix = f"{module.id}/" if plan.series else ""
-        rendered = render_module(course, module, plan.fmt, langs, prefix=prefix)
+        bundle = [m.id for m in plan.modules] if plan.series else []
+        rendered = render_module(course, module, plan.fmt, langs, prefix=prefix, bundle=bundle)
         paths = [f.path for f in rendered]
         if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
             raise BuildFailed(f"module '{module.id}': the renderer produced no {prefix}index.html to launch")
