@@ -241,7 +241,7 @@
   function show(index, step, focus) {
     var P = D.pages.length;
     index = Math.max(0, Math.min(P - 1, index));
-    var changed = index !== S.page || !S.visited[index] || view !== "page", el = section(i18n.lang, D.pages[index].id);
+    var changed = index !== S.page || !S.visited[index], el = section(i18n.lang, D.pages[index].id);
     if (!el) return load(i18n.lang).then(function () { show(index, step, focus); }, fail);
     S.page = index;
     if (index === saPage) S.step = Math.max(0, Math.min(steps.length - 1, step));
