@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-
 from tests.support.browser import start_module
 
 pytestmark = pytest.mark.browser

@@ -92,7 +92,10 @@ def test_closing_screen_says_what_remains_then_that_the_module_failed(context, b
     ]
     # What was recorded, and what comes next: the following module of tests/fixtures/courses/minimal.
     assert end.locator("[data-recorded]").inner_text().startswith("What was recorded: nothing was sent")
-    assert end.locator("[data-next] p").first.inner_text() == "Next in the series: “Putting it into practice”, about 10 min."
+    assert (
+        end.locator("[data-next] p").first.inner_text()
+        == "Next in the series: “Putting it into practice”, about 10 min."
+    )
     assert end.get_by_role("button", name="Next", exact=True).count() == 0  # no dead control
     assert_axe_clean(page, "closing screen, incomplete (en)")
     panel.get_by_role("link", name="Watch and reflect").click()
@@ -142,7 +145,9 @@ def test_passing_the_last_requirement_says_passed_in_both_languages(context, bui
     assert line.inner_text() == "You have completed this module and passed, with a score of 100%."
     live_text(page, "You have completed this module and passed, with a score of 100%.")
     page.get_by_label("Language / Langue").select_option("fr")
-    assert line.inner_text() == "Vous avez terminé ce module et l’avez réussi, avec un résultat de 100\u00a0%."
+    assert (
+        line.inner_text() == "Vous avez terminé ce module et l’avez réussi, avec un résultat de 100\u00a0%."
+    )
     # After Check the inputs are disabled (greyed by Chromium): the learner's own choice stays legible.
     group = page.get_by_role("group", name="Combien y a-t-il de piliers?")
     weight = "el => getComputedStyle(el.labels[0]).fontWeight"
@@ -237,7 +242,9 @@ def test_reduced_motion_and_200_percent_zoom(browser, built):
                 break
             seen.append(page.locator("main h1:visible").inner_text())
             nxt.click()
-        assert seen[-1] == "Next steps" and page.locator("main h1:visible").inner_text() == "End of the module"
+        assert (
+            seen[-1] == "Next steps" and page.locator("main h1:visible").inner_text() == "End of the module"
+        )
         assert_axe_clean(page, "200 % zoom, closing screen")
     finally:
         ctx.close()

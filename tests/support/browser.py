@@ -80,7 +80,7 @@ def axe_every_screen_kind(frame, where: str):
 
 
 def start_module(frame, timeout_ms: float = 15_000):
-    """Wait for the player, then leave its landing screen as a learner: Start, or Continue on a return visit."""
+    """Wait for the player, then leave its landing screen as a learner: Start, or Continue on a return."""
     frame.wait_for_function("() => window.ECE && ECE.player && !!ECE.player.state()", timeout=timeout_ms)
     if frame.evaluate("ECE.player.view()") == "start":
         strings = frame.evaluate("ECE_DATA.strings[document.documentElement.lang]")

@@ -83,7 +83,7 @@ def plan_question(q: Question, index: int, total: int, passing: int) -> list[str
 
 
 def wait_for_player(frame: Any, timeout_ms: float = 15_000) -> Any:
-    """Wait until the player has started its adapter, then open the module as a learner (first or saved page)."""
+    """Wait until the player has started its adapter, then open the module as a learner would."""
     started = (
         "() => { const p = document.querySelector('.ece-progress');"
         " return !!(window.ECE_DATA && p && !p.hidden); }"
