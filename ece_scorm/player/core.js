@@ -119,12 +119,13 @@
     var exit = $("#ece-exit");
     if (exit) exit.hidden = review;  // in review nothing is tracked: there is no session to end
     var toc = $("#ece-toc details");
-    if (toc && narrow()) toc.open = false;  // small screens: content first, contents on demand
+    if (toc && !narrow()) toc.open = true;  // small screens: content first, contents on demand
     var link = deepLink();
     setLang(pickedLang || lang || D.defaultLanguage, !!pickedLang);
     paint();
     if (link) open(link, false);
     else showStart(false);
+    document.documentElement.classList.remove("ece-deep");  // index.html.j2: the landing may show again
     evaluate();
     // benchmarks/browser_bench.py: the first page is shown and its controls answer from here on.
     if (window.performance && performance.mark) performance.mark("ece-ready");
@@ -453,6 +454,7 @@
     if (key) {
       S.texts[key] = el.value.slice(0, D.stateBudget.textMax);
       paintTexts(el);
+      paintToc();  // a written reflection can make its page "done"
       saveSoon();
     } else if (el.hasAttribute("data-team")) {
       S.sa.team = el.value.slice(0, ECE.state.TEAM_MAX);
