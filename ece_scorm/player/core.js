@@ -49,6 +49,7 @@
       if (location.protocol === "file:" && vtt) tr.src = "data:text/vtt;charset=utf-8," + encodeURIComponent(vtt);
     });
     if (S) paint();
+    if (closed) $$("input, textarea, select", el).forEach(function (c) { c.disabled = true; });  // after Exit
     return el;
   }
 
@@ -115,6 +116,7 @@
     if (S.sa) recordedTeam = S.sa.team.trim();
     returning = S.visited.some(Boolean);
     bind();
+    document.body.classList.add("ece-ready");
     $(".ece-progress").hidden = false;
     var exit = $("#ece-exit");
     if (exit) exit.hidden = review;  // in review nothing is tracked: there is no session to end

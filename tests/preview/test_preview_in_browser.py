@@ -59,6 +59,7 @@ def test_scorm12_preview_records_edits_reload_and_errors_show(course, page):
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
+        frame.get_by_role("button", name="Start").click(timeout=15000)  # past the landing screen
         frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
         # The player found the page's SCORM 1.2 API through window.parent (MUST 15) and initialised.
         page.wait_for_function("document.querySelector('#calls').textContent.includes('LMSInitialize')")
@@ -109,6 +110,7 @@ def test_xapi_and_cmi5_preview_list_statements_from_the_in_memory_endpoint(cours
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
+        frame.get_by_role("button", name="Start").click(timeout=15000)  # past the landing screen
         frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
         frame.locator("#ece-next").click()
         page.wait_for_function("document.querySelectorAll('#statements li').length >= 2", timeout=15000)
@@ -133,6 +135,7 @@ def test_scorm2004_preview_uses_the_2004_api(course, page):
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
+        frame.get_by_role("button", name="Start").click(timeout=15000)  # past the landing screen
         frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
         frame.locator("#ece-next").click()
         page.wait_for_function("document.querySelector('#calls').textContent.includes('Commit(')")
