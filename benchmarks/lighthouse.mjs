@@ -36,7 +36,7 @@ try {
         cls: audit("cumulative-layout-shift").numericValue,
         fcp: audit("first-contentful-paint").numericValue,
         bytes: audit("total-byte-weight").numericValue,
-        dom: ((audit("dom-size").details || {}).items || [{}])[0].value,
+        dom: audit("dom-size").numericValue,
       },
       requests,
     });

@@ -94,6 +94,7 @@ def lighthouse_section(course: Course, runs: int, work: Path) -> tuple[Section, 
     with serve(work / "lighthouse") as base:
         urls = [f"{base}/{mid}/{name}" for mid in ids for name in ("index.html", "floor.html")] * runs
         results = run_lighthouse("mobile", "performance", urls, timeout=300 + 120 * len(urls))
+    (work / "lighthouse" / "results.json").write_text(json.dumps(results), encoding="utf-8")  # for a look
     by_url: dict[str, list[dict]] = {}
     for r in results:
         by_url.setdefault(r["url"], []).append(r)
