@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                         page.reload()  # a new hash alone is not a new load
                         if kind == "resume":  # the quiz page was seen: come back to the landing
                             page.wait_for_function("() => window.ECE && ECE.player && ECE.player.view()")
-                            page.goto(url)
+                            page.goto(f"{url}#{lang}-start")
                             page.reload()
                         page.wait_for_function("() => window.ECE && ECE.player && ECE.player.view()")
                         page.wait_for_function("(v) => ECE.player.view() === v", arg=kind_view(kind))
