@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from .report import Section, render
 from .stats import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("build", "rebuild", "sizes", "browser", "lrs")
+PARTS = ("build", "rebuild", "sizes", "browser", "lighthouse", "lrs")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -54,7 +55,7 @@ def _missed(figures: list[Figure]) -> bool:
 
 # A part that fails (the tree can change under a long run: other people edit it) is reported in its
 # section, and the others still run; the exit code is then 1.
-PART_ERRORS = (BenchError, EceError, OSError, RuntimeError, ValueError, KeyError)
+PART_ERRORS = (BenchError, EceError, OSError, RuntimeError, ValueError, KeyError, subprocess.TimeoutExpired)
 
 
 def _part(title: str, failures: list[str], sections: list[Section], fn):
@@ -115,6 +116,13 @@ def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str
             sections.extend(secs)
             judged.extend(figs)
 
+        def lighthouse_part() -> None:
+            from .lighthouse_bench import lighthouse_section
+
+            section, figs = lighthouse_section(course, args.runs, work / "lighthouse")
+            sections.append(section)
+            judged.extend(figs)
+
         def lrs_part() -> None:
             from .lrs_part import lrs_section
 
@@ -128,6 +136,7 @@ def run(args: argparse.Namespace) -> tuple[list[Section], list[Figure], list[str
             ("rebuild", "Rebuilds", rebuild_part),
             ("sizes", "Package and runtime sizes", sizes_part),
             ("browser", "Player in headless Chromium", browser_part),
+            ("lighthouse", "Lighthouse, mobile preset", lighthouse_part),
             ("lrs", "LRS export at 100,000 statements", lrs_part),
         ]
         for key, title, fn in parts:

@@ -62,7 +62,7 @@ READY_TIME = r"""() => {
 }"""
 PAGE_CHANGES = """async () => {
   const out = [], next = document.getElementById('ece-next');
-  while (!next.disabled && out.length < 500) {
+  while (!next.hidden && out.length < 500) {  // from the landing through every page to the closing screen
     const t0 = performance.now();
     next.click();
     const t1 = performance.now();
@@ -77,6 +77,8 @@ PAGE_CHANGES = """async () => {
 # every visible text box filled, every quiz question answered correctly and checked.
 FILL_SCREEN = """(opts) => {
   const sec = document.querySelector('.ece-page:not([hidden])');
+  const next = document.getElementById('ece-next');
+  if (!sec) { next.click(); return !next.hidden; }  // the landing (Next starts) or the closing screen
   const scope = sec.querySelector('.ece-sa-step:not([hidden])') || sec;
   const fire = (el, type) => el.dispatchEvent(new Event(type, {bubbles: true}));
   const setText = (el, v) => { el.value = v; fire(el, 'input'); fire(el, 'change'); };
@@ -102,10 +104,8 @@ FILL_SCREEN = """(opts) => {
     const btn = fs.querySelector('[data-action=check]');
     if (btn && !btn.disabled && !btn.hidden) btn.click();
   });
-  const next = document.getElementById('ece-next');
-  if (next.disabled) return false;
   next.click();
-  return true;
+  return !next.hidden;
 }"""
 
 

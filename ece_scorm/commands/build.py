@@ -120,9 +120,11 @@ def run_build(
         if previous is not None:
             return previous
 
+    from ece_scorm.pipeline import duration
     from ece_scorm.source.course import load_course  # imported here: the fast path above needs none of it
 
     course, warnings = load_course(source, strict=strict)
+    warnings = duration.add_warnings(course, warnings, strict=strict)
     if not quiet:
         for issue in warnings:
             log.warning("%s", issue)

@@ -49,12 +49,13 @@ def _as_json(report: Report, kind: str) -> str:
 
 def _source_report(target: Path, strict: bool, formats: Sequence[str]) -> Report:
     """Check a source exactly as `build` would: the course, its theme, then each module's state budget."""
+    from ece_scorm.pipeline import duration
     from ece_scorm.pipeline.refusals import budget_issues
     from ece_scorm.source.course import load_course
 
     try:
         course, warnings = load_course(target, strict=strict)
-        issues = list(warnings)
+        issues = duration.add_warnings(course, list(warnings), strict=strict)
     except SourceInvalid as exc:
         return Report(target, "course source", sort_issues(exc.issues))
     pairs = [(fmt, module) for fmt in formats for module in course.modules]

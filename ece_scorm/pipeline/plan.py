@@ -124,7 +124,8 @@ def render_package(course: Course, plan: PackagePlan, langs: Sequence[str]) -> P
     files_by_module: dict[str, list[str]] = {}
     for module in plan.modules:
         prefix = f"{module.id}/" if plan.series else ""
-        rendered = render_located(course, module, plan.fmt, langs, prefix)
+        bundle = [m.id for m in plan.modules] if plan.series else []  # the series' modules link each other
+        rendered = render_located(course, module, plan.fmt, langs, prefix, bundle)
         paths = [f.path for f in rendered]
         if f"{prefix}index.html" not in paths:  # MUST 3: the launch file must be in the zip
             raise BuildFailed(f"{module.loc}: error: the renderer produced no {prefix}index.html to launch")

@@ -62,7 +62,7 @@ def _template_location(exc: BaseException) -> str | None:
 
 
 def render_located(
-    course: Course, module: Module, fmt: str, langs: Sequence[str], prefix: str
+    course: Course, module: Module, fmt: str, langs: Sequence[str], prefix: str, bundle: Sequence[str] = ()
 ) -> list[OutputFile]:
     """Render one module; a theme template failing at render time becomes a located error."""
     import jinja2
@@ -70,7 +70,7 @@ def render_located(
     from ece_scorm.pipeline.render import render_module
 
     try:
-        return render_module(course, module, fmt, langs, prefix=prefix)
+        return render_module(course, module, fmt, langs, prefix=prefix, bundle=bundle)
     except jinja2.TemplateError as exc:
         where = _template_location(exc) or str(module.loc)
         raise BuildFailed(f"{where}: error: template failed for module '{module.id}': {exc}") from None

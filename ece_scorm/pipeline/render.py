@@ -14,7 +14,7 @@ from ece_scorm import markdown, themes
 from ece_scorm.errors import EceError
 from ece_scorm.model import Course, LangText, Module, Prompt, SelfAssessment
 from ece_scorm.pipeline import budget as state_budget
-from ece_scorm.pipeline import templating
+from ece_scorm.pipeline import duration, templating
 from ece_scorm.pipeline.package import OutputFile
 from ece_scorm.safe import SAFE_PATH  # MUST 3/4: the names source validation admits
 
@@ -169,11 +169,14 @@ def ece_data(
     langs: Sequence[str],
     budget: state_budget.Budget,
     strings: Mapping[str, Mapping[str, str]],
+    bundle: Sequence[str] = (),
 ) -> dict:
     """Return the ECE_DATA object the player reads (docs/ARCHITECTURE.md §4)."""
     text = markdown.to_text
     sa = module.self_assessment()
     default = course.default_language if course.default_language in langs else langs[0]
+    minutes = duration.page_minutes(module, langs, course.source_dir)
+    quiz_ids = [q.id for q in module.quizzes()]
     return {
         "format": fmt,
         "course": {
@@ -187,6 +190,7 @@ def ece_data(
             "activityId": course.activity_id(module),
             "title": _lang(module.title, langs, text),
             "kind": module.kind,
+            "minutes": list(module.estimated_minutes),
             "completion": {
                 "allPages": module.completion.all_pages,
                 "quizPassed": module.completion.quiz_passed,
@@ -196,7 +200,19 @@ def ece_data(
         "languages": list(langs),
         "defaultLanguage": default,
         "masteryScore": course.mastery_score,
-        "pages": [{"id": p.id, "title": _lang(p.title, langs, text)} for p in module.pages],
+        # Per page: its reading time, and what makes it "done" in the contents (its quizzes, texts, the SA).
+        "pages": [
+            {
+                "id": p.id,
+                "title": _lang(p.title, langs, text),
+                "minutes": minutes[i],
+                "quizzes": [quiz_ids.index(b.quiz.id) for b in p.blocks if b.type == "quiz"],
+                "texts": ["r." + b.id for b in p.blocks if b.type == "reflection"],
+                "sa": any(b.type == "self_assessment" for b in p.blocks),
+            }
+            for i, p in enumerate(module.pages)
+        ],
+        "next": _next_module(course, module, langs, bundle),
         "quizzes": [
             {
                 "id": q.id,
@@ -229,6 +245,21 @@ def ece_data(
         "selfAssessment": _sa_data(sa, langs) if sa else None,
         "stateBudget": _budget_data(budget),
         "strings": {lang: dict(strings[lang]) for lang in langs},
+    }
+
+
+def _next_module(course: Course, module: Module, langs: Sequence[str], bundle: Sequence[str]) -> dict | None:
+    """Return the module that follows in the series (by name and time), with a link inside a series bundle."""
+    series = [m for m in course.modules if m.kind == "module"]
+    if module not in series or module is series[-1]:
+        return None
+    nxt = series[series.index(module) + 1]
+    return {
+        "id": nxt.id,
+        "title": _lang(nxt.title, langs, markdown.to_text),
+        "minutes": list(nxt.estimated_minutes),
+        # Bundled modules sit side by side (<module>/index.html); a lone package has no path to the next one.
+        "href": f"../{nxt.id}/index.html" if nxt.id in bundle else None,
     }
 
 
@@ -278,6 +309,13 @@ def environment(theme: themes.Theme) -> jinja2.Environment:
     return env
 
 
+def _js(name: str, value: object) -> bytes:
+    payload = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if name.startswith("ECE_PAGES"):
+        return f"window.ECE_PAGES = window.ECE_PAGES || {{}};\nwindow.{name} = {payload};\n".encode()
+    return f"window.{name} = {payload};\n".encode()
+
+
 def _is_video_file(url: str | None) -> bool:
     return bool(url and VIDEO_FILE.search(url))
 
@@ -290,6 +328,7 @@ def render_module(
     *,
     prefix: str = "",
     theme: themes.Theme | str | None = None,
+    bundle: Sequence[str] = (),
 ) -> list[OutputFile]:
     """Render one module for one format into package files under `prefix` (sorted by path)."""
     if prefix and not (prefix.endswith("/") and SAFE_PATH.match(prefix.rstrip("/"))):
@@ -299,30 +338,56 @@ def render_module(
         theme = themes.resolve(theme, course.source_dir)
     budget = state_budget.check(module, fmt, len(langs))  # BuildFailed when over MUST 20's limit
     strings = ui_strings(langs, theme)
-    data = ece_data(course, module, fmt, langs, budget, strings)
-    html = (
-        environment(theme)
-        .get_template("index.html.j2")
-        .render(
-            course=course,
-            module=module,
-            langs=langs,
-            lang=data["defaultLanguage"],
-            data=data,
-            text_max=budget.text_max,
-            team_max=state_budget.TEAM_CODE_MAX,
-            fmt=fmt,
-            # Strings differ per render (languages, theme overrides): they travel with it, not in globals.
-            t=lambda lang, key: strings[lang][key],
-        )
-    )
-    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    data = ece_data(course, module, fmt, langs, budget, strings, bundle)
+
+    def tf(lang: str, key: str, **values: object) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), strings[lang][key])
+
+    def minutes(lang: str, pair: Sequence[int]) -> str:
+        low, high = pair
+        return tf(lang, "minutes", n=low) if low == high else tf(lang, "minutesRange", a=low, b=high)
+
+    context = {
+        "course": course,
+        "module": module,
+        "langs": langs,
+        "lang": data["defaultLanguage"],
+        "data": data,
+        "text_max": budget.text_max,
+        "team_max": state_budget.TEAM_CODE_MAX,
+        "fmt": fmt,
+        # Strings differ per render (languages, theme overrides): they travel with it, not in globals.
+        "t": lambda lang, key: strings[lang][key],
+        "tf": tf,
+        "minutes": minutes,
+        "fragments": False,
+        "whole": False,
+    }
+    template = environment(theme).get_template("index.html.j2")
+    html = template.render(**context)
+    whole = template.render(**{**context, "whole": True})
+    macros = template.make_module({**context, "fragments": True})
     files = [
         OutputFile(prefix + "index.html", html.encode("utf-8")),
-        OutputFile(prefix + "ece-data.js", f"window.ECE_DATA = {payload};\n".encode()),
+        OutputFile(prefix + "module.html", whole.encode("utf-8")),
+        OutputFile(prefix + "ece-data.js", _js("ECE_DATA", data)),
         OutputFile(prefix + "player/ece-player.js", runtime_js(fmt).encode("utf-8")),
         OutputFile(prefix + "player/ece-player.css", runtime_css(theme).encode("utf-8")),
     ]
+    # Every page of every language, and the other languages' landing screens, as HTML the player instantiates
+    # when first shown (a script, not fetch(), so it loads from file:// and inside an LMS frame alike).
+    captions = {  # for file://, where Chromium loads no .vtt file (core.js makes them data: URLs)
+        "vtt:" + path: _read_media(course, path, b.loc).decode("utf-8", "replace")
+        for p in module.pages
+        for b in p.blocks
+        if isinstance(b, VideoBlock)
+        for path in b.captions.values()
+    }
+    for lang in langs:
+        pages = {p.id: str(macros.page_section(p, i, lang)).strip() for i, p in enumerate(module.pages)}
+        pages["start"] = str(macros.landing(lang)).strip()
+        pages.update(captions)
+        files.append(OutputFile(f"{prefix}pages.{lang}.js", _js(f"ECE_PAGES[{json.dumps(lang)}]", pages)))
     files += [OutputFile(prefix + path, data) for path, data in theme_assets(theme)]
     for path, loc in module.media():
         files.append(OutputFile(prefix + path, _read_media(course, path, loc)))

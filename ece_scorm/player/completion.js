@@ -45,17 +45,37 @@
     if (rule.selfAssessmentDone && !(S.flags & 1)) add(list, "li", tl(lang, "saLeft"));
   }
 
-  /** Show the module's outcome (once complete) or what remains (on the last page); hide it otherwise. */
+  /** Paint the closing screen (outcome or what remains, what was recorded, what comes next) and, once the
+   * module is complete, its verdict under every page. */
   function paint(ok, result) {
-    var c = C(), box = c.$("#ece-completion"), lang = ECE.i18n.lang;
+    var c = C(), box = c.$("#ece-completion"), lang = ECE.i18n.lang, tl = ECE.i18n.tl;
     if (!box) return;
-    box.hidden = !ok && c.S.page !== c.D.pages.length - 1;
     box.className = "ece-completion" + (ok ? (result.passed === false ? " ece-ko" : " ece-ok") : "");
-    var body = c.$("[data-completion]", box);
-    body.textContent = "";
-    if (ok) return add(body, "p", verdict(result, lang), "ece-verdict");
-    add(body, "p", ECE.i18n.tl(lang, "toComplete"));
-    remaining(add(body, "ul"), lang);
+    box.textContent = "";
+    var line = c.$("[data-verdict-line]");
+    line.hidden = !ok;
+    line.textContent = ok ? verdict(result, lang) : "";
+    if (ok) add(box, "p", verdict(result, lang), "ece-verdict");
+    else {
+      add(box, "p", tl(lang, "toComplete"));
+      remaining(add(box, "ul"), lang);
+    }
+    var kept = c.review ? "recordedReview" : c.noticeKey === "standalone" ? "recordedBrowser" : "recordedLms";
+    c.$("[data-recorded]").textContent = tl(lang, kept);
+    next(c.$("[data-next]"), lang);
+  }
+
+  /** Name the next module of the series and its time; link it when the bundle holds it and no LMS runs it. */
+  function next(box, lang) {
+    var c = C(), n = c.D.next, tl = ECE.i18n.tl, alone = c.noticeKey === "standalone";
+    box.textContent = "";
+    if (c.D.module.kind !== "module") return;
+    if (!n) return add(box, "p", tl(lang, "seriesEnd"));
+    var m = n.minutes, time = m[0] === m[1] ? tl(lang, "minutes", { n: m[0] }) : tl(lang, "minutesRange", { a: m[0], b: m[1] });
+    add(box, "p", tl(lang, "nextModule", { title: ECE.i18n.pick(n.title, lang), time: time }));
+    // Inside an LMS the next module is its own attempt: opening its file from here would bypass the LMS.
+    if (!alone) add(box, "p", tl(lang, "nextInLms"));
+    else if (n.href) add(add(box, "p"), "a", tl(lang, "openNext")).href = n.href;
   }
 
   /** Exit button: end the session once, then say the window can be closed; the module stays readable. */

@@ -7,6 +7,7 @@
   var startedAt = Date.now(), pageShownAt = Date.now(), steps = [], saPage = -1, items = [];
   var quizIdx = {}, recordedText = {}, recordedTeam = "", lastStatus = null, noticeKey = null, said = [], pickedLang = null;
   var fullText = {};  // key -> a text longer than the cap: the state keeps its beginning, the answer all of it
+  var view = "start", loading = {}, returning = false;
   ECE.adapters = ECE.adapters || {};
 
   function $(sel, ctx) { return (ctx || document).querySelector(sel); }
@@ -18,6 +19,51 @@
   function fail(e) { showStatus({ level: "error", message: String(e && e.message || e) }); }
   function call(fn) { try { return Promise.resolve(fn()).catch(fail); } catch (e) { fail(e); return Promise.resolve(); } }
 
+  function pagesOf(lang) { return (window.ECE_PAGES || {})[lang]; }
+
+  /** Load pages.<lang>.js once (a script element: it works from file:// and in an LMS frame, unlike fetch). */
+  function load(lang) {
+    if (pagesOf(lang)) return Promise.resolve();
+    if (!loading[lang]) loading[lang] = new Promise(function (ok, ko) {
+      var el = document.createElement("script");
+      el.src = "pages." + lang + ".js";
+      el.onload = ok;
+      el.onerror = function () { delete loading[lang]; ko(new Error("pages." + lang + ".js could not be loaded")); };
+      document.head.appendChild(el);
+    });
+    return loading[lang];
+  }
+
+  /** Return a screen ("start" or a page id) in a language, made from its HTML the first time it is shown. */
+  function section(lang, key) {
+    var el = $(key === "start" ? ".ece-start[lang='" + lang + "']" : "#" + lang + "-p-" + key), html = pagesOf(lang);
+    if (el || !html) return el;
+    var tpl = document.createElement("template"), at = $("[data-verdict-line]");
+    tpl.innerHTML = html[key];
+    el = tpl.content.firstElementChild;
+    el.hidden = true;
+    at.parentNode.insertBefore(el, at);
+    $$("[data-step] > h2", el).forEach(function (h) { h.tabIndex = -1; });
+    $$("track", el).forEach(function (tr) {
+      // Chromium refuses a .vtt file from file://; the same cues as a data: URL are allowed (issue 13.7).
+      var vtt = html["vtt:" + tr.getAttribute("src")];
+      if (location.protocol === "file:" && vtt) tr.src = "data:text/vtt;charset=utf-8," + encodeURIComponent(vtt);
+    });
+    if (S) paint();
+    if (closed) $$("input, textarea, select", el).forEach(function (c) { c.disabled = true; });  // after Exit
+    return el;
+  }
+
+  /** Show one screen (a language's landing, a page, or the end) and hide the others. */
+  function display(el, name) {
+    view = name;
+    $("main").setAttribute("data-view", name);
+    $$(".ece-page, .ece-screen").forEach(function (sec) { sec.hidden = sec !== el; });
+    $(".ece-pager").hidden = name === "start";
+    $("#ece-prev").disabled = false;
+    $("#ece-next").hidden = name === "end";
+  }
+
   function resolveAdapter(name) {
     var a = ECE.adapters[name];
     return typeof a === "function" ? a(D) : a || null;
@@ -25,28 +71,25 @@
 
   /** Start the format's adapter, or the standalone one when it finds no LMS (start() -> null). */
   function boot() {
-    var root = document.documentElement;
     D = window.ECE_DATA;
-    if (!D) return root.classList.remove("js-booting");  // no player: show every page (index.html.j2)
+    if (!D) return;
     document.body.classList.remove("ece-nojs");
     document.body.classList.add("ece-js");
     var sel = $("#ece-lang");
     // A language picked while the adapter still looks for its LMS is the learner's choice: run() keeps it.
     if (sel) sel.addEventListener("change", function () { if (!S) pickedLang = sel.value; });
+    // The other language is fetched when the learner reaches for the picker, so switching feels instant.
+    if (sel) sel.addEventListener("focus", function () { D.languages.forEach(function (l) { load(l).catch(fail); }); });
     i18n.table = D.strings || i18n.table;
     i18n.lang = D.defaultLanguage;
     D.quizzes.forEach(function (q, i) { quizIdx[q.id] = i; });
     steps = ECE.state.saSteps(D);
-    var saSection = $(".ece-sa");
-    saPage = saSection ? +saSection.closest(".ece-page").getAttribute("data-index") : -1;
+    D.pages.forEach(function (p, i) { if (p.sa) saPage = i; });
     if (D.selfAssessment) D.selfAssessment.pillars.forEach(function (p) {
       p.items.forEach(function (it) { items.push({ pillar: p, item: it }); });
     });
-    // While an adapter looks for its LMS (up to a few seconds, MUST 15) show the first page, not all of them.
-    $$(".ece-page").forEach(function (sec) {
-      sec.hidden = !(sec.getAttribute("lang") === D.defaultLanguage && sec.getAttribute("data-index") === "0");
-    });
-    root.classList.remove("js-booting");  // the `hidden` attributes now do what the booting CSS did
+    // The pages arrive while the adapter looks for its LMS (up to a few seconds, MUST 15).
+    load(D.defaultLanguage).catch(fail);
     var primary = D.format === "standalone" ? null : resolveAdapter(D.format);
     if (primary && primary.onStatus) primary.onStatus(showStatus);
     Promise.resolve()
@@ -74,19 +117,68 @@
     (navigator.languages || [navigator.language]).forEach(function (l) { lang = lang || matchLang(l); });
     Object.keys(S.texts).forEach(function (k) { recordedText[k] = S.texts[k]; });
     if (S.sa) recordedTeam = S.sa.team.trim();
+    returning = S.visited.some(Boolean);
     bind();
-    $$(".ece-progress, .ece-pager").forEach(function (el) { el.hidden = false; });
+    document.body.classList.add("ece-ready");
+    $(".ece-progress").hidden = false;
     var exit = $("#ece-exit");
     if (exit) exit.hidden = review;  // in review nothing is tracked: there is no session to end
-    $$("[data-step] > h2").forEach(function (h) { h.tabIndex = -1; });
     var toc = $("#ece-toc details");
-    if (toc && narrow()) toc.open = false;  // small screens: content first, contents on demand
+    if (toc && !narrow()) toc.open = true;  // small screens: content first, contents on demand
+    var link = deepLink();
     setLang(pickedLang || lang || D.defaultLanguage, !!pickedLang);
     paint();
-    show(S.page, S.step, false);
+    if (link) open(link, false);
+    else showStart(false);
+    document.documentElement.classList.remove("ece-deep");  // index.html.j2: the landing may show again
     evaluate();
     // benchmarks/browser_bench.py: the first page is shown and its controls answer from here on.
     if (window.performance && performance.mark) performance.mark("ece-ready");
+  }
+
+  /** Read a link to one screen (#fr-p-<page id>, #en-end): bookmarks, the contents, page reviews. */
+  function deepLink() {
+    var h = decodeURIComponent(location.hash.slice(1)), out = null;
+    D.languages.forEach(function (l) {
+      if (h.indexOf(l + "-") !== 0) return;
+      var rest = h.slice(l.length + 1), page = -1;
+      D.pages.forEach(function (p, i) { if (rest === "p-" + p.id) page = i; });
+      if (page >= 0 || rest === "end" || rest === "start") out = { lang: l, page: page, end: rest === "end" };
+    });
+    return out;
+  }
+
+  function open(link, focus) {
+    if (link.lang !== i18n.lang) setLang(link.lang, false);
+    if (link.page >= 0) show(link.page, link.page === saPage ? S.step : 0, focus);
+    else if (link.end) showEnd(focus);
+    else showStart(focus);
+  }
+
+  /** The landing screen; on a return visit it offers to continue where the learner left off. */
+  function showStart(focus) {
+    var lang = i18n.lang, el = section(lang, "start");
+    if (!el) return load(lang).then(function () { showStart(focus); }, fail);
+    display(el, "start");
+    var back = returning && !review;
+    $("[data-action='start']", el).hidden = back;
+    $("[data-action='resume']", el).hidden = !back;
+    $("[data-action='restart']", el).hidden = !back;
+    var welcome = $("[data-welcome]", el);
+    welcome.hidden = !back;
+    welcome.textContent = back ? t("welcomeBack", { title: pick(D.pages[S.page].title), n: S.page + 1, total: D.pages.length }) : "";
+    $("[data-kept]", el).textContent = t(review ? "keptReview" : noticeKey === "standalone" ? "keptBrowser" : "keptLms");
+    document.title = pick(D.module.title) + " – " + pick(D.course.title);
+    if (focus) $("h1", el).focus();
+  }
+
+  /** The closing screen: the outcome, what was recorded, and the next module of the series. */
+  function showEnd(focus) {
+    display($("#ece-end"), "end");
+    $$("[data-goto]").forEach(function (a) { a.removeAttribute("aria-current"); });
+    document.title = t("endTitle") + " – " + pick(D.module.title);
+    evaluate();
+    if (focus) $("#ece-end-h").focus();
   }
 
   function paintNotice() {
@@ -105,10 +197,11 @@
     $$("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
     setText("[data-i18n-course]", pick(D.course.title));
     setText("[data-i18n-module]", pick(D.module.title));
-    $$("[data-goto]").forEach(function (a) {
+    $$("#ece-toc [data-goto]").forEach(function (a) {
       var p = D.pages[+a.getAttribute("data-goto")];
       a.textContent = pick(p.title);
       a.setAttribute("href", "#" + lang + "-p-" + p.id);
+      setText("[data-toc='" + a.getAttribute("data-goto") + "'] [data-min]", t("minutes", { n: p.minutes[lang] }));
     });
     paintNotice();
     if (lastStatus) showStatus(lastStatus);
@@ -152,13 +245,13 @@
   }
 
   function show(index, step, focus) {
-    var P = D.pages.length, changed = index !== S.page || !S.visited[index];
+    var P = D.pages.length;
     index = Math.max(0, Math.min(P - 1, index));
+    var changed = index !== S.page || !S.visited[index], el = section(i18n.lang, D.pages[index].id);
+    if (!el) return load(i18n.lang).then(function () { show(index, step, focus); }, fail);
     S.page = index;
     if (index === saPage) S.step = Math.max(0, Math.min(steps.length - 1, step));
-    $$(".ece-page").forEach(function (sec) {
-      sec.hidden = !(sec.getAttribute("lang") === i18n.lang && +sec.getAttribute("data-index") === index);
-    });
+    display(el, "page");
     $$(".ece-sa-step").forEach(function (el) { el.hidden = +el.getAttribute("data-step") !== S.step; });
     // After its first step the flow fills the page: the page's introduction would be scrolled past each time.
     $$(".ece-sa").forEach(function (el) { el.closest(".ece-page").classList.toggle("ece-sa-later", S.step > 0); });
@@ -181,8 +274,6 @@
     setText("#ece-progress-text", text);
     var bar = $("#ece-progress-bar");
     if (bar) bar.value = pct;
-    $("#ece-prev").disabled = index === 0 && !(onSa && nextStep(S.step, -1) >= 0);
-    $("#ece-next").disabled = index === P - 1 && !(onSa && nextStep(S.step, 1) >= 0);
     var page = D.pages[index];
     document.title = pick(page.title) + " – " + pick(D.module.title);
     if (onSa && steps[S.step] === "summary") {
@@ -202,14 +293,34 @@
     evaluate();
   }
 
+  /** Previous / Next: through the self-assessment's steps, the pages, then the landing or the end. */
   function go(dir) {
+    var P = D.pages.length;
+    if (view === "end") return dir < 0 && show(P - 1, P - 1 === saPage ? steps.length - 1 : 0, true);
+    if (view === "start") return dir > 0 && show(0, 0, true);
     if (S.page === saPage) {
       var si = nextStep(S.step, dir);
       if (si >= 0) return show(S.page, si, true);
     }
     var target = S.page + dir;
-    if (target < 0 || target >= D.pages.length) return;
+    if (target < 0) return showStart(true);
+    if (target >= P) return showEnd(true);
     show(target, target === saPage && dir < 0 ? steps.length - 1 : 0, true);
+  }
+
+  /** A page is done once seen with its knowledge checks finished, its texts written and the SA summed up. */
+  function pageDone(i) {
+    var p = D.pages[i];
+    return !!S.visited[i] && p.quizzes.every(function (qi) { return S.quizzes[qi].status !== 0; }) &&
+      p.texts.every(function (k) { return !!(S.texts[k] || "").trim(); }) && (!p.sa || (S.flags & 1) === 1);
+  }
+
+  function paintToc() {
+    $$("[data-toc]").forEach(function (li) {
+      var i = +li.getAttribute("data-toc"), done = pageDone(i), seen = !!S.visited[i];
+      li.className = done ? "ece-done" : seen ? "ece-seen" : "";
+      setText("[data-toc='" + i + "'] [data-mark]", done ? t("tocDone") : seen ? t("tocVisited") : "");
+    });
   }
 
   /* ---------- state, events ---------- */
@@ -246,6 +357,7 @@
     var scored = qs.length && qs.every(function (q) { return q.score >= 0; });
     var scoreRaw = scored ? Math.round(qs.reduce(function (a, q) { return a + q.score; }, 0) / qs.length) : null;
     var result = { completed: true, passed: passed, scoreRaw: scoreRaw, durationMs: Date.now() - startedAt };
+    paintToc();
     ECE.completion.paint(ok, result);
     if (!ok) return;
     var sig = 2 | (passed === true ? 4 : passed === false ? 8 : 0);
@@ -289,9 +401,11 @@
     call(function () { return adapter.exit(finished()); });
   }
 
-  ECE.player = { data: function () { return D; }, state: function () { return S; }, go: go, show: show };
+  ECE.player = { data: function () { return D; }, state: function () { return S; }, go: go, show: show,
+    view: function () { return view; } };
   ECE._core = { leave: leave, get closed() { return closed; }, $: $, $$: $$, langOf: langOf, base: base, now: now, record: record, save: save,
-    saveSoon: saveSoon, announce: announce, evaluate: evaluate, quizIdx: quizIdx, items: items,
+    saveSoon: saveSoon, announce: announce, evaluate: evaluate, quizIdx: quizIdx, items: items, load: load,
+    get review() { return review; }, get noticeKey() { return noticeKey; },
     recordedText: recordedText, whole: whole, get S() { return S; }, get D() { return D; }, get pageShownAt() { return pageShownAt; } };
 
   function bind() {
@@ -301,17 +415,17 @@
     document.addEventListener("paste", onPaste);
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(); });
     window.addEventListener("pagehide", onPageHide);
-    $$("video").forEach(function (v) {
-      v.addEventListener("error", videoFailed, true);
-      // Without network the media can fail before the player starts: its "error" event is already gone.
-      if (v.error || v.networkState === 3) videoFailed({ target: v, currentTarget: v });
-    });
-    $$("details.ece-transcript").forEach(function (d) { d.addEventListener("toggle", syncTranscript); });
+    // Pages are made when first shown: media errors and transcript toggles (neither bubbles) are caught here.
+    document.addEventListener("error", videoFailed, true);
+    document.addEventListener("toggle", function (e) { if (e.target.matches(".ece-transcript")) syncTranscript(e); }, true);
+    window.addEventListener("hashchange", function () { var l = deepLink(); if (l) open(l, true); });
     var sel = $("#ece-lang");
     if (sel) sel.addEventListener("change", function () {
       setLang(sel.value, true);
       paint();
-      show(S.page, S.step, false);
+      if (view === "start") showStart(false);
+      else if (view === "end") showEnd(false);
+      else show(S.page, S.step, false);
     });
   }
 
@@ -321,6 +435,9 @@
     if (el.id === "ece-prev") return go(-1);
     if (el.id === "ece-next") return go(1);
     if (el.id === "ece-exit") return ECE.completion.exit();
+    var action = el.getAttribute("data-action");
+    if (action === "start" || action === "restart") return show(0, 0, true);
+    if (action === "resume") return show(S.page, S.step, true);
     if (el.hasAttribute("data-goto")) {
       e.preventDefault();
       var i = +el.getAttribute("data-goto");
@@ -328,7 +445,6 @@
       if (toc && narrow()) toc.open = false;
       return show(i, i === saPage ? S.step : 0, true);
     }
-    var action = el.getAttribute("data-action");
     if (closed && (action === "check" || action === "retry")) return;  // nothing may be recorded any more
     if (action === "check") ECE.quiz.check(el.closest("fieldset"));
     else if (action === "retry") ECE.quiz.retry(el.closest(".ece-quiz"));
@@ -348,6 +464,7 @@
       if (el.value.length > S.texts[key].length) fullText[key] = el.value;
       else delete fullText[key];
       paintTexts(el);
+      paintToc();  // a written reflection can make its page "done"
       saveSoon();
     } else if (el.hasAttribute("data-team")) {
       S.sa.team = el.value.slice(0, ECE.state.TEAM_MAX);
@@ -400,9 +517,9 @@
   }
 
   function videoFailed(e) {
-    // Captions blocked on file:// also fire "error" (captured here): only the media itself counts.
-    if (e.target.tagName === "TRACK") return;
-    var box = e.currentTarget.closest("[data-video]");
+    // Captions that fail also fire "error" (captured here): only the media itself counts.
+    var box = e.target.tagName === "VIDEO" && e.target.closest("[data-video]");
+    if (!box) return;
     $("[data-video-error]", box).hidden = false;
     $("details", box).open = true;
   }

@@ -15,7 +15,7 @@ import yaml
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
 from tests.course.test_modules_2_to_4 import VERDICT_OPENER
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import describe_violations, run_axe, start_module
 
 pytestmark = pytest.mark.browser
 SOURCE = Path(__file__).resolve().parents[2] / "course_source"
@@ -66,7 +66,7 @@ def test_module_plays_through_accessibly_and_quiz_passes(context, built, module_
     page.goto(built[module_id].as_uri())
     page.evaluate("localStorage.clear()")
     page.reload()
-    page.locator("#ece-next").wait_for(state="visible")
+    start_module(page)
     page.select_option("#ece-lang", lang)
 
     pages = source["pages"]

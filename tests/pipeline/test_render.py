@@ -46,6 +46,9 @@ def test_package_files_and_names(minimal):
         "media/intro.en.vtt",
         "media/intro.fr.vtt",
         "media/pillars.svg",
+        "module.html",
+        "pages.en.js",
+        "pages.fr.js",
         "player/ece-player.css",
         "player/ece-player.js",
     ]
@@ -103,8 +106,40 @@ def test_self_assessment_data(minimal):
     assert data["module"]["kind"] == "self_assessment"
 
 
+def pages_of(files, lang: str) -> dict[str, str]:
+    text = files[f"pages.{lang}.js"].decode("utf-8")
+    head = f'window.ECE_PAGES = window.ECE_PAGES || {{}};\nwindow.ECE_PAGES["{lang}"] = '
+    assert text.startswith(head) and text.endswith(";\n")
+    return json.loads(text[len(head) : -2])
+
+
+def test_index_holds_the_first_screen_and_pages_arrive_per_language(minimal):
+    files = files_of(minimal, "welcome")
+    index = lxml.html.document_fromstring(files["index.html"].decode("utf-8"))
+    assert not index.xpath("//section[contains(@class, 'ece-page')]")  # only the landing is parsed at first
+    assert index.xpath("//section[@data-screen='start']/@lang") == ["en"]
+    assert index.xpath("//script/@src") == ["ece-data.js", "player/ece-player.js"]
+    whole = lxml.html.document_fromstring(files["module.html"].decode("utf-8"))
+    for lang in ("en", "fr"):
+        pages = pages_of(files, lang)
+        assert sorted(k for k in pages if not k.startswith("vtt:")) == [
+            "check",
+            "start",
+            "watch",
+            "why-it-matters",
+        ]
+        assert pages["vtt:media/intro.fr.vtt"].startswith("WEBVTT")  # captions for file:// (core.js)
+        # The same markup as the whole-module page, one page at a time.
+        for pid in ("why-it-matters", "watch", "check"):
+            section = lxml.html.fragment_fromstring(pages[pid])
+            assert section.get("id") == f"{lang}-p-{pid}"
+            same = whole.xpath(f"//section[@id='{lang}-p-{pid}']")[0]
+            assert section.text_content().split() == same.text_content().split()
+    assert not whole.xpath("//script")  # module.html reads without JavaScript
+
+
 def test_html_has_every_page_in_every_language_and_only_relative_urls(minimal):
-    html = files_of(minimal, "welcome")["index.html"].decode("utf-8")
+    html = files_of(minimal, "welcome")["module.html"].decode("utf-8")
     doc = lxml.html.document_fromstring(html)
     assert doc.get("lang") == "en"
     # section.ece-page is the hook the core reads; a template may add classes (e.g. ece-first).
@@ -116,7 +151,6 @@ def test_html_has_every_page_in_every_language_and_only_relative_urls(minimal):
     for el in doc.xpath("//*[@src or @href]"):  # MUST 4: relative URLs only (or absolute web links)
         url = el.get("src") or el.get("href")
         assert not url.startswith("/") and not url.startswith("file:"), url
-    assert doc.xpath("//script/@src") == ["ece-data.js", "player/ece-player.js"]
     assert len(doc.xpath("//*[@id]")) == len(set(doc.xpath("//*/@id")))  # ids unique across languages
     # Every control has a label (fieldset legends for groups), in both languages.
     for inp in doc.xpath("//input[@type='radio' or @type='checkbox' or @type='text'] | //textarea"):
@@ -136,9 +170,15 @@ def test_autoescape_and_markdown_sanitizing_in_pages(tmp_path):
     module = C.module(title=evil)
     page = Page(id="p", title=C.t("<b>T</b>"), blocks=(C.TextBlock(body=evil),))
     module = C.Module(**{**module.__dict__, "pages": (page,)})
-    html = files_of(C.course(module, title=evil), "m1")["index.html"].decode("utf-8")
+    files = files_of(C.course(module, title=evil), "m1")
+    assert lxml.html.document_fromstring(files["index.html"]).xpath("//script/@src") == [
+        "ece-data.js",
+        "player/ece-player.js",
+    ]
+    assert "<script>alert(1)</script>" not in files["index.html"].decode("utf-8")
+    assert "<script>alert(1)</script>" not in files["pages.en.js"].decode("utf-8")
+    html = files["module.html"].decode("utf-8")
     doc = lxml.html.document_fromstring(html)
-    assert doc.xpath("//script/@src") == ["ece-data.js", "player/ece-player.js"]
     # The template's own inline script (the boot class) may stay; none of the course text becomes script.
     assert not [el for el in doc.xpath("//script[not(@src)]") if "alert" in (el.text or "")]
     assert not doc.xpath("//img") and not doc.xpath("//h1/b")
@@ -258,7 +298,9 @@ def test_single_language_package(minimal):
     assert set(data["strings"]) == {"fr"} and set(data["pages"][0]["title"]) == {"fr"}
     doc = lxml.html.document_fromstring(files["index.html"].decode("utf-8"))
     assert doc.get("lang") == "fr"
-    assert {s.get("lang") for s in doc.xpath("//section[@class='ece-page']")} == {"fr"}
+    assert "pages.en.js" not in files
+    whole = lxml.html.document_fromstring(files["module.html"].decode("utf-8"))
+    assert {s.get("lang") for s in whole.xpath("//section[@class='ece-page']")} == {"fr"}
     assert not doc.xpath("//select[@id='ece-lang']")  # nothing to switch to
     assert doc.xpath("string(//button[@id='ece-next'])") == "Suivant"
 
@@ -300,7 +342,7 @@ def test_one_environment_per_theme_and_edited_templates_reload(tmp_path):
 def test_select_all_hint_is_not_repeated_when_the_question_says_it():
     course, _ = load_course(Path(__file__).parents[2] / "course_source")
     files = files_of(course, "introduction")
-    doc = lxml.html.fromstring(files["index.html"].decode("utf-8"))
+    doc = lxml.html.fromstring(files["module.html"].decode("utf-8"))
     hints = {"en": "Select all that apply.", "fr": "Sélectionnez toutes les réponses qui s’appliquent."}
     multiple = 0
     for fs in doc.xpath("//fieldset[contains(@class, 'ece-question')]"):

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from lxml import etree
 
-from tests.support.browser import assert_axe_clean
+from tests.support.browser import assert_axe_clean, start_module
 from tests.support.xapi_session import (
     COURSE_ID,
     answer_quiz,
@@ -60,6 +60,7 @@ def run_learner(
     context, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         wait_status(page, "All your progress is saved|Toute votre progression est enregistrée")
         if lang != "en":
             assert page.evaluate("document.documentElement.lang") == lang
@@ -68,6 +69,7 @@ def run_learner(
         reflect(page, "Trust comes first.")
         if reload_midway:
             page.reload()
+            start_module(page)
             wait_status(page, "This session has ended")
             return errors + [page.locator("#ece-status").inner_text()]
         next_(page)
@@ -195,6 +197,7 @@ def test_a_used_fetch_url_is_reported_and_nothing_is_sent(browser, series, launc
     first, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         wait_status(page, "All your progress is saved")
     finally:
         first.close()
@@ -202,6 +205,7 @@ def test_a_used_fetch_url_is_reported_and_nothing_is_sent(browser, series, launc
     second, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         text = wait_status(page, "did not give this activity access")
         assert "Already in Use" in text
         assert page.locator("#ece-notice").is_visible()  # progress kept in the browser, and it says so
@@ -241,6 +245,7 @@ def test_every_au_of_the_shipped_ece_series_starts_and_ends_cleanly(
                 move_on=au.get("moveOn"),
             )
             page.goto(url)
+            start_module(page)
             wait_status(page, "All your progress is saved")
             assert page.locator(".ece-page:not([hidden]) h1").inner_text().strip()
             next_(page)
@@ -263,6 +268,7 @@ def test_review_mode_reports_nothing_but_still_terminates(browser, series, launc
     context, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         wait_status(page, "All your progress is saved")
         next_(page)
         leave(page)

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
+from tests.support.browser import start_module
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -93,6 +94,7 @@ def strip(ev: dict) -> dict:
 
 def test_events_completion_state_and_exit(page, built):
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     expect(page.locator("#ece-status")).to_have_text("Saving later (2)")
     assert page.locator("#ece-notice").is_hidden()  # an LMS answered: no standalone notice
     first = events(page, "page")
@@ -203,6 +205,7 @@ def test_events_completion_state_and_exit(page, built):
     assert saved and all(saved[i] != saved[i + 1] for i in range(len(saved) - 1))  # never twice in a row
 
     page.reload()  # pagehide of the finished module: exit(true); then resume from the saved state
+    start_module(page)
     assert page.evaluate("localStorage.getItem('probe-exit')") == "true"
     assert page.locator(".ece-page:not([hidden]) h1").inner_text() == "Check your understanding"
     expect(page.locator(".ece-page:not([hidden]) [data-result]")).to_have_text(
@@ -222,6 +225,7 @@ def answer_quiz(page, picks: dict[str, list[str]]) -> None:
 
 def test_self_assessment_events_and_completion(page, built):
     page.goto(built["practice"].as_uri())
+    start_module(page)
     page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill(" BLUE-7 ")
     page.get_by_role("radio", name="Leadership").check()
     assert events(page, "team-code") == [{"type": "team-code", "code": "BLUE-7"}]
@@ -263,14 +267,17 @@ def test_self_assessment_events_and_completion(page, built):
 
 def test_language_from_the_lms_and_standalone_fallback(page, built):
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     page.evaluate("sessionStorage.setItem('probe-mode', 'fr')")
     page.reload()
+    start_module(page)
     assert page.evaluate("localStorage.getItem('probe-exit')") == "false"  # left unfinished: suspend
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"
     expect(page.locator("#ece-status")).to_have_text("Enregistrement différé (2)")
     page.evaluate("sessionStorage.setItem('probe-mode', 'none'); sessionStorage.removeItem('probe-state')")
     page.reload()
+    start_module(page)
     notice = page.locator("#ece-notice")
     expect(notice).to_be_visible()
     assert notice.inner_text() == "No learning system found — your progress is saved in this browser only."
@@ -279,14 +286,17 @@ def test_language_from_the_lms_and_standalone_fallback(page, built):
 
 def test_texts_typed_but_not_blurred_are_recorded_when_the_page_is_left(page, built):
     page.goto(built["practice"].as_uri())
+    start_module(page)
     page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("RED-1")
     assert events(page, "team-code") == []  # no "change" yet: the field still has focus
     page.reload()  # pagehide
+    start_module(page)
     log = json.loads(page.evaluate("sessionStorage.getItem('probe-log')"))
     assert [e for e in log if e["type"] == "team-code"] == [{"type": "team-code", "code": "RED-1"}]
     page.get_by_role("navigation", name="Contents").get_by_role("link", name="Next steps").click()
     page.get_by_role("textbox", name="What is one action you can take this month?").fill("Invite a partner")
     page.reload()
+    start_module(page)
     log = json.loads(page.evaluate("sessionStorage.getItem('probe-log')"))
     texts = [(e["interactionId"], e["response"]) for e in log if e.get("kind") == "text"]
     assert texts == [("r.first-action", "Invite a partner")]
@@ -298,8 +308,10 @@ def test_texts_typed_but_not_blurred_are_recorded_when_the_page_is_left(page, bu
 
 def test_review_mode_reports_nothing(page, built):
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     page.evaluate("sessionStorage.setItem('probe-mode', 'review')")
     page.reload()
+    start_module(page)
     page.get_by_role("button", name="Next", exact=True).click()
     page.get_by_role("textbox", name="What stood out for you?").fill("Looking back")
     page.get_by_role("button", name="Next", exact=True).click()
@@ -308,6 +320,7 @@ def test_review_mode_reports_nothing(page, built):
 
 def test_exhausted_attempts_fail_the_module(page, built):
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     toc = page.get_by_role("navigation", name="Contents")
     toc.get_by_role("link", name="Watch and reflect").click()
     toc.get_by_role("link", name="Check your understanding").click()
@@ -330,6 +343,7 @@ def test_exhausted_attempts_fail_the_module(page, built):
 
 def test_status_states_the_waiting_count_once(page, built):
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     status = page.locator("#ece-status")
     expect(status).to_have_text("Saving later (2)")
     for message, pending, shown in (

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import assert_axe_clean
+from tests.support.browser import assert_axe_clean, start_module
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -74,72 +74,80 @@ def live_text(page, expected: str) -> None:
     page.wait_for_function("t => document.getElementById('ece-live').textContent.includes(t)", arg=expected)
 
 
-def test_last_page_says_what_remains_then_that_the_module_failed(context, built):
+def test_closing_screen_says_what_remains_then_that_the_module_failed(context, built):
     page = context.new_page()
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     toc = page.get_by_role("navigation", name="Contents")
     toc.get_by_role("link", name="Check your understanding").click()
-    panel = page.get_by_role("region", name="Your progress in this module")
+    page.get_by_role("button", name="Next", exact=True).click()  # past the last page: the closing screen
+    end = page.get_by_role("region", name="End of the module")
+    panel = end.locator("#ece-completion")
     lines = [x for x in panel.inner_text().split("\n") if x.strip()]
     assert lines == [
-        "Your progress in this module",
         "To complete this module:",
         "Visit the pages you have not seen yet:",
         "Watch and reflect",
         "Finish the knowledge check “Welcome check”.",
     ]
-    assert_axe_clean(page, "completion panel, incomplete (en)")
+    # What was recorded, and what comes next: the following module of tests/fixtures/courses/minimal.
+    assert end.locator("[data-recorded]").inner_text().startswith("What was recorded: nothing was sent")
+    assert (
+        end.locator("[data-next] p").first.inner_text()
+        == "Next in the series: “Putting it into practice”, about 10 min."
+    )
+    assert end.get_by_role("button", name="Next", exact=True).count() == 0  # no dead control
+    assert_axe_clean(page, "closing screen, incomplete (en)")
     panel.get_by_role("link", name="Watch and reflect").click()
     assert h1(page) == "Watch and reflect"
-    assert panel.is_hidden()  # neither the last page nor complete: nothing to say yet
+    assert end.is_hidden()
     page.get_by_role("button", name="Next", exact=True).click()
-    assert "Visit the pages" not in panel.inner_text()
     first = page.get_by_role("group", name="How many pillars are there?")
     first.get_by_role("button", name="Check").click()  # nothing chosen yet: shown, not only announced
     assert first.locator("[data-fb]").inner_text() == "Choose an answer first."
     first.get_by_role("radio", name="Two").check()
     assert first.locator("[data-fb]").is_hidden()
     answer_all(page, WRONG)  # 0 % < 67 %: one attempt left, the quiz is still to finish
-    assert "Finish the knowledge check “Welcome check”." in panel.inner_text()
     page.get_by_role("button", name="Try again").click()
     answer_all(page, WRONG)  # no attempts left: the module is finished, not passed
     verdict = (
         "You have finished this module but did not pass: your score is 0%, the pass mark is 67% "
         "and no attempts are left."
     )
-    assert panel.locator("p").all_inner_texts() == [verdict]
+    line = page.locator("[data-verdict-line]")  # once finished, every page says so
+    assert line.inner_text() == verdict
     live_text(page, verdict)  # said once with the question's feedback, not instead of it
     assert page.locator("#ece-live").inner_text().startswith("Incorrect.")
-    assert_axe_clean(page, "completion panel, failed (en)")
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert panel.locator("p").all_inner_texts() == [verdict]
+    assert_axe_clean(page, "closing screen, failed (en)")
     page.get_by_label("Language / Langue").select_option("fr")
-    fpanel = page.get_by_role("region", name="Votre progression dans ce module")
-    assert fpanel.locator("p").all_inner_texts() == [
+    fend = page.get_by_role("region", name="Fin du module")
+    assert fend.locator("#ece-completion p").all_inner_texts() == [
         "Vous avez terminé ce module sans le réussir\u00a0: votre résultat est de 0\u00a0%, le seuil de "
         "réussite est de 67\u00a0% et il ne reste aucune tentative."
     ]
-    assert_axe_clean(page, "completion panel, failed (fr)")
+    assert_axe_clean(page, "closing screen, failed (fr)")
     page.get_by_role("button", name="Précédent", exact=True).click()
-    assert fpanel.is_visible()  # once finished, every page says so
+    assert line.is_visible() and line.inner_text().startswith("Vous avez terminé ce module")
 
 
 def test_passing_the_last_requirement_says_passed_in_both_languages(context, built):
     page = context.new_page()
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     page.get_by_label("Language / Langue").select_option("fr")
     for _ in range(2):
         page.get_by_role("button", name="Suivant", exact=True).click()
     page.get_by_label("Language / Langue").select_option("en")
     answer_all(page, RIGHT)
-    panel = page.get_by_role("region", name="Your progress in this module")
-    assert panel.locator("p").all_inner_texts() == [
-        "You have completed this module and passed, with a score of 100%."
-    ]
+    line = page.locator("[data-verdict-line]")
+    assert line.inner_text() == "You have completed this module and passed, with a score of 100%."
     live_text(page, "You have completed this module and passed, with a score of 100%.")
     page.get_by_label("Language / Langue").select_option("fr")
-    fpanel = page.get_by_role("region", name="Votre progression dans ce module")
-    assert fpanel.locator("p").all_inner_texts() == [
-        "Vous avez terminé ce module et l’avez réussi, avec un résultat de 100\u00a0%."
-    ]
+    assert (
+        line.inner_text() == "Vous avez terminé ce module et l’avez réussi, avec un résultat de 100\u00a0%."
+    )
     # After Check the inputs are disabled (greyed by Chromium): the learner's own choice stays legible.
     group = page.get_by_role("group", name="Combien y a-t-il de piliers?")
     weight = "el => getComputedStyle(el.labels[0]).fontWeight"
@@ -151,10 +159,12 @@ def test_self_assessment_alone_has_no_contents_and_counts_its_steps(context, bui
     page = context.new_page()
     page.goto(built["self-check"].as_uri())
     assert page.get_by_role("navigation", name="Contents").count() == 0  # one page: nothing to navigate
+    landing = page.get_by_role("region", name="Self-assessment")
+    assert "Go through the self-assessment to its summary." in landing.inner_text()
+    assert_axe_clean(page, "self-assessment module landing (en)")
+    start_module(page)
     assert page.get_by_role("heading", name="Self-assessment", exact=True).count() == 1  # not h1 + h2
     assert page.locator("#ece-progress-text").inner_text() == "Step 1 of 7"  # no pillar chosen: all 3
-    panel = page.get_by_role("region", name="Your progress in this module")
-    assert "Go through the self-assessment to its summary." in panel.inner_text()
     assert_axe_clean(page, "self-assessment module start (en)")
     start = page.get_by_role("group", name="Which pillar best fits your role?")
     others = page.get_by_role("group", name="Other pillars you want to assess (optional)")
@@ -167,7 +177,10 @@ def test_self_assessment_alone_has_no_contents_and_counts_its_steps(context, bui
         page.get_by_role("button", name="Next", exact=True).click()
         assert page.locator("#ece-progress-text").inner_text() == f"Step {step} of 5"
     assert page.get_by_role("progressbar").evaluate("el => el.value") == 100
-    assert panel.locator("p").all_inner_texts() == ["You have completed this module."]
+    assert page.locator("[data-verdict-line]").inner_text() == "You have completed this module."
+    # Reaching for the language picker fetches the other language, so the switch below is instant.
+    page.get_by_label("Language / Langue").focus()
+    page.wait_for_function("() => !!(window.ECE_PAGES && ECE_PAGES.fr)")
     # A page just shown is rendered at once (no content-visibility skipping after start): its text reads
     # in the same task as the switch, as scripts and assistive tools read it.
     said = page.evaluate("""() => { const sel = document.getElementById('ece-lang'); sel.value = 'fr';
@@ -181,6 +194,7 @@ def test_self_assessment_alone_has_no_contents_and_counts_its_steps(context, bui
 def test_a_transcript_has_one_control_with_or_without_javascript(browser, context, built):
     page = context.new_page()
     page.goto(built["welcome"].as_uri())
+    start_module(page)
     page.get_by_role("button", name="Next", exact=True).click()
     box = page.locator(".ece-page:not([hidden]) [data-video]")
     # The hosted video cannot load here, so the player opened the transcript: one button names the action.
@@ -195,7 +209,7 @@ def test_a_transcript_has_one_control_with_or_without_javascript(browser, contex
     nojs = browser.new_context(java_script_enabled=False)
     try:
         pg = nojs.new_page()
-        pg.goto(built["welcome"].as_uri())
+        pg.goto(built["welcome"].with_name("module.html").as_uri())
         video = pg.locator("section[lang=en] [data-video]")
         assert pg.get_by_role("button").count() == 0  # without the player no button would do anything
         assert pg.get_by_role("combobox").count() == 0  # nor a language picker: both languages are shown
@@ -213,20 +227,25 @@ def test_reduced_motion_and_200_percent_zoom(browser, built):
     try:
         page = ctx.new_page()
         page.goto(built["practice"].as_uri())
+        start_module(page)
         # The contents stack above the page (collapsed) instead of squeezing it into half the width.
         toc = page.get_by_role("navigation", name="Contents").bounding_box()
         main = page.get_by_role("main").bounding_box()
         assert toc["y"] + toc["height"] <= main["y"] and main["width"] > 560, (toc, main)
         assert not page.get_by_role("link", name="Next steps").is_visible()
         assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+        seen = []
         for _ in range(12):
             assert page.evaluate("document.documentElement.scrollWidth") <= 640, page.title()
             nxt = page.get_by_role("button", name="Next", exact=True)
-            if not nxt.is_enabled():
+            if not nxt.is_visible():
                 break
+            seen.append(page.locator("main h1:visible").inner_text())
             nxt.click()
-        assert h1(page) == "Next steps"
-        assert_axe_clean(page, "200 % zoom, last page")
+        assert (
+            seen[-1] == "Next steps" and page.locator("main h1:visible").inner_text() == "End of the module"
+        )
+        assert_axe_clean(page, "200 % zoom, closing screen")
     finally:
         ctx.close()
 
@@ -248,9 +267,12 @@ def test_a_language_picked_while_the_player_looks_for_an_lms_is_kept(context, tm
     course_frame = page.frames[1]
     assert course_frame.evaluate("!ECE.player.state()"), "the player started before the language was picked"
     expect(frame.locator("#ece-notice")).to_be_visible(timeout=10000)
+    assert frame.get_by_role("button", name="Commencer", exact=True).is_visible()  # the landing, in French
+    start_module(course_frame)
     assert frame.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"
     assert frame.get_by_role("button", name="Suivant", exact=True).is_enabled()
     # Saved like a choice made after the start: the next launch opens in French.
     page.reload()
     expect(frame.locator("#ece-notice")).to_be_visible(timeout=10000)
+    start_module(page.frames[1])
     assert frame.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import assert_axe_clean
+from tests.support.browser import assert_axe_clean, start_module
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -53,6 +53,7 @@ def page(browser, index):
     ctx.on("weberror", lambda e: errors.append(str(e.error)))
     pg = ctx.new_page()
     pg.goto(index.as_uri())
+    start_module(pg)
     pg.get_by_role("navigation", name="Contents").get_by_role("link", name="Check your understanding").click()
     yield pg
     ctx.close()
@@ -148,6 +149,7 @@ def test_partly_wrong_selection_is_marked_cleared_on_retry_and_revealed_on_the_l
     assert_axe_clean(page, "marks on the last attempt (en)")
 
     page.reload()
+    start_module(page)
     assert_marks(page, PILLARS, "checkbox", final, EN)  # restored from the resume state
     assert_marks(page, "How many pillars are there?", "radio", {"Two": None, "Three": None, "Five": None}, EN)
 

@@ -199,11 +199,15 @@ def test_full_comments_log_is_cut_told_and_nothing_is_lost(lms, lms_page, learne
     )
     wait_for_player(frame)
     again = ScriptedLearner(frame, module, "en")
+    contents = frame.get_by_role("navigation", name="Contents")
     for page in module.pages[:-1]:  # every text is back on screen, in full
+        if any(block.type == "reflection" for block in page.blocks):
+            contents.get_by_role("link", name=to_text(page.title["en"]), exact=True).click()
         for block in page.blocks:
             if block.type == "reflection":
                 iid = f"r.{block.id}"
                 assert frame.locator(f"#en-r-{block.id}").input_value() == texts[iid]
+    contents.get_by_role("link", name=to_text(module.pages[-1].title["en"]), exact=True).click()
     again.quiz(quiz)
     close_course(lms_page, lms, learner_key)
     assert [c for c in api_calls(lms_page) if c[-1] not in ("0", None)] == [

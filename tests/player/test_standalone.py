@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import assert_axe_clean
+from tests.support.browser import assert_axe_clean, start_module
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -51,7 +51,7 @@ def h1(page) -> str:
 
 
 def booted(page) -> None:
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)
 
 
 def next_(page, lang="en"):
@@ -64,8 +64,10 @@ def test_navigate_answer_resume_and_switch_language(page, built):
     notice = page.locator("#ece-notice")
     assert notice.is_visible()
     assert notice.inner_text() == "No learning system found — your progress is saved in this browser only."
+    booted(page)
     assert h1(page) == "Why it matters"
-    assert page.get_by_role("button", name="Previous", exact=True).is_disabled()
+    # No dead control: Previous on the first page leads back to the landing screen.
+    assert page.get_by_role("button", name="Previous", exact=True).is_enabled()
     toc = page.get_by_role("navigation", name="Contents")
     assert toc.locator("[aria-current=page]").inner_text() == "Why it matters"
     assert page.locator("#ece-progress-text").inner_text() == "Page 1 of 3 · 33% of pages seen"
@@ -118,6 +120,7 @@ def test_navigate_answer_resume_and_switch_language(page, built):
 
     # Reload before finishing: everything so far comes back from localStorage.
     page.reload()
+    booted(page)
     assert h1(page) == "Check your understanding"
     q1 = page.get_by_role("group", name="How many pillars are there?")
     assert q1.get_by_role("radio", name="Three").is_checked()
@@ -143,7 +146,7 @@ def test_navigate_answer_resume_and_switch_language(page, built):
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert h1(page) == "Vérifiez votre compréhension"
     assert page.get_by_role("button", name="Précédent", exact=True).is_enabled()
-    assert page.get_by_role("button", name="Suivant", exact=True).is_disabled()
+    assert page.get_by_role("button", name="Suivant", exact=True).is_enabled()  # to the closing screen
     fq1 = page.get_by_role("group", name="Combien y a-t-il de piliers?")
     assert fq1.get_by_role("radio", name="Trois").is_checked()
     assert fq1.locator("[data-verdict]").inner_text() == "Bonne réponse."
@@ -162,12 +165,14 @@ def test_navigate_answer_resume_and_switch_language(page, built):
 
     # The language choice is part of the resume state.
     page.reload()
+    booted(page)
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert h1(page) == "Pourquoi c’est important"
 
 
 def test_self_assessment_flow_and_summary(page, built):
     page.goto(built["practice"].as_uri())
+    booted(page)
     assert h1(page) == "Your setting"
     page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("BLUE-7")
     choice = page.get_by_role("group", name="Which pillar best fits your role?")
@@ -245,6 +250,7 @@ def test_reflows_at_320px_and_reads_without_javascript(browser, built):
     pg = context.new_page()
     try:
         pg.goto(built["welcome"].as_uri())
+        start_module(pg)
         # Small screens: the contents start collapsed so the page comes first; a link closes them again.
         toc = pg.get_by_role("navigation", name="Contents")
         assert not toc.get_by_role("link", name="Check your understanding").is_visible()
@@ -254,25 +260,28 @@ def test_reflows_at_320px_and_reads_without_javascript(browser, built):
         assert not toc.get_by_role("link", name="Why it matters").is_visible()
         pg.get_by_role("button", name="Previous", exact=True).click()
         pg.get_by_role("button", name="Previous", exact=True).click()
+        assert h1(pg) == "Why it matters"
         # WCAG 2.4.7: keyboard focus is visible (outline drawn by the theme).
         pg.get_by_role("button", name="Next", exact=True).focus()
         pg.keyboard.press("Shift+Tab")
         pg.keyboard.press("Tab")
         style = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert pg.evaluate("document.activeElement.textContent") == "Next" and style == "solid"
-        for _ in range(3):  # WCAG 1.4.10: no horizontal scrolling at 320 CSS px
-            assert pg.evaluate("document.documentElement.scrollWidth") <= 320, h1(pg)
-            if pg.get_by_role("button", name="Next", exact=True).is_enabled():
+        for _ in range(4):  # WCAG 1.4.10: no horizontal scrolling at 320 CSS px, closing screen included
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 320, pg.title()
+            if pg.get_by_role("button", name="Next", exact=True).is_visible():
                 next_(pg)
+        assert pg.evaluate("ECE.player.view()") == "end"
     finally:
         context.close()
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     try:
         pg.goto(built["welcome"].as_uri())
-        # Without JS every page of every language reads as one document.
-        assert pg.locator("h1").count() == 6
-        assert pg.locator("h1:visible").count() == 6
+        # Without JS the page links to the whole module, every page of every language as one document.
+        pg.get_by_role("link", name="Open the whole module as one page.").click()
+        assert pg.locator("h1").count() == 8  # the landing and 3 pages, in 2 languages
+        assert pg.locator("h1:visible").count() == 8
     finally:
         context.close()
 
@@ -286,11 +295,12 @@ def test_scorm_package_without_an_lms_falls_back_to_this_browser(browser, tmp_pa
     pg = context.new_page()
     try:
         pg.goto((tmp_path / "index.html").as_uri())
-        # While the SCORM adapter looks for an API (MUST 15: a few seconds) the learner sees page 1 only.
-        assert pg.locator("h1:visible").all_inner_texts() == ["Why it matters"]
+        # While the SCORM adapter looks for an API (MUST 15: a few seconds) the learner sees the landing only.
+        assert pg.locator("h1:visible").all_inner_texts() == ["Welcome to engagement-capable environments"]
         expect(pg.locator("#ece-notice")).to_have_text(
             "No learning system found — your progress is saved in this browser only.", timeout=10000
         )
+        start_module(pg)
         next_(pg)
         assert h1(pg) == "Watch and reflect"
     finally:
@@ -314,7 +324,8 @@ def test_blocked_storage_is_told_to_the_learner(browser, built):
             "Ce navigateur ne permet pas l’enregistrement\u00a0: votre progression sera perdue "
             "à la fermeture de la page."
         )
-        pg.get_by_role("button", name="Suivant", exact=True).click()  # the course still works
+        start_module(pg)  # the course still works
+        pg.get_by_role("button", name="Suivant", exact=True).click()
         assert h1(pg) == "Regarder et réfléchir"
     finally:
         context.close()
@@ -322,6 +333,7 @@ def test_blocked_storage_is_told_to_the_learner(browser, built):
 
 def test_quiz_works_with_the_keyboard_alone(page, built):
     page.goto(built["welcome"].as_uri())
+    booted(page)
     toc = page.get_by_role("navigation", name="Contents")
     toc.get_by_role("link", name="Check your understanding").focus()
     page.keyboard.press("Enter")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
+from tests.support.browser import start_module
 from tests.support.xapi_session import (
     COURSE_ID,
     VERBS,
@@ -66,6 +67,7 @@ def test_learner_completes_a_module_and_every_statement_reaches_the_lrs(
     context, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         assert wait_status(page, "All your progress is saved") == "All your progress is saved."
         assert not page.locator("#ece-notice").is_visible()  # not the standalone fallback
         next_(page)
@@ -159,6 +161,7 @@ def test_resume_state_lives_in_the_state_api(browser, packages, launcher_for, fr
     context, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         wait_status(page, "All your progress is saved")
         next_(page)
         reflect(page, "Kept in the LRS.")
@@ -179,6 +182,7 @@ def test_resume_state_lives_in_the_state_api(browser, packages, launcher_for, fr
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         page.locator(".ece-page:not([hidden]) h1", has_text="Watch and reflect").wait_for()
         box = page.get_by_role("textbox", name="What stood out for you?")
         assert box.input_value() == "Kept in the LRS."
@@ -200,6 +204,7 @@ def test_launch_without_parameters_falls_back_to_standalone(browser, packages, l
     context, page = new_page(browser, errors)
     try:
         page.goto(la.content_url + "index.html")
+        start_module(page)
         assert page.locator("#ece-notice").is_visible()
     finally:
         context.close()
@@ -215,6 +220,7 @@ def test_moodle_language_preference_opens_the_module_in_french(browser, packages
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg, language="fr-CA"))
+        start_module(page)
         wait_status(page, "Toute votre progression est enregistrée")
         assert page.evaluate("document.documentElement.lang") == "fr"
         assert page.locator(".ece-page:not([hidden]) h1").inner_text() == "Pourquoi c’est important"

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.support.browser import describe_violations, run_axe
+from tests.support.browser import describe_violations, run_axe, start_module
 from tests.support.xapi_session import (
     COURSE_ID,
     answer_quiz,
@@ -83,6 +83,7 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
     context, page = new_page(browser, errors)
     try:
         page.goto(url)
+        start_module(page)
         next_(page)
         delivered(fresh_lrs, reg, 3)  # initialized, two pages
         la.mode = "offline"  # the LRS connection drops mid-module
@@ -97,6 +98,7 @@ def test_offline_then_reload_while_offline_then_back_every_statement_arrives_onc
         assert {verb(s) for s in stored_outbox(page, la, reg)} == {"answered", "experienced"}
 
         page.reload()  # reload while offline: pagehide adds suspended + terminated, nothing is lost
+        start_module(page)
         page.locator(".ece-page:not([hidden]) h1", has_text="Check your understanding").wait_for()
         wait_status(page, "records? (is|are) waiting")
         answer_quiz(page)
@@ -152,6 +154,7 @@ def test_lost_replies_are_resent_with_the_same_ids_and_stored_once(
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         delivered(fresh_lrs, reg, 2)  # initialized, first page
         la.mode = "lost-reply"
         next_(page)
@@ -181,6 +184,7 @@ def test_browser_offline_and_back_online_flushes_at_once(browser, packages, laun
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         delivered(fresh_lrs, reg, 2)
         context.set_offline(True)
         next_(page)
@@ -211,6 +215,7 @@ def test_server_errors_are_retried_until_delivered(browser, packages, launcher_f
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         delivered(fresh_lrs, reg, 2)
         la.mode = "503"
         next_(page)
@@ -237,6 +242,7 @@ def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_lau
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         delivered(fresh_lrs, reg, 2)
         la.mode = "401"
         next_(page)
@@ -253,6 +259,7 @@ def test_refused_credentials_are_shown_and_not_retried_then_replayed_on_next_lau
         la.mode = "ok"
         # The next launch (new credentials, same registration) replays what was kept.
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         wait_status(page, "Toute votre progression est enregistrée|All your progress is saved")
         # The replay is in; leave only once this launch has started (its `resumed` is in the LRS too).
         wait_for_statements(fresh_lrs, reg, lambda s: any(verb(x) == "resumed" for x in s))

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from ece_scorm.source.course import load_course
+from tests.support.browser import start_module
 from tests.support.scorm_learner import ScriptedLearner
 from tests.support.xapi_session import (
     COURSE_ID,
@@ -54,6 +55,7 @@ def test_self_assessment_statements_carry_scale_prompts_and_team_code(
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         wait_status(page, "All your progress is saved")
         page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill("BLUE-7")
         page.get_by_role("group", name="Which pillar best fits your role?").get_by_role(
@@ -124,6 +126,7 @@ def test_extra_pillar_answers_reach_the_lrs_for_both_pillars(browser, packages, 
     context, page = new_page(browser, errors)
     try:
         page.goto(la.launch_xapi("index.html", ACTOR, MODULE, reg))
+        start_module(page)
         wait_status(page, "All your progress is saved")
         learner = ScriptedLearner(page.main_frame, module, "en")
         # Primary: the last pillar; extra: the first one (with its reflection).

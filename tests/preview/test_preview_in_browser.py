@@ -59,6 +59,7 @@ def test_scorm12_preview_records_edits_reload_and_errors_show(course, page):
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
+        frame.get_by_role("button", name="Start").click(timeout=15000)  # past the landing screen
         frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
         # The player found the page's SCORM 1.2 API through window.parent (MUST 15) and initialised.
         page.wait_for_function("document.querySelector('#calls').textContent.includes('LMSInitialize')")
@@ -78,7 +79,8 @@ def test_scorm12_preview_records_edits_reload_and_errors_show(course, page):
             path.read_text(encoding="utf-8").replace("en: Welcome\n", "en: Welcome aboard\n", 1),
             encoding="utf-8",
         )
-        frame.locator("h1", has_text="Welcome aboard").first.wait_for(state="attached", timeout=15000)
+        # The page title shows in the contents (pages themselves arrive when shown, after the landing).
+        frame.locator("#ece-toc a", has_text="Welcome aboard").first.wait_for(state="attached", timeout=15000)
         page.wait_for_function(
             "document.querySelector('#status').textContent.includes('rebuilt and reloaded')"
         )
@@ -88,7 +90,7 @@ def test_scorm12_preview_records_edits_reload_and_errors_show(course, page):
         page.locator("#errors").wait_for(state="visible", timeout=15000)
         text = page.locator("#error-list").inner_text()
         assert re.search(r"getting-started\.yaml:\d+:\d+: error: .*pagez", text), text
-        assert frame.locator("h1", has_text="Welcome aboard").count() >= 1
+        assert frame.locator("#ece-toc a", has_text="Welcome aboard").count() >= 1
 
         path.write_text(path.read_text(encoding="utf-8").replace("pagez:", "pages:", 1), encoding="utf-8")
         page.locator("#errors").wait_for(state="hidden", timeout=15000)
@@ -109,6 +111,7 @@ def test_xapi_and_cmi5_preview_list_statements_from_the_in_memory_endpoint(cours
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
+        frame.get_by_role("button", name="Start").click(timeout=15000)  # past the landing screen
         frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
         frame.locator("#ece-next").click()
         page.wait_for_function("document.querySelectorAll('#statements li').length >= 2", timeout=15000)
@@ -133,6 +136,7 @@ def test_scorm2004_preview_uses_the_2004_api(course, page):
     try:
         page.goto(server.url)
         frame = page.frame_locator("#course")
+        frame.get_by_role("button", name="Start").click(timeout=15000)  # past the landing screen
         frame.locator("#ece-next").wait_for(state="visible", timeout=15000)
         frame.locator("#ece-next").click()
         page.wait_for_function("document.querySelector('#calls').textContent.includes('Commit(')")

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ece_scorm.cli import cli
+from tests.support.browser import start_module
 from tests.support.xapi_session import (
     COURSE_ID,
     MINIMAL,
@@ -46,6 +47,7 @@ def _take(browser, la, name: str, team: str, answers: tuple[str, str], strength:
     try:
         page.goto(la.launch_xapi("index.html", actor, MODULE, reg))
         wait_status(page, "All your progress is saved")
+        start_module(page)  # past the landing screen
         page.get_by_role("textbox", name="Team code (optional, given by your facilitator)").fill(team)
         page.get_by_role("group", name="Which pillar best fits your role?").get_by_role(
             "radio", name="Leadership"

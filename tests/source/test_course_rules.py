@@ -76,7 +76,7 @@ def test_modules_in_order_with_the_self_assessment_package_last(minimal) -> None
         ("self-check", "self_assessment"),
     ]
     welcome, practice, sa_module = course.modules
-    assert welcome.estimated_minutes == (10, 15)
+    assert welcome.estimated_minutes == (5, 10)
     assert practice.estimated_minutes == (10, 10)  # a single int means min == max
     assert welcome.completion == Completion(all_pages=True, quiz_passed=True, self_assessment_done=False)
     assert practice.completion == Completion(all_pages=True, quiz_passed=False, self_assessment_done=True)

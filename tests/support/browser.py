@@ -77,3 +77,15 @@ def axe_every_screen_kind(frame, where: str):
 
     check.seen = seen
     return check
+
+
+def start_module(frame, timeout_ms: float = 15_000):
+    """Wait for the player, then leave its landing screen as a learner: Start, or Continue on a return."""
+    frame.wait_for_function("() => window.ECE && ECE.player && !!ECE.player.state()", timeout=timeout_ms)
+    if frame.evaluate("ECE.player.view()") == "start":
+        strings = frame.evaluate("ECE_DATA.strings[document.documentElement.lang]")
+        landing = frame.locator(".ece-start:not([hidden])")
+        resume = landing.get_by_role("button", name=strings["resume"], exact=True)
+        (resume if resume.is_visible() else landing.get_by_role("button", name=strings["start"])).click()
+    frame.wait_for_function("() => ECE.player.view() === 'page'", timeout=timeout_ms)
+    return frame

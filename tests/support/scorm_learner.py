@@ -13,6 +13,7 @@ from typing import Any
 
 from ece_scorm.markdown import to_text
 from ece_scorm.model import Module, Question, QuizBlock, ReflectionBlock, SelfAssessment, SelfAssessmentBlock
+from tests.support.browser import start_module
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"  # SCORM 1.2 choice responses: one character per choice
 
@@ -82,13 +83,13 @@ def plan_question(q: Question, index: int, total: int, passing: int) -> list[str
 
 
 def wait_for_player(frame: Any, timeout_ms: float = 15_000) -> Any:
-    """Wait until the player has started its adapter and shown a page (its progress bar is visible)."""
+    """Wait until the player has started its adapter, then open the module as a learner would."""
     started = (
         "() => { const p = document.querySelector('.ece-progress');"
         " return !!(window.ECE_DATA && p && !p.hidden); }"
     )
     frame.wait_for_function(started, timeout=timeout_ms)
-    return frame
+    return start_module(frame, timeout_ms)  # past the landing screen: Start, or Continue on a return
 
 
 class ScriptedLearner:
