@@ -12,7 +12,7 @@ import jinja2
 
 from ece_scorm import markdown, themes
 from ece_scorm.errors import EceError
-from ece_scorm.model import Course, LangText, Module, Prompt, SelfAssessment
+from ece_scorm.model import Course, LangText, Module, Prompt, SelfAssessment, VideoBlock
 from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.pipeline import duration, templating
 from ece_scorm.pipeline.package import OutputFile
