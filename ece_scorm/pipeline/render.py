@@ -384,8 +384,8 @@ def render_module(
         for path in b.captions.values()
     }
     for lang in langs:
-        pages = {p.id: str(macros.page_section(p, i, lang)).strip() for i, p in enumerate(module.pages)}
-        pages["start"] = str(macros.landing(lang)).strip()
+        pages = {p.id: str(macros.page_section(p, i, lang)).strip() for i, p in enumerate(module.pages)}  # type: ignore[attr-defined]
+        pages["start"] = str(macros.landing(lang)).strip()  # type: ignore[attr-defined]
         pages.update(captions)
         files.append(OutputFile(f"{prefix}pages.{lang}.js", _js(f"ECE_PAGES[{json.dumps(lang)}]", pages)))
     files += [OutputFile(prefix + path, data) for path, data in theme_assets(theme)]

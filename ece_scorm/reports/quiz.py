@@ -240,6 +240,7 @@ def funnel(
 ) -> list[FunnelRow]:
     """Count distinct learners launched (initialized) → completed → passed per module and cohort."""
     collector = FunnelCollector(period, by, team, modules)
-    for record in (*answers, *events):
+    records: list[Answer | Event] = [*answers, *events]
+    for record in records:
         collector.add(record)
     return collector.result()

@@ -361,6 +361,7 @@ class SaCollector:
     def spec(self) -> SaSpec:
         if self.fixed is not None:
             return self.fixed
+        assert self.discover is not None  # no fixed spec: one is discovered from the records
         spec = self.discover.spec()
         known = {sid for sid, _ in spec.scale}
         spec.scale += [(sid, {"en": sid}) for sid in self.scale_ids if sid not in known]
@@ -452,12 +453,12 @@ class SaCollector:
         taken |= {id(s) for s in split}
         rest = [s for s in eligible if id(s) not in taken]
         strengths = sorted(
-            (s for s in rest if s.net >= STRENGTH_MIN),
-            key=lambda s: (-wilson_lower(s.net, s.n), -s.n, s.pillar, s.number),
+            (s for s in rest if (s.net or 0.0) >= STRENGTH_MIN),
+            key=lambda s: (-wilson_lower(s.net or 0.0, s.n), -s.n, s.pillar, s.number),
         )
         gaps = sorted(
-            (s for s in rest if s.net < STRENGTH_MIN),
-            key=lambda s: (-wilson_lower(s.shortfall, s.n), -s.n, s.pillar, s.number),
+            (s for s in rest if (s.net or 0.0) < STRENGTH_MIN),
+            key=lambda s: (-wilson_lower(s.shortfall or 0.0, s.n), -s.n, s.pillar, s.number),
         )
         plans, texts = self._texts(spec, members, withheld)
         return SaResult(
@@ -508,9 +509,9 @@ class SaCollector:
                 group.setdefault(prompt_id, []).append(Text(who, prompt_id, text))
         texts: dict[str, list[tuple[PromptSpec, list[Text]]]] = {}
         order = [p.id for p in spec.prompts]
-        for group, by_prompt in grouped.items():
+        for name, by_prompt in grouped.items():
             ids = sorted(by_prompt, key=lambda p: (order.index(p) if p in order else len(order), p))
-            texts[group] = [(known.get(p) or PromptSpec(p, {}, group), by_prompt[p]) for p in ids]
+            texts[name] = [(known.get(p) or PromptSpec(p, {}, name), by_prompt[p]) for p in ids]
         return plans, texts
 
 

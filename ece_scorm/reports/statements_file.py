@@ -104,7 +104,7 @@ def _as_dict(st: _Statement) -> dict:
         }
     return {
         "actor": st.actor,
-        "verb": {"id": st.verb.id},
+        "verb": {"id": st.verb.id if st.verb is not None else None},
         "object": {
             "id": obj.id if obj is not None else "",
             "definition": (lambda: msgspec.json.decode(raw)) if raw is not None else None,
@@ -223,7 +223,7 @@ def _record(st: _Statement, course_id: str | None, definitions: dict) -> Answer 
             administration = administration or numbered
         shared = definitions.get(interaction)
         if shared is None:
-            raw = bytes(obj.definition)
+            raw = bytes(obj.definition)  # type: ignore[union-attr]  # callers pass interaction objects
             try:
                 definition = msgspec.json.decode(raw) if raw != b"null" else {}
             except msgspec.DecodeError:

@@ -168,7 +168,7 @@ def _page(f: Fields, refs: Refs, node: Node, module_id: str) -> Page | None:
     nodes = f.items(m, "blocks", required=True, min_items=1, too_few=f"page '{pid or ''}' has no blocks")
     blocks = [b for b in (_block(f, refs, n, module_id) for n in nodes) if b is not None]
     # Interactive blocks name their DOM ids after their place, which is unique within a module.
-    blocks = [replace(b, key=f"{pid}-{i}") if hasattr(b, "key") else b for i, b in enumerate(blocks, 1)]
+    blocks = [replace(b, key=f"{pid}-{i}") if hasattr(b, "key") else b for i, b in enumerate(blocks, 1)]  # type: ignore[arg-type]
     if pid is None:
         return None
     return Page(id=pid, title=title, blocks=tuple(blocks), loc=m.loc)
@@ -457,7 +457,7 @@ def _url(f: Fields, node: Node, key: str) -> str:
     raw = f.string_node(node, key) or ""
     parts = split_url(raw)  # None for what urllib cannot split ('[HOST]', a broken IPv6 literal)
     ok = parts is not None and parts.scheme in URL_SCHEMES
-    ok = ok and bool(parts.netloc if parts.scheme == "https" else "@" in parts.path)
+    ok = ok and parts is not None and bool(parts.netloc if parts.scheme == "https" else "@" in parts.path)
     if raw and (not ok or any(ch.isspace() for ch in raw)):
         f.error(node, f"link url must be an absolute https:// URL or a mailto: address (got '{raw}')")
     return raw
@@ -473,7 +473,7 @@ def _resources(f: Fields, refs: Refs, m: Map, module_id: str) -> Block:
             continue
         title = f.text(r, "title") or f.blank()
         unode = r.get("url")
-        url = f.blank()
+        url: dict[str, str] = dict(f.blank())
         if isinstance(unode, Map):  # one address per language (a French page of the same document)
             per = f.mapping(unode, "url", "url", f.languages) or unode
             for lang in f.languages:
