@@ -79,6 +79,36 @@ class Event:
     score: float | None = None
 
 
+def answer_record(
+    learner: str,
+    name: str,
+    when: datetime | None,
+    interaction: str,
+    result: dict,
+    attempt: object,
+    module: str | None,
+    team: str | None,
+    administration: int | None,
+    shared: tuple,
+) -> Answer:
+    """Return the Answer of one `answered` statement (both statement readers build it here)."""
+    success = result.get("success")
+    return Answer(
+        learner=learner,
+        name=name,
+        when=when,
+        interaction=interaction,
+        response=str(result.get("response", "")),
+        success=success if isinstance(success, bool) else None,
+        attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
+        module=module,
+        team=team,
+        administration=administration or 1,
+        label=shared[0],
+        choices=shared[1],
+    )
+
+
 def split_administration(interaction: str) -> tuple[str, int]:
     """Split a SCORM interaction id's administration suffix ('sa.x.y.a2' -> ('sa.x.y', 2))."""
     if "-a" not in interaction and ".a" not in interaction:  # the common case, without the expression
@@ -223,7 +253,6 @@ def from_statement(
         if interaction.startswith("sa."):
             interaction, numbered = split_administration(interaction)
             administration = administration or numbered
-        success = result.get("success")
         shared = definitions.get(interaction) if definitions is not None else None
         if shared is None:
             definition = obj.get("definition")
@@ -231,19 +260,8 @@ def from_statement(
             shared = (_dict(definition.get("name")) or None, _choices(definition))
             if definitions is not None:
                 definitions[interaction] = shared
-        return Answer(
-            learner=learner,
-            name=name,
-            when=when,
-            interaction=interaction,
-            response=str(result.get("response", "")),
-            success=success if isinstance(success, bool) else None,
-            attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
-            module=module,
-            team=team,
-            administration=administration or 1,
-            label=shared[0],
-            choices=shared[1],
+        return answer_record(
+            learner, name, when, interaction, result, attempt, module, team, administration, shared
         )
     if len(parts) == 1 and verb in (
         "initialized",

@@ -24,6 +24,7 @@ from ece_scorm.reports.records import (
     _count,
     _extension,
     _relative,
+    answer_record,
     from_statement,
     interaction_of,
     parse_when,
@@ -234,20 +235,8 @@ def _record(st: _Statement, course_id: str | None, definitions: dict) -> Answer 
                 name_map if isinstance(name_map, dict) and name_map else None,
                 _choices(definition),
             )
-        success = result.get("success")
-        return Answer(
-            learner=learner,
-            name=name,
-            when=when,
-            interaction=interaction,
-            response=str(result.get("response", "")),
-            success=success if isinstance(success, bool) else None,
-            attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
-            module=module,
-            team=team,
-            administration=administration or 1,
-            label=shared[0],
-            choices=shared[1],
+        return answer_record(
+            learner, name, when, interaction, result, attempt, module, team, administration, shared
         )
     if len(parts) == 1:
         score = result.get("score")
