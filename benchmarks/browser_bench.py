@@ -67,7 +67,8 @@ PAGE_CHANGES = """async () => {
     next.click();
     const t1 = performance.now();
     const f = document.activeElement;
-    const ok = !!f && /^H[1-3]$/.test(f.tagName) && !!f.closest('.ece-page:not([hidden])');
+    const shown = f && f.closest('.ece-page:not([hidden]), .ece-screen:not([hidden])');
+    const ok = !!shown && /^H[1-3]$/.test(f.tagName);
     await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
     out.push({focus: t1 - t0, frame: performance.now() - t0, ok});
   }
