@@ -63,9 +63,9 @@ def test_module_plays_through_accessibly_and_quiz_passes(context, built, module_
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # Cleared before the player boots: clearing after, then reloading, races the player's save on pagehide.
+    page.add_init_script("localStorage.clear()")
     page.goto(built[module_id].as_uri())
-    page.evaluate("localStorage.clear()")
-    page.reload()
     start_module(page)
     page.select_option("#ece-lang", lang)
 
