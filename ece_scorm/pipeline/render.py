@@ -109,7 +109,16 @@ def runtime_css(theme: themes.Theme) -> str:
     """Return ece-player.css: the player's structural CSS, then the theme's stylesheets."""
     parts = [(RUNTIME / "player.css").read_text(encoding="utf-8")]
     parts += [(theme.root / "static" / c).read_text(encoding="utf-8") for c in theme.css]
-    return "\n".join(p.rstrip("\n") + "\n" for p in parts)
+    return compact_css("\n".join(p.rstrip("\n") + "\n" for p in parts))
+
+
+_CSS_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|/\*.*?\*/', re.S)
+
+
+def compact_css(source: str) -> str:
+    """Drop comments (never inside a string), indentation and blank lines; the rules are unchanged."""
+    body = _CSS_TOKEN.sub(lambda m: "" if m.group(0).startswith("/*") else m.group(0), source)
+    return "\n".join(line.strip() for line in body.splitlines() if line.strip()) + "\n"
 
 
 def _lang(text: LangText | None, langs: Sequence[str], conv=None) -> dict[str, str] | None:
