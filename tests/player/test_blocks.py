@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import assert_axe_clean
+from tests.support.browser import assert_axe_clean, start_module
 from tests.support.scorm_host import close_course, extract_package, launch
 from tests.support.scorm_learner import wait_for_player
 
@@ -54,10 +54,16 @@ def page(browser):
 
 def open_module(page, index: Path, lang: str = "en") -> None:
     page.goto(index.as_uri())
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)  # past the landing screen, as a learner
     if lang != "en":
-        page.get_by_label("Language / Langue").select_option(lang)
-        page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+        switch_lang(page, lang)
+
+
+def switch_lang(page, lang: str) -> None:
+    """Pick a language as a learner does; its pages arrive on demand, so wait for the shown page in it."""
+    page.get_by_label("Language / Langue").select_option(lang)
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    expect(page.locator(f'.ece-page[lang="{lang}"]:not([hidden])')).to_be_visible()
 
 
 def go_to(page, n: int, lang: str = "en") -> None:
@@ -204,7 +210,7 @@ def test_hotspots_with_their_list_and_the_figure_in_each_language(page, index):
         == "mailto:team@example.org"
     )
 
-    page.get_by_label("Language / Langue").select_option("fr")
+    switch_lang(page, "fr")
     figure = shown(page).locator(".ece-hotspots")
     assert figure.get_by_role("img").get_attribute("src") == "media/compass.fr.svg"
     expect(
@@ -250,13 +256,13 @@ def test_scenario_gives_feedback_and_comes_back_after_reload(page, index):
     assert_axe_clean(page, "scenario with feedback (en, 1280 px)")
 
     page.reload()
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)  # "Continue where you left off"
     expect(page.locator(".ece-page:not([hidden]) h1")).to_have_text("Decide")
     group = shown(page).get_by_role("group", name="What do you do?")
     expect(group.get_by_role("radio", name="Say what can still change")).to_be_checked()
     expect(shown(page).locator("[data-sc-fb]")).to_contain_text("Honest about influence")
     # The French copy holds the same choice.
-    page.get_by_label("Language / Langue").select_option("fr")
+    switch_lang(page, "fr")
     expect(shown(page).get_by_role("radio", name="Dire ce qui peut encore changer")).to_be_checked()
     expect(shown(page).locator("[data-sc-fb]")).to_contain_text(
         "Votre choix\u00a0: Dire ce qui peut encore changer"
@@ -317,7 +323,7 @@ def test_without_javascript_every_panel_is_readable(browser, index):
     context = browser.new_context(java_script_enabled=False)
     try:
         pg = context.new_page()
-        pg.goto(index.as_uri())
+        pg.goto(index.with_name("module.html").as_uri())  # index.html links the whole module for no-JS
         for text in (
             "Recognition follows the way of engaging.",
             "Partners set the direction.",
