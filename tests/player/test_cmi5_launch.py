@@ -292,6 +292,7 @@ def test_a_window_closed_offline_leaves_nothing_for_the_next_session_to_send(
     try:
         page.goto(la.launch_cmi5(path, ACTOR, AU_ID, registration=reg, mastery_score=mastery))
         wait_status(page, "All your progress is saved")
+        start_module(page)
         la.mode = "offline"
         next_(page)
         reflect(page, "Trust comes first.")
@@ -310,6 +311,7 @@ def test_a_window_closed_offline_leaves_nothing_for_the_next_session_to_send(
         wait_status(page, "enregistrements de votre session précédente ne sont jamais parvenus")
         assert_axe_clean(page, "the notice of an earlier session's lost records (fr)")
         page.get_by_label("Language / Langue").select_option("en")
+        start_module(page)  # "Welcome back": continue
         page.get_by_role("link", name="Watch and reflect").first.click()
         kept = page.get_by_role("textbox", name="What stood out for you?").input_value()
         assert kept == "Trust comes first."
