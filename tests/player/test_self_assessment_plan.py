@@ -20,7 +20,7 @@ from ece_scorm.cli import cli
 from ece_scorm.markdown import to_text
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import assert_axe_clean
+from tests.support.browser import assert_axe_clean, pick_language, start_module
 from tests.support.scorm_host import build_packages, close_course, launch
 from tests.support.scorm_learner import wait_for_player
 from tests.support.xapi_session import build as build_xapi
@@ -197,9 +197,9 @@ def pdf_pages(frame_page, fmt: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_printed_plan_reads_back_in_order_numbered_whole_and_unclipped(page, standalone, lang):
     page.goto(standalone["self-assessment"].as_uri())
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)
     if lang == "fr":
-        page.select_option("#ece-lang", "fr")
+        pick_language(page, "fr")
     lr = Learner(page, lang)
     take_first_assessment(lr)
     lr.step.get_by_role("textbox", name=lr.ui["name"], exact=True).fill("Sam Roy")
@@ -266,7 +266,7 @@ def test_printed_plan_reads_back_in_order_numbered_whole_and_unclipped(page, sta
 
 def test_new_assessment_keeps_the_earlier_one_and_shows_what_changed(page, standalone):
     page.goto(standalone["self-assessment"].as_uri())
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)
     lr = Learner(page, "en")
     lr.choose(0)
     lr.next()
@@ -316,10 +316,10 @@ def test_new_assessment_keeps_the_earlier_one_and_shows_what_changed(page, stand
         assert f"4. {plain(lead.items[3].text, lang)} —" not in summary  # unchanged items are not listed
 
     check("en")
-    page.select_option("#ece-lang", "fr")
+    pick_language(page, "fr")
     check("fr")
     page.reload()  # the earlier administration and the new one come back from the resume state
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)
     lr = Learner(page, "fr")
     check("fr")
 
@@ -329,9 +329,9 @@ def test_new_assessment_keeps_the_earlier_one_and_shows_what_changed(page, stand
 def test_facilitator_guide_in_the_self_assessment_package(page, standalone, lang, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(standalone["self-assessment"].as_uri())
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)
     if lang == "fr":
-        page.select_option("#ece-lang", "fr")
+        pick_language(page, "fr")
     open_guide(page, lang)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_axe_clean(page, f"facilitator guide ({lang}, {width} px)")
@@ -358,9 +358,9 @@ def open_guide(frame, lang: str) -> None:
 def test_facilitator_guide_is_reachable_from_the_introduction_module(page, standalone, lang):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(standalone["introduction"].as_uri())
-    page.wait_for_function("window.ECE && ECE.player && !!ECE.player.state()")
+    start_module(page)
     if lang == "fr":
-        page.select_option("#ece-lang", "fr")
+        pick_language(page, "fr")
     intro = COURSE.module("introduction")
     holder = next(p for p in intro.pages if any(b.type == "self_assessment" for b in p.blocks))
     page.get_by_role("navigation", name="Contents" if lang == "en" else "Table des matières").get_by_role(
@@ -465,6 +465,7 @@ def test_xapi_statements_carry_the_administration_number(browser, xapi_packages,
     try:
         page.goto(la.launch_xapi("index.html", actor, module, reg))
         wait_status(page, "All your progress is saved")
+        start_module(page)
         lr = Learner(page, "en")
         lr.choose(0)
         lr.next()

@@ -89,3 +89,15 @@ def start_module(frame, timeout_ms: float = 15_000):
         (resume if resume.is_visible() else landing.get_by_role("button", name=strings["start"])).click()
     frame.wait_for_function("() => ECE.player.view() === 'page'", timeout=timeout_ms)
     return frame
+
+
+def pick_language(frame, lang: str, timeout_ms: float = 15_000):
+    """Choose a language in the player's picker; its pages arrive on demand, so wait until one is shown."""
+    frame.select_option("#ece-lang", lang)
+    frame.wait_for_function(
+        "(l) => document.documentElement.lang === l && "
+        "!!document.querySelector('.ece-page[lang=\"' + l + '\"]:not([hidden]), .ece-screen:not([hidden])')",
+        arg=lang,
+        timeout=timeout_ms,
+    )
+    return frame
