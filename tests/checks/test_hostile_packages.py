@@ -8,7 +8,6 @@ bounded memory (measured in a subprocess with resource.getrusage).
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -52,7 +51,9 @@ def test_large_legal_archive_is_checked_in_bounded_memory(tmp_path):
         "import resource, sys\n"
         "from ece_scorm.checks import check_package\n"
         "r = check_package(__import__('pathlib').Path(sys.argv[1]))\n"
-        "print(r.errors, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        # VmHWM is this process's own peak; ru_maxrss would carry the forking pytest process's size over exec
+        "hwm = next(ln.split()[1] for ln in open('/proc/self/status') if ln.startswith('VmHWM:'))\n"
+        "print(r.errors, int(hwm) // 1024)\n"
     )
     started = time.perf_counter()
     proc = subprocess.run(
@@ -62,7 +63,6 @@ def test_large_legal_archive_is_checked_in_bounded_memory(tmp_path):
     errors, peak_mb = map(int, proc.stdout.split())
     assert peak_mb < PEAK_LIMIT_MB, f"peak {peak_mb} MB"
     assert time.perf_counter() - started < 120
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024 < PEAK_LIMIT_MB
 
 
 def test_the_package_corpus_is_large_enough():
