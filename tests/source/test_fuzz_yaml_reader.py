@@ -65,7 +65,8 @@ def run(text):
         assert code in (0, 1, 2) and (exc is None or isinstance(exc, SystemExit)), output
 run()
 # VmHWM: this process's own peak (ru_maxrss keeps the forking pytest's size across exec)
-print(int(next(ln.split()[1] for ln in open('/proc/self/status') if ln.startswith('VmHWM:'))) // 1024, slowest)
+hwm = next(ln.split()[1] for ln in open('/proc/self/status') if ln.startswith('VmHWM:'))
+print(int(hwm) // 1024, slowest)
 """
 
 
