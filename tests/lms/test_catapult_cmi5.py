@@ -16,6 +16,7 @@ import pytest
 
 from ece_scorm.markdown import to_text
 from ece_scorm.source.course import load_course
+from tests.support.browser import start_module
 from tests.support.catapult import Catapult, Verdicts, satisfied_aus, session_id, verb
 from tests.support.lms import ROOT
 from tests.support.scorm_learner import ScriptedLearner, wait_for_player
@@ -187,6 +188,7 @@ def test_a_passing_learner_satisfies_every_au_and_the_course_then_browses_and_re
     launch = cat.launch_url(course["id"], 0, who, reg["code"], "Normal")
     page = open_au(learner_context, launch["url"])
     wait_saved(page)
+    start_module(page)  # "Welcome back": continue where the learner was
     assert page.locator(".ece-completion.ece-ok").is_visible()
     press_exit(page)
     page.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ece_scorm.markdown import to_text
+from ece_scorm.pipeline import budget as state_budget
 from ece_scorm.source.course import load_course
 from tests.support.moodle_learner import (
     MoodleLearner,
@@ -35,8 +36,10 @@ INTRO = COURSE.module("introduction")
 HEALTH_ORG = {"completion": 2, "completionstatusrequired": 2, "completionscorerequired": QUIZ.passing_score}
 LONG_ID = "r.intro-principle-practice"
 LONG_LEN = 1500  # far over the strict cap, well under the roomy one
-# The module's text caps (tests/pipeline/test_budget.py): 22 texts in 4,096 characters, or in 64,000.
-STRICT_CAP, ROOMY_CAP = 178, 2900
+# The module's text caps, as the build writes them (hand-checked in tests/pipeline/test_budget.py): 22 texts
+# and the self-assessment's history in 4,096 characters, or in 64,000.
+_BUDGET = state_budget.measure(INTRO, "scorm12", len(COURSE.languages))
+STRICT_CAP, ROOMY_CAP = _BUDGET.text_max, _BUDGET.roomy.text_max
 
 
 def prompt_of(reflection_id: str) -> str:
