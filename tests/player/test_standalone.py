@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ece_scorm.pipeline.render import render_module
 from ece_scorm.source.course import load_course
-from tests.support.browser import assert_axe_clean, start_module
+from tests.support.browser import assert_axe_clean, pick_language, start_module
 
 pytestmark = pytest.mark.browser
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "minimal"
@@ -227,7 +227,7 @@ def test_self_assessment_flow_and_summary(page, built):
 
     page.reload()
     booted(page)  # a language chosen before the player starts would be reset by the saved state
-    page.get_by_label("Language / Langue").select_option("fr")
+    pick_language(page, "fr")  # the French pages arrive on demand
     ftext = page.locator(".ece-page:not([hidden]) [data-summary]").inner_text()
     assert "Code d’équipe\nBLUE-7" in ftext
     assert "5.\nLes leaders défendent l’engagement.\nOui" in ftext
