@@ -144,7 +144,7 @@ def test_a_passing_learner_satisfies_every_au_and_the_course_then_browses_and_re
     course_done = [x for x in got if verb(x) == "satisfied" and x["object"]["id"] == course["lmsId"]]
     assert len(course_done) == 1
     for launch, module in zip(normal, MODULES, strict=True):
-        s = cat.session(launch["id"])
+        s = cat.wait_session(launch["id"], lambda f: f["isTerminated"] == 1)
         assert (s["isInitialized"], s["isTerminated"], s["isAbandoned"]) == (1, 1, 0), module.id
         assert s["isCompleted"] == 1 and s["isPassed"] == (1 if module.quizzes() else 0), module.id
         sid = s["code"]
@@ -180,7 +180,7 @@ def test_a_passing_learner_satisfies_every_au_and_the_course_then_browses_and_re
             mine = by_session(got, s["code"])
             assert mine[:2] == ["launched", "initialized"] and mine[-1] == "terminated", (mode, module.id)
             assert not {"passed", "failed", "completed"} & set(mine), (mode, module.id)
-            s = cat.session(launch["id"])
+            s = cat.wait_session(launch["id"], lambda f: f["isTerminated"] == 1)
             assert (s["launchMode"], s["isInitialized"], s["isTerminated"]) == (mode, 1, 1), module.id
 
     # The same AU once more in Normal after satisfaction: it opens where the learner was and reports no
@@ -274,7 +274,7 @@ def test_offline_midway_then_closed_then_relaunched_loses_no_answer(cat, course,
     press_exit(page)
     page.close()
     got = ended(cat, reg, 2)  # the first session abandoned by CATAPULT, the second terminated
-    two = cat.session(second["id"])
+    two = cat.wait_session(second["id"], lambda f: f["isTerminated"] == 1)
     assert (two["isInitialized"], two["isTerminated"], two["isCompleted"], two["isPassed"]) == (1, 1, 1, 1)
     assert by_session(got, two["code"])[:2] == ["launched", "initialized"]
     assert cat.session(first["id"])["isAbandoned"] == 1

@@ -96,6 +96,15 @@ class Catapult:
         """Return a session's flags (isInitialized, isTerminated, isAbandoned, ...)."""
         return self.api("GET", f"session/{session_id}")
 
+    def wait_session(self, session_id: int, until: Callable[[dict], bool], timeout: float = 15.0) -> dict:
+        """Poll a session until `until(flags)` holds: CATAPULT sets its flags after storing the statement."""
+        deadline = time.monotonic() + timeout
+        flags = self.session(session_id)
+        while not until(flags) and time.monotonic() < deadline:
+            time.sleep(0.25)
+            flags = self.session(session_id)
+        return flags
+
     def statements(self, reg_code: str) -> list[dict]:
         """Return every statement the player's LRS holds for a registration, oldest first."""
         q = urllib.parse.urlencode({"registration": reg_code, "ascending": "true", "limit": 500})
