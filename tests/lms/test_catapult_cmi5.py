@@ -70,7 +70,10 @@ def status(page: Any) -> str:
 def wait_status(page: Any, pattern: str, timeout: float = 20_000) -> None:
     """Wait until the player's status region matches `pattern` (a regular expression)."""
     test = "(p) => new RegExp(p).test(document.getElementById('ece-status').textContent)"
-    page.wait_for_function(test, arg=pattern, timeout=timeout)
+    try:
+        page.wait_for_function(test, arg=pattern, timeout=timeout)
+    except Exception as exc:
+        raise AssertionError(f"status never matched {pattern!r}; it says: {status(page)!r}") from exc
 
 
 def wait_saved(page: Any) -> None:
