@@ -52,7 +52,9 @@ def start_registration(page: Any, view_url: str) -> tuple[Any, dict[str, str]]:
 
 def switch_language(page: Any, lang: str) -> None:
     """Choose the player's language with its own selector (a learner reading in French)."""
-    page.get_by_label("Language / Langue").select_option(lang)
+    from tests.support.browser import pick_language
+
+    pick_language(page, lang)  # its pages arrive on demand: wait until one is shown
 
 
 class FailingLearner(ScriptedLearner):
